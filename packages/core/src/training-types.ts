@@ -1,0 +1,93 @@
+/** Which tfjs backend to train on; `auto` takes tfjs-node if it loads, else WASM, else cpu. */
+export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
+
+/** The tfjs backend that actually ran (`tensorflow` is tfjs-node's name for itself). */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** Stop when validation loss has not improved for `patience` epochs. */
+export interface EarlyStoppingConfig {
+  patience: number;
+  /** Smallest decrease of validation loss that counts as an improvement. */
+  minDelta: number;
+  /** Put back the weights of the best epoch when training stops. */
+  restoreBestWeights: boolean;
+}
+
+/** Learning rate as a function of the zero-based epoch. */
+export type LearningRateSchedule =
+  | { kind: 'constant' }
+  | { kind: 'exponential'; decayRate: number }
+  | { kind: 'step'; everyEpochs: number; factor: number }
+  | { kind: 'cosine'; minLearningRate: number };
+
+/** How to train: optimizer, batches, validation and reproducibility. */
+export interface TrainingConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Fraction of the training images held out for validation, in [0, 1). */
+  validationSplit: number;
+  /** Seed of the shuffle, split and weight initialization: same seed, same backend, same numbers. */
+  seed: number;
+  backend: BackendChoice;
+  earlyStopping: EarlyStoppingConfig | null;
+  learningRateSchedule: LearningRateSchedule;
+}
+
+/** A partial training config as a user writes it; missing fields take the defaults. */
+export type TrainingConfigInput = Partial<TrainingConfig>;
+
+/** Figures of one finished epoch, as kept in the training history. */
+export interface EpochRecord {
+  /** Zero-based epoch index. */
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  /** Wall-clock seconds of the epoch, validation included. */
+  seconds: number;
+  /** Training throughput: training samples divided by time spent on training steps. */
+  samplesPerSecond: number;
+  learningRate: number;
+}
+
+/** Emitted once before the first batch. */
+export interface TrainStartEvent {
+  type: 'trainStart';
+  backend: BackendName;
+  epochs: number;
+  batchesPerEpoch: number;
+  trainSamples: number;
+  validationSamples: number;
+}
+
+/** Emitted after every training step. */
+export interface BatchEndEvent {
+  type: 'batchEnd';
+  epoch: number;
+  /** Zero-based index of the batch within the epoch. */
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  accuracy: number;
+  samplesPerSecond: number;
+}
+
+/** Emitted after each epoch's validation. */
+export interface EpochEndEvent extends EpochRecord {
+  type: 'epochEnd';
+  epochs: number;
+}
+
+/** Emitted once when training ends, early or not. */
+export interface TrainEndEvent {
+  type: 'trainEnd';
+  epochsRun: number;
+  stoppedEarly: boolean;
+  bestEpoch: number;
+  seconds: number;
+}
+
+/** Every progress event the training loop emits, discriminated by `type`. */
+export type TrainingEvent = TrainStartEvent | BatchEndEvent | EpochEndEvent | TrainEndEvent;
