@@ -87,6 +87,8 @@ export interface TrainEndEvent {
   stoppedEarly: boolean;
   bestEpoch: number;
   seconds: number;
+  /** True when an `AbortSignal` stopped training before its last epoch (added by @mnist/train). */
+  aborted?: boolean;
 }
 
 /** Every progress event the training loop emits, discriminated by `type`. */
