@@ -1,1 +1,11 @@
-export {};
+export { accuracy } from './accuracy.js';
+export { argmaxRows } from './argmax-rows.js';
+export { classificationMetrics } from './classification-metrics.js';
+export type { ClassificationMetricsResult } from './classification-metrics.js';
+export { confusionMatrix } from './confusion-matrix.js';
+export { evaluatePredictions } from './evaluate-predictions.js';
+export { formatClassificationReport } from './format-classification-report.js';
+export type { FormatClassificationReportOptions } from './format-classification-report.js';
+export { FLOAT32_EPS, FLOAT64_EPS, logLoss } from './log-loss.js';
+export { MetricsInputError } from './metrics-input-error.js';
+export { topKAccuracy } from './top-k-accuracy.js';
