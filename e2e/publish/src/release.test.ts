@@ -1,0 +1,213 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMnistFromPackage } from '@mnist/data/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyWorkspace } from './copy-workspace.js';
+import { runCommand } from './run-command.js';
+import { type LocalRegistry, startLocalRegistry } from './verdaccio-registry.js';
+
+const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../../..');
+const DIGITS_TO_CHECK = 200;
+
+interface WorkspacePackage {
+  name: string;
+  version: string;
+  private?: boolean;
+  dependencies?: Record<string, string>;
+}
+
+let registry: LocalRegistry;
+let scratch: string;
+let workspace: string;
+let env: NodeJS.ProcessEnv;
+
+async function readPackages(root: string): Promise<WorkspacePackage[]> {
+  const packages: WorkspacePackage[] = [];
+  for (const group of ['packages', 'apps', 'e2e']) {
+    for (const entry of await readdir(path.join(root, group))) {
+      const file = path.join(root, group, entry, 'package.json');
+      packages.push(JSON.parse(await readFile(file, 'utf8')) as WorkspacePackage);
+    }
+  }
+  return packages;
+}
+
+/** Versions of a package on the local registry; empty when it was never published there. */
+async function publishedVersions(name: string): Promise<string[]> {
+  const response = await fetch(`${registry.url}${name.replace('/', '%2f')}`, {
+    headers: { authorization: `Bearer ${registry.token}` },
+  });
+  if (response.status === 404) return [];
+  const body = (await response.json()) as { versions?: Record<string, unknown> };
+  return Object.keys(body.versions ?? {}).sort();
+}
+
+const pnpm = (args: string[], cwd = workspace) => runCommand('pnpm', args, { cwd, env, timeoutMs: 600_000 });
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'mnist-release-'));
+  workspace = path.join(scratch, 'workspace');
+  registry = await startLocalRegistry(await mkdtemp(path.join(scratch, 'registry-')));
+  await copyWorkspace(repoRoot, workspace);
+  const host = registry.url.replace(/^http:/, '');
+  await writeFile(
+    path.join(workspace, '.npmrc'),
+    `@mnist:registry=${registry.url}\n${host}:_authToken=${registry.token}\n`,
+  );
+  // changeset publish tags releases in git, so the copy is a repository of its own.
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('-c', 'user.name=release-test', '-c', 'user.email=release-test@localhost', 'commit', '-qm', 'snapshot');
+  env = { ...process.env, COREPACK_INTEGRITY_KEYS: '0', COREPACK_ENABLE_DOWNLOAD_PROMPT: '0', CI: 'true' };
+  delete env.INIT_CWD;
+  await pnpm(['install', '--frozen-lockfile', '--prefer-offline']);
+}, 600_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('release through changesets to a real registry', () => {
+  it('publishes every package under packages/ at its version, and never an app', async () => {
+    await pnpm(['version-packages']);
+    await pnpm(['release']);
+    const all = await readPackages(workspace);
+    const publishable = all.filter((pkg) => !pkg.private);
+    expect(publishable.map((pkg) => pkg.name).sort()).toEqual(
+      expect.arrayContaining(['@mnist/core', '@mnist/data', '@mnist/metrics', '@mnist/model', '@mnist/train']),
+    );
+    for (const pkg of publishable) {
+      expect(await publishedVersions(pkg.name), pkg.name).toEqual([pkg.version]);
+    }
+    for (const pkg of all.filter((p) => p.private)) {
+      expect(await publishedVersions(pkg.name), pkg.name).toEqual([]);
+    }
+  });
+
+  it('installs @mnist/model into a fresh project that classifies real MNIST test digits', async () => {
+    const consumer = await mkdtemp(path.join(scratch, 'consumer-'));
+    await writeFile(path.join(consumer, '.npmrc'), `@mnist:registry=${registry.url}\n`);
+    await writeFile(
+      path.join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2),
+    );
+    await runCommand(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '@mnist/model',
+        '@tensorflow/tfjs-core@4.22.0',
+        '@tensorflow/tfjs-layers@4.22.0',
+        '@tensorflow/tfjs-backend-cpu@4.22.0',
+      ],
+      { cwd: consumer, env: { ...env, npm_config_registry: undefined }, timeoutMs: 600_000 },
+    );
+
+    const { test } = await loadMnistFromPackage();
+    const pixels = test.images.subarray(0, DIGITS_TO_CHECK * 28 * 28);
+    const labels = Array.from(test.labels.subarray(0, DIGITS_TO_CHECK));
+    await writeFile(path.join(consumer, 'digits.bin'), pixels);
+    await writeFile(
+      path.join(consumer, 'predict.mjs'),
+      [
+        "import '@tensorflow/tfjs-backend-cpu';",
+        "import * as tf from '@tensorflow/tfjs-core';",
+        "import { readFileSync } from 'node:fs';",
+        "import { loadPretrained, predictDigits } from '@mnist/model';",
+        '',
+        "const bytes = readFileSync('digits.bin');",
+        'const images = tf.tensor4d(Float32Array.from(bytes, (v) => v / 255), [bytes.length / 784, 28, 28, 1]);',
+        'const model = await loadPretrained();',
+        'const results = await predictDigits(model, images);',
+        'const sums = results.map((r) => r.probabilities.reduce((a, b) => a + b, 0));',
+        'console.log(JSON.stringify({ digits: results.map((r) => r.digit), sums }));',
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await runCommand('node', ['predict.mjs'], { cwd: consumer, env });
+    const output = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { digits: number[]; sums: number[] };
+    expect(output.digits).toHaveLength(DIGITS_TO_CHECK);
+    for (const sum of output.sums) expect(sum).toBeCloseTo(1, 4);
+    const correct = output.digits.filter((digit, i) => digit === labels[i]).length;
+    // The shipped weights score >= 99.2% on all 10,000 test digits; 200 of them allow a few misses.
+    expect(correct / DIGITS_TO_CHECK).toBeGreaterThanOrEqual(0.97);
+
+    await writeFile(
+      path.join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        include: ['consumer.ts'],
+      }),
+    );
+    await writeFile(
+      path.join(consumer, 'consumer.ts'),
+      [
+        "import '@tensorflow/tfjs-backend-cpu';",
+        "import * as tf from '@tensorflow/tfjs-core';",
+        "import { loadPretrained, predictDigits } from '@mnist/model';",
+        '',
+        'export async function classify(pixels: Float32Array): Promise<number> {',
+        '  const model = await loadPretrained();',
+        '  const [result] = await predictDigits(model, tf.tensor4d(pixels, [1, 28, 28, 1]));',
+        '  if (!result) throw new Error("no prediction");',
+        '  const probabilities: number[] = result.probabilities;',
+        '  return probabilities.length === 10 ? result.digit : -1;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    await runCommand('node', [tsc, '-p', 'tsconfig.json'], { cwd: consumer, env });
+  });
+
+  it('releases again only the changed package and the packages that depend on it', async () => {
+    const before = await readPackages(workspace);
+    const publishable = before.filter((pkg) => !pkg.private);
+    await writeFile(
+      path.join(workspace, '.changeset', 'release-test-metrics.md'),
+      '---\n"@mnist/metrics": patch\n---\n\nRelease test: a patch to one package.\n',
+    );
+    await pnpm(['version-packages']);
+    await pnpm(['release']);
+
+    // Everything that depends on @mnist/metrics, directly or through another package, is bumped.
+    const changed = new Set(['@mnist/metrics']);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const pkg of publishable) {
+        const deps = Object.keys(pkg.dependencies ?? {});
+        if (!changed.has(pkg.name) && deps.some((dep) => changed.has(dep))) {
+          changed.add(pkg.name);
+          grew = true;
+        }
+      }
+    }
+    const after = new Map((await readPackages(workspace)).map((pkg) => [pkg.name, pkg.version]));
+    for (const pkg of publishable) {
+      const versions = await publishedVersions(pkg.name);
+      if (changed.has(pkg.name)) {
+        expect(after.get(pkg.name), pkg.name).not.toBe(pkg.version);
+        expect(versions, pkg.name).toEqual([pkg.version, after.get(pkg.name)].sort());
+      } else {
+        expect(after.get(pkg.name), pkg.name).toBe(pkg.version);
+        expect(versions, pkg.name).toEqual([pkg.version]);
+      }
+    }
+    expect(changed.has('@mnist/train')).toBe(true);
+  });
+});
