@@ -6,7 +6,7 @@ export default defineProject({
   test: {
     name: 'wasm-demo',
     environment: 'node',
-    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'],
     testTimeout: 240_000,
     hookTimeout: 240_000,
   },
