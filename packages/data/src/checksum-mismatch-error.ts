@@ -11,7 +11,13 @@ export class ChecksumMismatchError extends DownloadError {
   /** The SHA-256 (hex) it had. */
   readonly actual: string;
 
-  constructor(url: string, expected: string, actual: string, message: string, options: MnistErrorOptions = {}) {
+  constructor(
+    url: string,
+    expected: string,
+    actual: string,
+    message: string,
+    options: MnistErrorOptions = {},
+  ) {
     super(url, message, options);
     this.expected = expected;
     this.actual = actual;

@@ -21,5 +21,11 @@ export async function decodeImageSet(
       `holds ${parsed.count} images but ${labels.fileName} holds ${labelBytes.length} labels; expected one label per image`,
     );
   }
-  return { images: parsed.images, labels: labelBytes, count: parsed.count, rows: parsed.rows, cols: parsed.cols };
+  return {
+    images: parsed.images,
+    labels: labelBytes,
+    count: parsed.count,
+    rows: parsed.rows,
+    cols: parsed.cols,
+  };
 }

@@ -114,7 +114,10 @@ function expectedHash(name: MnistFileName, sha256: Partial<Record<MnistFileName,
   return { hash: MNIST_IDX_SHA256[name], of: 'content' };
 }
 
-async function checkFile(path: string, expected: Expected): Promise<{ ok: boolean; actual: string; note?: string }> {
+async function checkFile(
+  path: string,
+  expected: Expected,
+): Promise<{ ok: boolean; actual: string; note?: string }> {
   const bytes = await readFile(path);
   let subject: Uint8Array = bytes;
   if (expected.of === 'content' && isGzip(bytes)) {

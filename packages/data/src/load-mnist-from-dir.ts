@@ -30,7 +30,10 @@ export async function loadMnistFromDir(dir: string): Promise<MnistDataset> {
   >;
   const load = async (split: 'train' | 't10k') => {
     const names = mnistFileNames(split);
-    const [images, labels] = await Promise.all([readBytes(paths[names.images]), readBytes(paths[names.labels])]);
+    const [images, labels] = await Promise.all([
+      readBytes(paths[names.images]),
+      readBytes(paths[names.labels]),
+    ]);
     return decodeImageSet(
       { bytes: images, fileName: paths[names.images] },
       { bytes: labels, fileName: paths[names.labels] },

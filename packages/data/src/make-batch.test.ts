@@ -22,7 +22,9 @@ describe('makeBatch', () => {
     expect(ys.dtype).toBe('float32');
     const pixels = xs.dataSync();
     expect([pixels[0], pixels[783], pixels[784], pixels[3 * 784]]).toEqual([3, 3, 4, 6]);
-    expect(ys.arraySync()).toEqual([3, 4, 5, 6].map((d) => Array.from({ length: 10 }, (_, c) => (c === d ? 1 : 0))));
+    expect(ys.arraySync()).toEqual(
+      [3, 4, 5, 6].map((d) => Array.from({ length: 10 }, (_, c) => (c === d ? 1 : 0))),
+    );
     tf.dispose([xs, ys]);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -48,7 +48,9 @@ type IndexList = { start: number; end: number; length: number } | { list: ArrayL
 function toIndexList(set: ImageSet, indices: ArrayLike<number> | { start: number; end: number }): IndexList {
   if ('start' in indices && 'end' in indices && typeof indices.start === 'number') {
     const { start, end } = indices;
-    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= set.count)) {
+    if (
+      !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= set.count)
+    ) {
       throw new DataArgumentError(
         `batch range must be integers with 0 <= start < end <= ${set.count}, got start ${start}, end ${end}`,
       );

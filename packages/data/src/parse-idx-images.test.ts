@@ -79,7 +79,9 @@ describe('parseIdxImages', () => {
     await expect(parseIdxImages(big, 'big')).rejects.toThrow(
       'big: unexpected image dimensions 32x32, expected 28x28 (MNIST)',
     );
-    await expect(parseIdxImages(gzip(big), 'big.gz')).rejects.toThrow(/big.gz: unexpected image dimensions 32x32/);
+    await expect(parseIdxImages(gzip(big), 'big.gz')).rejects.toThrow(
+      /big.gz: unexpected image dimensions 32x32/,
+    );
   });
 
   it('rejects a broken gzip stream', async () => {
@@ -89,6 +91,8 @@ describe('parseIdxImages', () => {
     expect(error).toBeInstanceOf(IdxFormatError);
     expect(error.message).toMatch(/^broken\.gz: (is not a valid gzip stream|is truncated)/);
     const garbage = new Uint8Array([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff]);
-    await expect(parseIdxImages(garbage, 'garbage.gz')).rejects.toThrow(/^garbage\.gz: is not a valid gzip stream/);
+    await expect(parseIdxImages(garbage, 'garbage.gz')).rejects.toThrow(
+      /^garbage\.gz: is not a valid gzip stream/,
+    );
   });
 });
