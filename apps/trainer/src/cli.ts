@@ -1,1 +1,24 @@
-console.log('args', JSON.stringify(process.argv.slice(2)), 'INIT_CWD', process.env.INIT_CWD);
+import { EXIT, runTrainer } from './run-trainer.js';
+
+// The CLI entry: wires the process to runTrainer and turns Ctrl-C into a clean stop.
+const controller = new AbortController();
+let interrupts = 0;
+process.on('SIGINT', () => {
+  interrupts++;
+  if (interrupts > 1) process.exit(EXIT.interrupted);
+  process.stderr.write('\nmnist-train: stopping after this batch (Ctrl-C again to quit at once)\n');
+  controller.abort();
+});
+
+try {
+  process.exitCode = await runTrainer(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  });
+} catch (error) {
+  process.stderr.write(`mnist-train: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = EXIT.failed;
+}

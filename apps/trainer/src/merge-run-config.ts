@@ -1,4 +1,10 @@
-import type { EarlyStoppingConfig, ModelConfigInput, TrainingConfig, TrainingConfigInput } from '@mnist/core';
+import type {
+  EarlyStoppingConfig,
+  ModelConfig,
+  ModelConfigInput,
+  TrainingConfig,
+  TrainingConfigInput,
+} from '@mnist/core';
 import type { ConfigFile } from './load-config-file.js';
 import type { CliOptions } from './parse-cli-args.js';
 
@@ -14,17 +20,31 @@ const FALLBACK_EARLY_STOPPING: EarlyStoppingConfig = { patience: 3, minDelta: 0,
 /**
  * Layers the flags over the `--config` file. `--early-stopping-patience 0` turns early stopping
  * off; a positive patience keeps the other early-stopping fields from the file or the defaults.
+ * When the number of conv layers changes but nobody set the per-layer fields, the default filter
+ * list and pool positions are fitted to it (`--conv-layers 2` alone gives filters 32,64 and pools
+ * after layers 0 and 1) instead of failing on a length mismatch.
  * Returns inputs for `resolveModelConfig` / `resolveTrainingConfig`, which fill and check the rest.
  */
 export function mergeRunConfig(
   file: ConfigFile,
   cli: Pick<CliOptions, 'model' | 'training' | 'earlyStoppingPatience'>,
-  defaultTraining: Pick<TrainingConfig, 'earlyStopping'>,
+  defaults: { model: Pick<ModelConfig, 'filters' | 'poolAfter'>; training: Pick<TrainingConfig, 'earlyStopping'> },
 ): MergedConfigInput {
   const training: TrainingConfigInput = { ...file.training, ...cli.training };
   if (cli.earlyStoppingPatience !== undefined) {
-    const base = file.training?.earlyStopping ?? defaultTraining.earlyStopping ?? FALLBACK_EARLY_STOPPING;
+    const base = file.training?.earlyStopping ?? defaults.training.earlyStopping ?? FALLBACK_EARLY_STOPPING;
     training.earlyStopping = cli.earlyStoppingPatience === 0 ? null : { ...base, patience: cli.earlyStoppingPatience };
   }
-  return { model: { ...file.model, ...cli.model }, training };
+  const model: ModelConfigInput = { ...file.model, ...cli.model };
+  const layers = model.convLayers;
+  if (layers !== undefined) {
+    const { filters, poolAfter } = defaults.model;
+    if (model.filters === undefined && Array.isArray(filters) && filters.length !== layers) {
+      model.filters = Array.from({ length: layers }, (_, i) => filters[Math.min(i, filters.length - 1)]!);
+    }
+    if (model.poolAfter === undefined && poolAfter.some((i) => i >= layers)) {
+      model.poolAfter = poolAfter.filter((i) => i < layers);
+    }
+  }
+  return { model, training };
 }

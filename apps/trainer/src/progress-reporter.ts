@@ -75,7 +75,7 @@ export function createProgressReporter(
         case 'trainStart':
           epochStart = now();
           write(
-            `training on ${event.trainSamples.toLocaleString('en-US')} images (${event.validationSamples.toLocaleString('en-US')} held out for validation), ${event.epochs} epochs of ${event.batchesPerEpoch} batches`,
+            `training on ${event.trainSamples.toLocaleString('en-US')} images (${event.validationSamples.toLocaleString('en-US')} held out for validation), ${event.epochs} epoch${event.epochs === 1 ? '' : 's'} of ${event.batchesPerEpoch} batches`,
           );
           break;
         case 'batchEnd': {

