@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from './create-model.js';
 import { ModelConfigError } from './model-config-error.js';
@@ -8,13 +9,15 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-function weightValues(model: tf.LayersModelLike): Float32Array[] {
-  return (model as unknown as { getWeights(): tf.Tensor[] }).getWeights().map((w) => w.dataSync() as Float32Array);
+function weightValues(model: LayersModel): Float32Array[] {
+  return model.getWeights().map((w) => w.dataSync() as Float32Array);
 }
 
 // Byte comparison: vitest's deep equality is slow on 400k-element arrays.
 function sameBytes(a: Float32Array, b: Float32Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
 }
 
 describe('createModel', () => {

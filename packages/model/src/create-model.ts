@@ -52,7 +52,9 @@ export function createModel(config?: ModelConfigInput, options: CreateModelOptio
 
   if (resolved.inputNormalization !== null) {
     const { mean, std } = resolved.inputNormalization;
-    model.add(layers.rescaling({ ...takeInputShape(), name: 'normalize', scale: 1 / std, offset: -mean / std }));
+    model.add(
+      layers.rescaling({ ...takeInputShape(), name: 'normalize', scale: 1 / std, offset: -mean / std }),
+    );
   }
   for (let index = 0; index < resolved.convLayers; index++) {
     const n = index + 1;

@@ -137,10 +137,14 @@ async function saveArtifacts(dir: string, artifacts: io.ModelArtifacts): Promise
   const { fs, path } = await loadNodeModules();
   const root = path.resolve(dir);
   if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology === undefined) {
-    throw new ModelSaveError(`Cannot save to ${root}: only layers models (with a JSON topology) are supported`);
+    throw new ModelSaveError(
+      `Cannot save to ${root}: only layers models (with a JSON topology) are supported`,
+    );
   }
   const weights = new Uint8Array(
-    artifacts.weightData === undefined ? new ArrayBuffer(0) : io.CompositeArrayBuffer.join(artifacts.weightData),
+    artifacts.weightData === undefined
+      ? new ArrayBuffer(0)
+      : io.CompositeArrayBuffer.join(artifacts.weightData),
   );
   const modelJson: io.ModelJSON = {
     modelTopology: artifacts.modelTopology,
@@ -150,7 +154,8 @@ async function saveArtifacts(dir: string, artifacts: io.ModelArtifacts): Promise
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
   };
   if (artifacts.trainingConfig !== undefined) modelJson.trainingConfig = artifacts.trainingConfig;
-  if (artifacts.userDefinedMetadata !== undefined) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+  if (artifacts.userDefinedMetadata !== undefined)
+    modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
   if (artifacts.signature !== undefined) modelJson.signature = artifacts.signature;
   if (artifacts.modelInitializer !== undefined) modelJson.modelInitializer = artifacts.modelInitializer;
 
@@ -168,7 +173,9 @@ async function saveArtifacts(dir: string, artifacts: io.ModelArtifacts): Promise
     await syncFolder(fs, root);
   } catch (error) {
     await Promise.all([fs.rm(tmpWeights, { force: true }), fs.rm(tmpJson, { force: true })]).catch(() => {});
-    throw new ModelSaveError(`Cannot save the model to ${root}: ${(error as Error).message}`, { cause: error });
+    throw new ModelSaveError(`Cannot save the model to ${root}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return { modelArtifactsInfo: io.getModelArtifactsInfoForJSON(artifacts) };
 }

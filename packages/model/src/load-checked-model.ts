@@ -12,7 +12,10 @@ import { storedBytes } from './read-model-artifacts.js';
  * @param modelJsonLocation path or URL of `model.json`, named in errors.
  * @throws ModelLoadError
  */
-export async function loadCheckedModel(handler: io.IOHandler, modelJsonLocation: string): Promise<LayersModel> {
+export async function loadCheckedModel(
+  handler: io.IOHandler,
+  modelJsonLocation: string,
+): Promise<LayersModel> {
   const file = modelJsonLocation;
   let artifacts: io.ModelArtifacts;
   try {
@@ -27,14 +30,18 @@ export async function loadCheckedModel(handler: io.IOHandler, modelJsonLocation:
     });
   }
   const { weightSpecs = [], weightData, ...rest } = artifacts;
-  const mismatch = (message: string) => new ModelLoadError(`${file}: ${message}`, { file, reason: 'weights-mismatch' });
+  const mismatch = (message: string) =>
+    new ModelLoadError(`${file}: ${message}`, { file, reason: 'weights-mismatch' });
   const dataBytes = weightData === undefined ? 0 : totalBytes(weightData);
   const declared = weightSpecs.reduce((sum, spec) => sum + storedBytes(spec), 0);
   if (dataBytes !== declared) {
-    throw new ModelLoadError(`${file}: weights hold ${dataBytes} bytes but the manifest declares ${declared}`, {
-      file,
-      reason: 'size-mismatch',
-    });
+    throw new ModelLoadError(
+      `${file}: weights hold ${dataBytes} bytes but the manifest declares ${declared}`,
+      {
+        file,
+        reason: 'size-mismatch',
+      },
+    );
   }
 
   // Build from the topology alone (its initializers make small throwaway weights), so the manifest
@@ -43,11 +50,14 @@ export async function loadCheckedModel(handler: io.IOHandler, modelJsonLocation:
   try {
     model = await loadLayersModel({ load: async () => rest });
   } catch (error) {
-    throw new ModelLoadError(`${file}: cannot build a model from "modelTopology" (${(error as Error).message})`, {
-      file,
-      reason: 'invalid-topology',
-      cause: error,
-    });
+    throw new ModelLoadError(
+      `${file}: cannot build a model from "modelTopology" (${(error as Error).message})`,
+      {
+        file,
+        reason: 'invalid-topology',
+        cause: error,
+      },
+    );
   }
   try {
     const specs = new Map<string, io.WeightsManifestEntry>();
@@ -68,11 +78,14 @@ export async function loadCheckedModel(handler: io.IOHandler, modelJsonLocation:
         );
       }
       if (spec.dtype !== weight.dtype) {
-        throw mismatch(`weight "${name}" has dtype ${spec.dtype} in weightsManifest but the topology needs ${weight.dtype}`);
+        throw mismatch(
+          `weight "${name}" has dtype ${spec.dtype} in weightsManifest but the topology needs ${weight.dtype}`,
+        );
       }
     }
     for (const name of specs.keys()) {
-      if (!needed.has(name)) throw mismatch(`weightsManifest lists weight "${name}" that the model does not have`);
+      if (!needed.has(name))
+        throw mismatch(`weightsManifest lists weight "${name}" that the model does not have`);
     }
     if (weightData !== undefined) {
       tidy(() => {

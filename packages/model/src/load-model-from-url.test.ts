@@ -57,7 +57,10 @@ describe('loadModelFromUrl', () => {
   });
 
   it('refuses a weights path that leaves the model folder without fetching it', async () => {
-    const hostile = { ...modelJson, weightsManifest: [{ ...(modelJson.weightsManifest as object[])[0], paths: ['../secret.bin'] }] };
+    const hostile = {
+      ...modelJson,
+      weightsManifest: [{ ...(modelJson.weightsManifest as object[])[0], paths: ['../secret.bin'] }],
+    };
     const server = await startFileServer(
       new Map([
         ['/m/model.json', json(hostile)],

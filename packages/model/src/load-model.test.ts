@@ -36,7 +36,12 @@ async function copy() {
   await cp(pristine, dir, { recursive: true });
   const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
   const save = () => writeFile(join(dir, 'model.json'), JSON.stringify(json));
-  return { dir, json, save, specs: json.weightsManifest[0].weights as { name: string; shape: number[]; dtype: string }[] };
+  return {
+    dir,
+    json,
+    save,
+    specs: json.weightsManifest[0].weights as { name: string; shape: number[]; dtype: string }[],
+  };
 }
 
 async function expectLoadError(dir: string, reason: ModelLoadFailure, file: string, message: string) {
@@ -69,7 +74,7 @@ describe('loadModel on hostile or broken folders', () => {
     const file = join(dir, 'model.json');
     const error = await loadModel(dir).catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'invalid-model-json', file });
-    expect((error as Error).message).toMatch(new RegExp(`^${escape(file)}: is not valid JSON \\(`));
+    expect((error as Error).message).toMatch(new RegExp(`^${escapeRegExp(file)}: is not valid JSON \\(`));
   });
 
   it('names a missing weights file', async () => {
@@ -264,6 +269,6 @@ describe('loadModel on hostile or broken folders', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from './create-model.js';
 import { ModelLoadError } from './model-load-error.js';
@@ -31,10 +32,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function expectSamePredictions(loaded: tf.LayersModelLike & { dispose(): void }) {
+async function expectSamePredictions(loaded: LayersModel) {
   const images = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 6);
-  const other = loaded as unknown as typeof model;
-  expect(await predictDigits(other, images)).toEqual(await predictDigits(model, images));
+  expect(await predictDigits(loaded, images)).toEqual(await predictDigits(model, images));
   images.dispose();
   loaded.dispose();
 }
@@ -63,11 +63,23 @@ describe('the pretrained loader', () => {
     }
   });
 
+  it('loads files a bundler inlined as data: URLs', async () => {
+    const dataUrl = async (file: string, type: string) =>
+      new URL(`data:${type};base64,${(await readFile(join(saved, file))).toString('base64')}`);
+    const loaded = await loadPretrainedFrom(
+      await dataUrl('model.json', 'application/json'),
+      await dataUrl('weights.bin', 'application/octet-stream'),
+    );
+    await expectSamePredictions(loaded);
+  });
+
   it('says how to produce the weights when model.json is missing, on disk or over HTTP', async () => {
     const onDisk = join(root, 'empty', 'model.json');
     const error = await loadPretrainedFrom(pathToFileURL(onDisk)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PretrainedWeightsMissingError);
-    expect((error as Error).message).toMatch(new RegExp(`^No pretrained weights: ${onDisk.replace(/[.]/g, '\\.')} does not exist`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^No pretrained weights: ${onDisk.replace(/[.]/g, '\\.')} does not exist`),
+    );
     expect((error as Error).message).toContain('`pnpm train`');
     expect((error as Error).message).toContain('packages/model/weights');
 
@@ -82,7 +94,9 @@ describe('the pretrained loader', () => {
   });
 
   it('reports broken weights as a load error, not as missing weights', async () => {
-    const server = await startFileServer(new Map([['/w/model.json', await readFile(join(saved, 'model.json'))]]));
+    const server = await startFileServer(
+      new Map([['/w/model.json', await readFile(join(saved, 'model.json'))]]),
+    );
     try {
       const error = await loadPretrainedFrom(new URL(`${server.base}/w/model.json`)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ModelLoadError);

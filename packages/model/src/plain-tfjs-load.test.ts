@@ -75,7 +75,10 @@ describe('a saved model in plain TensorFlow.js', () => {
       ['--input-type=module', '--eval', MINIMAL_LOADER, root],
       { cwd: packageDir },
     );
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { layers: string[]; probabilities: number[][] };
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      layers: string[];
+      probabilities: number[][];
+    };
     expect(result.layers[0]).toBe('Rescaling');
     const images = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 17);
     const expected = (await predictDigits(model, images)).map((p) => p.probabilities);

@@ -70,7 +70,9 @@ describe('predictDigits', () => {
     for (const [shape, shown] of cases) {
       const images = tf.zeros(shape);
       await expect(predictDigits(model, images)).rejects.toThrow(
-        new ImageShapeError(`predictDigits expects images shaped [n,28,28,1], [n,28,28] or [28,28]; got ${shown}`),
+        new ImageShapeError(
+          `predictDigits expects images shaped [n,28,28,1], [n,28,28] or [28,28]; got ${shown}`,
+        ),
       );
       images.dispose();
     }
@@ -80,7 +82,9 @@ describe('predictDigits', () => {
   it('rejects a model that is not a 10-way classifier', async () => {
     const before = tf.memory().numTensors;
     const { sequential, layers } = await import('@tensorflow/tfjs-layers');
-    const other = sequential({ layers: [layers.flatten({ inputShape: [28, 28, 1] }), layers.dense({ units: 3 })] });
+    const other = sequential({
+      layers: [layers.flatten({ inputShape: [28, 28, 1] }), layers.dense({ units: 3 })],
+    });
     const images = tf.zeros([2, 28, 28, 1]);
     await expect(predictDigits(other, images)).rejects.toThrow(
       'predictDigits needs a model with one output of 10 probabilities per image; this model returns shape [2,3]',

@@ -20,7 +20,14 @@ export interface ModelFileSource {
 }
 
 /** Bytes per stored value, by weight dtype or by quantization dtype. */
-const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+const STORED_BYTES: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
 const WEIGHT_DTYPES = ['float32', 'int32', 'bool'];
 const QUANTIZATION_DTYPES = ['uint8', 'uint16', 'float16'];
 
@@ -86,10 +93,14 @@ export async function readModelArtifacts(source: ModelFileSource): Promise<io.Mo
   };
   if (typeof json.format === 'string') artifacts.format = json.format;
   if (typeof json.generatedBy === 'string') artifacts.generatedBy = json.generatedBy;
-  if (typeof json.convertedBy === 'string' || json.convertedBy === null) artifacts.convertedBy = json.convertedBy;
-  if (isRecord(json.trainingConfig)) artifacts.trainingConfig = json.trainingConfig as unknown as io.TrainingConfig;
+  if (typeof json.convertedBy === 'string' || json.convertedBy === null)
+    artifacts.convertedBy = json.convertedBy;
+  if (isRecord(json.trainingConfig))
+    artifacts.trainingConfig = json.trainingConfig as unknown as io.TrainingConfig;
   if (isRecord(json.userDefinedMetadata)) {
-    artifacts.userDefinedMetadata = json.userDefinedMetadata as NonNullable<io.ModelArtifacts['userDefinedMetadata']>;
+    artifacts.userDefinedMetadata = json.userDefinedMetadata as NonNullable<
+      io.ModelArtifacts['userDefinedMetadata']
+    >;
   }
   if (isRecord(json.signature)) artifacts.signature = json.signature;
   if (isRecord(json.modelInitializer)) artifacts.modelInitializer = json.modelInitializer;

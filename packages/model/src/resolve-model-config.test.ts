@@ -60,7 +60,9 @@ describe('resolveModelConfig', () => {
     expect(resolveModelConfig({ convLayers: 4, filters: 8, poolAfter: [0, 1, 2, 3] }).poolAfter).toEqual([
       0, 1, 2, 3,
     ]);
-    expect(resolveModelConfig({ convLayers: 2, filters: 8, kernelSize: 7, poolAfter: [0, 1] }).kernelSize).toBe(7);
+    expect(
+      resolveModelConfig({ convLayers: 2, filters: 8, kernelSize: 7, poolAfter: [0, 1] }).kernelSize,
+    ).toBe(7);
   });
 
   it.each<[string, unknown, string]>([
@@ -91,8 +93,16 @@ describe('resolveModelConfig', () => {
       { filters: [32, 64] },
       'Model config field "filters" has 2 entries but convLayers is 3; give one number for all layers or exactly one per conv layer',
     ],
-    ['a zero filter count', { filters: [32, 0, 64] }, 'Model config field "filters[1]" must be an integer >= 1; got 0'],
-    ['a string filter count', { filters: '32' }, 'Model config field "filters" must be an integer >= 1; got "32"'],
+    [
+      'a zero filter count',
+      { filters: [32, 0, 64] },
+      'Model config field "filters[1]" must be an integer >= 1; got 0',
+    ],
+    [
+      'a string filter count',
+      { filters: '32' },
+      'Model config field "filters" must be an integer >= 1; got "32"',
+    ],
     ['a zero kernel', { kernelSize: 0 }, 'Model config field "kernelSize" must be an integer >= 1; got 0'],
     [
       'a kernel larger than the feature map',
@@ -119,7 +129,11 @@ describe('resolveModelConfig', () => {
       { poolAfter: [0, 3] },
       'Model config field "poolAfter[1]" is 3 but the conv layers are numbered 0 to 2',
     ],
-    ['a negative pool index', { poolAfter: [-1] }, 'Model config field "poolAfter[0]" must be an integer >= 0; got -1'],
+    [
+      'a negative pool index',
+      { poolAfter: [-1] },
+      'Model config field "poolAfter[0]" must be an integer >= 0; got -1',
+    ],
     [
       'a conv layer pooled twice',
       { poolAfter: [1, 1] },
@@ -145,7 +159,11 @@ describe('resolveModelConfig', () => {
       { denseUnits: -1 },
       'Model config field "denseUnits" must be an integer >= 0; got -1 (use 0 for no hidden dense layer)',
     ],
-    ['a non-boolean batchNorm', { batchNorm: 1 }, 'Model config field "batchNorm" must be true or false; got 1'],
+    [
+      'a non-boolean batchNorm',
+      { batchNorm: 1 },
+      'Model config field "batchNorm" must be true or false; got 1',
+    ],
     [
       'a zero std',
       { inputNormalization: { mean: 0.13, std: 0 } },

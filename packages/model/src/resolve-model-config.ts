@@ -21,7 +21,9 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
   }
   for (const key of Object.keys(input)) {
     if (!(FIELDS as string[]).includes(key)) {
-      throw new ModelConfigError(`Model config has unknown field "${key}"; expected one of ${FIELDS.join(', ')}`);
+      throw new ModelConfigError(
+        `Model config has unknown field "${key}"; expected one of ${FIELDS.join(', ')}`,
+      );
     }
   }
   const pick = <K extends keyof ModelConfig>(key: K): ModelConfig[K] =>
@@ -101,7 +103,9 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
 
   const batchNorm = pick('batchNorm');
   if (typeof batchNorm !== 'boolean') {
-    throw new ModelConfigError(`Model config field "batchNorm" must be true or false; got ${describe(batchNorm)}`);
+    throw new ModelConfigError(
+      `Model config field "batchNorm" must be true or false; got ${describe(batchNorm)}`,
+    );
   }
 
   const inputNormalization = pick('inputNormalization');

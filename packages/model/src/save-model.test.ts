@@ -70,7 +70,10 @@ describe('saveModel and loadModel', () => {
     await expect(failure).rejects.toBeInstanceOf(ModelSaveError);
     await expect(failure).rejects.toThrow(`Cannot save the model to ${dir}:`);
     expect((await readdir(dir)).sort()).toEqual(['weights.bin']); // temporary files removed
-    await expect(loadModel(dir)).rejects.toMatchObject({ reason: 'missing-file', file: join(dir, 'model.json') });
+    await expect(loadModel(dir)).rejects.toMatchObject({
+      reason: 'missing-file',
+      file: join(dir, 'model.json'),
+    });
     model.dispose();
   });
 

@@ -40,7 +40,13 @@ describe('summarizeModel', () => {
   });
 
   it('counts only trainable batch-norm weights and follows the pooling', () => {
-    const model = createModel({ convLayers: 2, filters: [8, 16], poolAfter: [1], batchNorm: true, denseUnits: 0 });
+    const model = createModel({
+      convLayers: 2,
+      filters: [8, 16],
+      poolAfter: [1],
+      batchNorm: true,
+      denseUnits: 0,
+    });
     const summary = summarizeModel(model);
     const conv1 = 3 * 3 * 1 * 8; // no bias with batch norm
     const conv2 = 3 * 3 * 8 * 16;

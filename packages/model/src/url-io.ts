@@ -41,17 +41,26 @@ function urlSource(modelUrl: string | URL, options: UrlIOOptions): ModelFileSour
       });
     }
     if (response.status === 404 || response.status === 410) {
-      throw new ModelLoadError(`${file} does not exist (HTTP ${response.status})`, { file, reason: 'missing-file' });
+      throw new ModelLoadError(`${file} does not exist (HTTP ${response.status})`, {
+        file,
+        reason: 'missing-file',
+      });
     }
     if (!response.ok) {
-      throw new ModelLoadError(`${file} cannot be fetched (HTTP ${response.status})`, { file, reason: 'read-failed' });
+      throw new ModelLoadError(`${file} cannot be fetched (HTTP ${response.status})`, {
+        file,
+        reason: 'read-failed',
+      });
     }
     const length = Number(response.headers.get('content-length') ?? Number.NaN);
     const tooLarge = (size: number) =>
-      new ModelLoadError(`${file} is ${size} bytes, more than the ${maxBytes} bytes the model declares for it`, {
-        file,
-        reason: isWeights ? 'size-mismatch' : 'invalid-model-json',
-      });
+      new ModelLoadError(
+        `${file} is ${size} bytes, more than the ${maxBytes} bytes the model declares for it`,
+        {
+          file,
+          reason: isWeights ? 'size-mismatch' : 'invalid-model-json',
+        },
+      );
     if (length > maxBytes) throw tooLarge(length);
     const data = new Uint8Array(await response.arrayBuffer());
     if (data.byteLength > maxBytes) throw tooLarge(data.byteLength);
