@@ -1,5 +1,12 @@
 import { EXIT, runTrainer } from './run-trainer.js';
 
+// >>> sweep hook (owned by src/sweep/): `mnist-train sweep ...` runs a hyperparameter search instead of one run.
+import { runSweepCommand, sweepArgs } from './sweep/index.js';
+
+const sweepArgv = sweepArgs(process.argv.slice(2));
+if (sweepArgv !== undefined) process.exit(await runSweepCommand(sweepArgv));
+// <<< sweep hook
+
 // The CLI entry: wires the process to runTrainer and turns Ctrl-C into a clean stop.
 const controller = new AbortController();
 let interrupts = 0;

@@ -14,7 +14,7 @@ describe('mergeRunConfig', () => {
       defaults,
     );
     expect(merged).toEqual({
-      model: { convLayers: 2, dropout: 0.1 },
+      model: { convLayers: 2, dropout: 0.1, filters: [32, 64] },
       training: { epochs: 1, batchSize: 32 },
     });
   });

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunMetrics } from './run-metrics.js';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const cli = path.join(appDir, 'dist', 'cli.js');
+const run = promisify(execFile);
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function runCli(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      cwd: appDir,
+      env: { ...process.env, INIT_CWD: '', ...env },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+beforeAll(async () => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter trainer build\` first`);
+  dir = await mkdtemp(path.join(tmpdir(), 'trainer-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mnist-train (dist/cli.js)', () => {
+  it('exits with status 2 and names the flag for --epochs -1', async () => {
+    const outcome = await runCli(['--epochs', '-1']);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain('--epochs accepts a whole number of 1 or more (got "-1")');
+    expect(outcome.stdout).toBe('');
+  });
+
+  it('reports an output folder it cannot create before training, with status 1', async () => {
+    const file = path.join(dir, 'not-a-folder');
+    await writeFile(file, '');
+    const outcome = await runCli(['--out', path.join(file, 'out'), '--backend', 'cpu']);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain(`--out ${path.join(file, 'out')}: cannot create the folder (ENOTDIR)`);
+    expect(outcome.stdout).not.toContain('training on');
+  });
+
+  it('trains, evaluates and writes a model that plain tf.loadLayersModel loads with the same predictions', async () => {
+    // INIT_CWD is where `pnpm train` was typed: the relative --out must land there, not in apps/trainer.
+    const args = ['--', '--epochs', '1', '--train-limit', '2000', '--backend', 'wasm', '--seed', '7'];
+    args.push('--conv-layers', '1', '--filters', '8', '--dense-units', '32', '--learning-rate', '0.003');
+    const outcome = await runCli([...args, '--out', 'run1'], { INIT_CWD: dir });
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    const out = path.join(dir, 'run1');
+    expect((await readdir(out)).sort()).toEqual(['metrics.json', 'model.json', 'report.html', 'weights.bin']);
+
+    // Not a terminal: plain lines, no bar.
+    expect(outcome.stdout).toContain('backend: wasm');
+    expect(outcome.stdout).toMatch(/model: 1 conv layer \(8 filters, 3x3\), dense 32, [\d,]+ parameters, [\d.]+ MFLOPs/);
+    expect(outcome.stdout).toMatch(/^epoch 1\/1 {2}loss [\d.]+ {2}acc [\d.]+% {2}val_loss [\d.]+ {2}val_acc [\d.]+%/m);
+    expect(outcome.stdout).toMatch(/ {4}accuracy +0\.\d{4} +10000/);
+    expect(outcome.stdout).not.toContain('\u001b[');
+
+    const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(metrics.backend).toBe('wasm');
+    expect(metrics.seed).toBe(7);
+    expect(metrics.config.training).toMatchObject({ epochs: 1, batchSize: 64, validationSplit: 0.1, seed: 7 });
+    expect(metrics.config.model).toMatchObject({ convLayers: 1, filters: 8, denseUnits: 32, poolAfter: [0] });
+    expect(metrics.data).toMatchObject({ trainSamples: 1800, validationSamples: 200, testSamples: 10000 });
+    expect(metrics.history).toHaveLength(1);
+    for (const key of ['loss', 'accuracy', 'valLoss', 'valAccuracy', 'seconds', 'samplesPerSecond'] as const) {
+      expect(Number.isFinite(metrics.history[0]![key])).toBe(true);
+    }
+    expect(metrics.test.count).toBe(10000);
+    // 1 epoch on 1,800 images is far from converged, but far above the 10% of chance.
+    expect(metrics.test.accuracy).toBeGreaterThan(0.5);
+    expect(metrics.test.perClass).toHaveLength(10);
+    expect(metrics.test.macroAvg.support).toBe(10000);
+    expect(metrics.test.weightedAvg.support).toBe(10000);
+    expect(metrics.totalSeconds).toBeGreaterThan(0);
+    expect(Date.parse(metrics.startedAt)).toBeLessThanOrEqual(Date.parse(metrics.finishedAt));
+    expect(metrics.versions).toMatchObject({ '@tensorflow/tfjs-core': '4.22.0', node: process.version });
+    expect(metrics.misclassified.count).toBe(Math.round(10000 * (1 - metrics.test.accuracy)));
+    expect(metrics.misclassified.shown).toHaveLength(Math.min(48, metrics.misclassified.count));
+
+    const html = await readFile(path.join(out, 'report.html'), 'utf8');
+    expect(html.match(/<td class="cell/g)).toHaveLength(100);
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(metrics.misclassified.shown.length);
+
+    const script = path.join(appDir, 'src', 'fixtures', 'predict-saved-model.mjs');
+    const { stdout } = await run(process.execPath, [script, out], { cwd: appDir, maxBuffer: 16 * 1024 * 1024 });
+    const reloaded = JSON.parse(stdout) as { predictions: number[]; confidences: number[]; labels: number[] };
+    const matrix = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+    reloaded.predictions.forEach((p, i) => {
+      matrix[reloaded.labels[i]!]![p]!++;
+    });
+    expect(matrix).toEqual(metrics.test.confusionMatrix);
+    for (const m of metrics.misclassified.shown) {
+      expect(reloaded.predictions[m.index]).toBe(m.predicted);
+      expect(reloaded.confidences[m.index]).toBeCloseTo(m.confidence, 5);
+    }
+  });
+});

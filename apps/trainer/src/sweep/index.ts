@@ -1,0 +1,4 @@
+// The sweep command's surface, used by the CLI hook in ../cli.ts.
+export { runSweepCommand, SWEEP_EXIT } from './run-sweep-command.js';
+export type { SweepIo } from './run-sweep-command.js';
+export { sweepArgs } from './sweep-args.js';
