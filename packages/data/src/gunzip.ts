@@ -12,6 +12,9 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export type ExpectedLength = (head: Uint8Array) => number;
 
+/** Deflate's best case is about 1032:1, so no gzip stream of n bytes decompresses to more than this. */
+const maxGunzippedLength = (n: number): number => n * 1032 + 1024;
+
 /**
  * Gunzips `bytes` with the platform's `DecompressionStream` (browsers and Node 20 both have it),
  * stopping as soon as the output outgrows what the IDX header announced, so a header or gzip
@@ -23,11 +26,18 @@ export async function gunzip(
   headerLength: number,
   expectedLength: ExpectedLength,
 ): Promise<Uint8Array> {
+  // gzip's trailer holds the decompressed size (mod 2^32): when it agrees with the IDX header we
+  // write straight into one buffer of that size instead of keeping chunks and copying them again.
+  const trailerSize =
+    bytes.length >= 18
+      ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true)
+      : -1;
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
     .stream()
     .pipeThrough(new DecompressionStream('gzip'));
   const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
+  let chunks: Uint8Array[] = [];
+  let out: Uint8Array | null = null;
   let total = 0;
   let expected = -1;
   try {
@@ -43,21 +53,40 @@ export async function gunzip(
         );
       }
       if (result.done) break;
-      chunks.push(result.value);
-      total += result.value.length;
-      if (expected < 0 && total >= headerLength) expected = expectedLength(concat(chunks, headerLength));
-      if (expected >= 0 && total > expected) {
-        throw new IdxFormatError(
-          fileName,
-          `decompresses to more than the ${expected} bytes its header announces (trailing data)`,
-        );
+      const chunk = result.value;
+      if (expected >= 0 && total + chunk.length > expected) throw trailingData(fileName, expected);
+      if (out) out.set(chunk, total);
+      else chunks.push(chunk);
+      total += chunk.length;
+      if (expected < 0 && total >= headerLength) {
+        expected = expectedLength(concat(chunks, headerLength));
+        if (expected > maxGunzippedLength(bytes.length)) {
+          throw new IdxFormatError(
+            fileName,
+            `is truncated: the header announces ${expected} bytes but ${bytes.length} gzipped bytes cannot hold more than ${maxGunzippedLength(bytes.length)}`,
+          );
+        }
+        if (total > expected) throw trailingData(fileName, expected);
+        if (expected === trailerSize) {
+          out = new Uint8Array(expected);
+          out.set(concat(chunks, total));
+          chunks = [];
+        }
       }
     }
   } finally {
     // Stop the decompressor when we bail out early; a no-op once the stream has ended.
     await reader.cancel().catch(() => {});
   }
+  if (out) return total === out.length ? out : out.subarray(0, total);
   return concat(chunks, total);
+}
+
+function trailingData(fileName: string, expected: number): IdxFormatError {
+  return new IdxFormatError(
+    fileName,
+    `decompresses to more than the ${expected} bytes its header announces (trailing data)`,
+  );
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {

