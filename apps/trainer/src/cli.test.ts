@@ -70,19 +70,35 @@ describe('mnist-train (dist/cli.js)', () => {
 
     // Not a terminal: plain lines, no bar.
     expect(outcome.stdout).toContain('backend: wasm');
-    expect(outcome.stdout).toMatch(/model: 1 conv layer \(8 filters, 3x3\), dense 32, [\d,]+ parameters, [\d.]+ MFLOPs/);
-    expect(outcome.stdout).toMatch(/^epoch 1\/1 {2}loss [\d.]+ {2}acc [\d.]+% {2}val_loss [\d.]+ {2}val_acc [\d.]+%/m);
+    expect(outcome.stdout).toMatch(
+      /model: 1 conv layer \(8 filters, 3x3\), dense 32, [\d,]+ parameters, [\d.]+ MFLOPs/,
+    );
+    expect(outcome.stdout).toMatch(
+      /^epoch 1\/1 {2}loss [\d.]+ {2}acc [\d.]+% {2}val_loss [\d.]+ {2}val_acc [\d.]+%/m,
+    );
     expect(outcome.stdout).toMatch(/ {4}accuracy +0\.\d{4} +10000/);
     expect(outcome.stdout).not.toContain('\u001b[');
 
     const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.backend).toBe('wasm');
     expect(metrics.seed).toBe(7);
-    expect(metrics.config.training).toMatchObject({ epochs: 1, batchSize: 64, validationSplit: 0.1, seed: 7 });
+    expect(metrics.config.training).toMatchObject({
+      epochs: 1,
+      batchSize: 64,
+      validationSplit: 0.1,
+      seed: 7,
+    });
     expect(metrics.config.model).toMatchObject({ convLayers: 1, filters: 8, denseUnits: 32, poolAfter: [0] });
     expect(metrics.data).toMatchObject({ trainSamples: 1800, validationSamples: 200, testSamples: 10000 });
     expect(metrics.history).toHaveLength(1);
-    for (const key of ['loss', 'accuracy', 'valLoss', 'valAccuracy', 'seconds', 'samplesPerSecond'] as const) {
+    for (const key of [
+      'loss',
+      'accuracy',
+      'valLoss',
+      'valAccuracy',
+      'seconds',
+      'samplesPerSecond',
+    ] as const) {
       expect(Number.isFinite(metrics.history[0]![key])).toBe(true);
     }
     expect(metrics.test.count).toBe(10000);
@@ -103,7 +119,10 @@ describe('mnist-train (dist/cli.js)', () => {
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(metrics.misclassified.shown.length);
 
     const script = path.join(appDir, 'src', 'fixtures', 'predict-saved-model.mjs');
-    const { stdout } = await run(process.execPath, [script, out], { cwd: appDir, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, [script, out], {
+      cwd: appDir,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const reloaded = JSON.parse(stdout) as { predictions: number[]; confidences: number[]; labels: number[] };
     const matrix = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
     reloaded.predictions.forEach((p, i) => {

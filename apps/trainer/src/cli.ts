@@ -26,6 +26,8 @@ try {
     signal: controller.signal,
   });
 } catch (error) {
-  process.stderr.write(`mnist-train: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `mnist-train: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = EXIT.failed;
 }

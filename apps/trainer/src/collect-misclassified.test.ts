@@ -25,6 +25,9 @@ describe('collectMisclassified', () => {
     ]);
     expect(all.shown[0]!.confidence).toBeCloseTo(0.91, 6);
     expect(all.shown[0]!.trueProbability).toBeCloseTo(0.01, 6);
-    expect(collectMisclassified(labels, predictions, probabilities, 1)).toEqual({ count: 2, shown: [all.shown[0]] });
+    expect(collectMisclassified(labels, predictions, probabilities, 1)).toEqual({
+      count: 2,
+      shown: [all.shown[0]],
+    });
   });
 });

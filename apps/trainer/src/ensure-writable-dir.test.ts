@@ -33,6 +33,8 @@ describe('ensureWritableDir', () => {
     const locked = path.join(dir, 'locked');
     await ensureWritableDir(locked);
     await chmod(locked, 0o555);
-    await expect(ensureWritableDir(locked)).rejects.toThrow(/--out .*locked: the folder is not writable \(EACCES\)/);
+    await expect(ensureWritableDir(locked)).rejects.toThrow(
+      /--out .*locked: the folder is not writable \(EACCES\)/,
+    );
   });
 });

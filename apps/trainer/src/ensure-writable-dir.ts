@@ -10,13 +10,17 @@ export async function ensureWritableDir(dir: string, flag = '--out'): Promise<vo
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new OutputDirError(`${flag} ${dir}: cannot create the folder (${describe(error)}).`, { cause: error });
+    throw new OutputDirError(`${flag} ${dir}: cannot create the folder (${describe(error)}).`, {
+      cause: error,
+    });
   }
   const probe = path.join(dir, `.write-test-${process.pid}`);
   try {
     await writeFile(probe, '');
   } catch (error) {
-    throw new OutputDirError(`${flag} ${dir}: the folder is not writable (${describe(error)}).`, { cause: error });
+    throw new OutputDirError(`${flag} ${dir}: the folder is not writable (${describe(error)}).`, {
+      cause: error,
+    });
   }
   await rm(probe, { force: true });
 }

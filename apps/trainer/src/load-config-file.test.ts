@@ -22,7 +22,9 @@ describe('loadConfigFile', () => {
 
   it('reports a missing file and bad JSON as usage errors naming the file', async () => {
     const missing = path.join(dir, 'missing.json');
-    await expect(loadConfigFile(missing)).rejects.toThrow(`--config ${missing}: cannot read the file (ENOENT)`);
+    await expect(loadConfigFile(missing)).rejects.toThrow(
+      `--config ${missing}: cannot read the file (ENOENT)`,
+    );
     const bad = path.join(dir, 'bad.json');
     await writeFile(bad, '{"model": ');
     await expect(loadConfigFile(bad)).rejects.toBeInstanceOf(CliUsageError);

@@ -25,7 +25,9 @@ export function parseConfigFile(value: unknown, file: string): ConfigFile {
   }
   for (const key of Object.keys(value)) {
     if (!KEYS.has(key)) {
-      throw new CliUsageError(`--config ${file}: unknown key "${key}"; expected only "model" and "training".`);
+      throw new CliUsageError(
+        `--config ${file}: unknown key "${key}"; expected only "model" and "training".`,
+      );
     }
   }
   for (const key of KEYS) {
@@ -49,7 +51,9 @@ export async function loadConfigFile(file: string): Promise<ConfigFile> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CliUsageError(`--config ${file}: not valid JSON (${(error as Error).message}).`, { cause: error });
+    throw new CliUsageError(`--config ${file}: not valid JSON (${(error as Error).message}).`, {
+      cause: error,
+    });
   }
   return parseConfigFile(value, file);
 }

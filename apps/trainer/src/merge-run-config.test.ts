@@ -20,14 +20,20 @@ describe('mergeRunConfig', () => {
   });
 
   it('turns early stopping off with patience 0 and keeps the other fields for a positive one', () => {
-    expect(mergeRunConfig({}, { model: {}, training: {}, earlyStoppingPatience: 0 }, defaults).training).toEqual({
+    expect(
+      mergeRunConfig({}, { model: {}, training: {}, earlyStoppingPatience: 0 }, defaults).training,
+    ).toEqual({
       earlyStopping: null,
     });
     const file = { training: { earlyStopping: { patience: 9, minDelta: 0.01, restoreBestWeights: false } } };
-    expect(mergeRunConfig(file, { model: {}, training: {}, earlyStoppingPatience: 2 }, defaults).training).toEqual({
+    expect(
+      mergeRunConfig(file, { model: {}, training: {}, earlyStoppingPatience: 2 }, defaults).training,
+    ).toEqual({
       earlyStopping: { patience: 2, minDelta: 0.01, restoreBestWeights: false },
     });
-    expect(mergeRunConfig({}, { model: {}, training: {}, earlyStoppingPatience: 4 }, defaults).training).toEqual({
+    expect(
+      mergeRunConfig({}, { model: {}, training: {}, earlyStoppingPatience: 4 }, defaults).training,
+    ).toEqual({
       earlyStopping: { patience: 4, minDelta: 0.001, restoreBestWeights: true },
     });
   });
@@ -39,10 +45,18 @@ describe('mergeRunConfig', () => {
 
   it('fits the default filters and pools to a changed number of conv layers unless they are set', () => {
     const cli = (convLayers: number) => ({ model: { convLayers }, training: {} });
-    expect(mergeRunConfig({}, cli(1), defaults).model).toEqual({ convLayers: 1, filters: [32], poolAfter: [0] });
+    expect(mergeRunConfig({}, cli(1), defaults).model).toEqual({
+      convLayers: 1,
+      filters: [32],
+      poolAfter: [0],
+    });
     expect(mergeRunConfig({}, cli(2), defaults).model).toEqual({ convLayers: 2, filters: [32, 64] });
     expect(mergeRunConfig({}, cli(4), defaults).model).toEqual({ convLayers: 4, filters: [32, 64, 64, 64] });
     const file = { model: { filters: 16, poolAfter: [1] } };
-    expect(mergeRunConfig(file, cli(1), defaults).model).toEqual({ convLayers: 1, filters: 16, poolAfter: [1] });
+    expect(mergeRunConfig(file, cli(1), defaults).model).toEqual({
+      convLayers: 1,
+      filters: 16,
+      poolAfter: [1],
+    });
   });
 });

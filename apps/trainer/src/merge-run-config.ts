@@ -28,12 +28,16 @@ const FALLBACK_EARLY_STOPPING: EarlyStoppingConfig = { patience: 3, minDelta: 0,
 export function mergeRunConfig(
   file: ConfigFile,
   cli: Pick<CliOptions, 'model' | 'training' | 'earlyStoppingPatience'>,
-  defaults: { model: Pick<ModelConfig, 'filters' | 'poolAfter'>; training: Pick<TrainingConfig, 'earlyStopping'> },
+  defaults: {
+    model: Pick<ModelConfig, 'filters' | 'poolAfter'>;
+    training: Pick<TrainingConfig, 'earlyStopping'>;
+  },
 ): MergedConfigInput {
   const training: TrainingConfigInput = { ...file.training, ...cli.training };
   if (cli.earlyStoppingPatience !== undefined) {
     const base = file.training?.earlyStopping ?? defaults.training.earlyStopping ?? FALLBACK_EARLY_STOPPING;
-    training.earlyStopping = cli.earlyStoppingPatience === 0 ? null : { ...base, patience: cli.earlyStoppingPatience };
+    training.earlyStopping =
+      cli.earlyStoppingPatience === 0 ? null : { ...base, patience: cli.earlyStoppingPatience };
   }
   const model: ModelConfigInput = { ...file.model, ...cli.model };
   const layers = model.convLayers;

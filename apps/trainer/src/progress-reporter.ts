@@ -20,7 +20,9 @@ function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   if (seconds < 60) return `${Math.round(seconds)}s`;
   const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+  return m < 60
+    ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${m % 60}m`;
 }
 
 const rate = (samplesPerSecond: number) => `${Math.round(samplesPerSecond).toLocaleString('en-US')} img/s`;
@@ -99,10 +101,18 @@ export function createProgressReporter(
               bar.start(event.batchesPerEpoch, 0, { loss: '-', acc: '-', rate: '-' });
             }
           }
-          const payload = { loss: event.loss.toFixed(4), acc: pct(event.accuracy), rate: rate(event.samplesPerSecond) };
+          const payload = {
+            loss: event.loss.toFixed(4),
+            acc: pct(event.accuracy),
+            rate: rate(event.samplesPerSecond),
+          };
           if (bar) {
             bar.update(done, payload);
-          } else if (!tty && done >= (nextQuarter * event.batchesPerEpoch) / 4 && done < event.batchesPerEpoch) {
+          } else if (
+            !tty &&
+            done >= (nextQuarter * event.batchesPerEpoch) / 4 &&
+            done < event.batchesPerEpoch
+          ) {
             const elapsed = (now() - epochStart) / 1000;
             const left = (elapsed / done) * (event.batchesPerEpoch - done);
             write(

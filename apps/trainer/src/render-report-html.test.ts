@@ -96,7 +96,8 @@ function decodePngPixels(dataUrl: string): Uint8Array {
   const idat: Buffer[] = [];
   for (let offset = 8; offset < png.length; ) {
     const length = png.readUInt32BE(offset);
-    if (png.toString('latin1', offset + 4, offset + 8) === 'IDAT') idat.push(png.subarray(offset + 8, offset + 8 + length));
+    if (png.toString('latin1', offset + 4, offset + 8) === 'IDAT')
+      idat.push(png.subarray(offset + 8, offset + 8 + length));
     offset += 12 + length;
   }
   const raw = inflateSync(Buffer.concat(idat));
@@ -159,7 +160,9 @@ describe('renderReportHtml', () => {
   it('embeds the misclassified images as PNGs with true and predicted labels and confidence', () => {
     const figures = html.match(/<figure class="digit"[\s\S]*?<\/figure>/g) ?? [];
     expect(figures).toHaveLength(2);
-    expect(figures[0]).toContain('<span class="true">4</span><span class="arrow">→</span><span class="pred">9</span>');
+    expect(figures[0]).toContain(
+      '<span class="true">4</span><span class="arrow">→</span><span class="pred">9</span>',
+    );
     expect(figures[0]).toContain('<span class="conf">93%</span>');
     expect(html).toContain('The 2 most confident mistakes of 45.');
     const src = figures[0]!.match(/src="(data:image\/png;base64,[^"]+)"/)?.[1] ?? '';

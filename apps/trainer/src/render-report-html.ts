@@ -101,7 +101,10 @@ ${figures}
 
 function configTable(config: Record<string, unknown>): string {
   return Object.entries(config)
-    .map(([key, value]) => `<tr><th scope="row">${esc(key)}</th><td><code>${esc(JSON.stringify(value))}</code></td></tr>`)
+    .map(
+      ([key, value]) =>
+        `<tr><th scope="row">${esc(key)}</th><td><code>${esc(JSON.stringify(value))}</code></td></tr>`,
+    )
     .join('\n');
 }
 

@@ -63,7 +63,10 @@ async function plan(options: CliOptions, io: TrainerIo): Promise<RunPlan> {
   const userPath = (p: string) => resolveUserPath(p, io.env, io.cwd);
   const configPath = options.configFile === undefined ? undefined : userPath(options.configFile);
   const file: ConfigFile = configPath === undefined ? {} : await loadConfigFile(configPath);
-  const merged = mergeRunConfig(file, options, { model: DEFAULT_MODEL_CONFIG, training: DEFAULT_TRAINING_CONFIG });
+  const merged = mergeRunConfig(file, options, {
+    model: DEFAULT_MODEL_CONFIG,
+    training: DEFAULT_TRAINING_CONFIG,
+  });
   let model: ModelConfig;
   let training: TrainingConfig;
   try {
@@ -145,7 +148,11 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
 
     const dataset = await loadMnist({ source: run.source });
     const trainRaw: RawImageSet = limitImageSet(dataset.train, options.trainLimit);
-    const split = splitTrainValidation(normalizeImages(trainRaw), run.training.validationSplit, run.training.seed);
+    const split = splitTrainValidation(
+      normalizeImages(trainRaw),
+      run.training.validationSplit,
+      run.training.seed,
+    );
     const testSet = normalizeImages(dataset.test);
     say(
       `data: ${run.sourceLabel}: ${split.train.count.toLocaleString('en-US')} train, ` +
@@ -154,7 +161,9 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
 
     const model = createModel(run.model, { seed: run.training.seed });
     const summary = summarizeModel(model);
-    const filters = Array.isArray(run.model.filters) ? run.model.filters.join(',') : String(run.model.filters);
+    const filters = Array.isArray(run.model.filters)
+      ? run.model.filters.join(',')
+      : String(run.model.filters);
     say(
       `model: ${plural(run.model.convLayers, 'conv layer')} (${filters} filters, ${run.model.kernelSize}x${run.model.kernelSize})` +
         `, dense ${run.model.denseUnits}, ${summary.parameters.toLocaleString('en-US')} parameters, ` +
@@ -178,7 +187,9 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     say(`evaluating on ${testSet.count.toLocaleString('en-US')} test images`);
     const evaluation = await evaluateModel(model, testSet);
     say(`\n${formatClassificationReport(evaluation.report, { digits: 4 })}`);
-    say(`test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}%, loss ${evaluation.report.loss.toFixed(4)}`);
+    say(
+      `test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}%, loss ${evaluation.report.loss.toFixed(4)}`,
+    );
 
     await saveModel(model, outDir);
     model.dispose();

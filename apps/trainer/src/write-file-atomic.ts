@@ -8,7 +8,10 @@ import path from 'node:path';
  * Written by hand because it is these few lines; write-file-atomic would add a dependency for them.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const handle = await open(temp, 'w');
   try {
     await handle.writeFile(data);
