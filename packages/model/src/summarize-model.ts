@@ -10,7 +10,7 @@ type Shape = (number | null)[];
  * FLOP: a conv layer costs `outHeight * outWidth * outChannels * kernelHeight * kernelWidth *
  * inChannels`, a dense layer `inputs * units`. Tools that count the multiply and the add apart
  * report twice this number. Biases, activations, pooling, batch norm and normalization are left
- * out (under 1% of the total for these models). Parameters are trainable weights only (batch-norm
+ * out (about 2% more for the default model). Parameters are trainable weights only (batch-norm
  * moving statistics are not counted), per layer and in total.
  */
 export function summarizeModel(model: LayersModel): ModelSummary {
