@@ -13,5 +13,6 @@ const EPOCH_LINE = /^epoch\s+(\d+)\/\d+\s.*\bval_acc\s+(\d+(?:\.\d+)?)%/;
 export function parseEpochLine(line: string): TrialEpoch | undefined {
   const match = EPOCH_LINE.exec(line.trim());
   if (match === null) return undefined;
-  return { epoch: Number(match[1]) - 1, valAccuracy: Number(match[2]) / 100 };
+  // Percent with two decimals to a fraction, rounded so 98.85 reads as 0.9885 rather than 0.98849999.
+  return { epoch: Number(match[1]) - 1, valAccuracy: Math.round(Number(match[2]) * 100) / 10_000 };
 }

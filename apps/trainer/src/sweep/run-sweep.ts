@@ -62,7 +62,12 @@ export interface SweepResult {
 }
 
 /** File names inside the sweep folder. */
-export const SWEEP_FILES = { state: 'sweep.json', report: 'sweep.html', best: 'best.json', trials: 'trials' } as const;
+export const SWEEP_FILES = {
+  state: 'sweep.json',
+  report: 'sweep.html',
+  best: 'best.json',
+  trials: 'trials',
+} as const;
 
 const FINISHED = new Set(['done', 'timed-out']);
 const SETTING_KEYS: (keyof SweepSettings)[] = [
@@ -77,7 +82,9 @@ const SETTING_KEYS: (keyof SweepSettings)[] = [
 ];
 
 function canonicalSettings(settings: SweepSettings): Record<string, unknown> {
-  return Object.fromEntries(SETTING_KEYS.filter((k) => settings[k] !== undefined).map((k) => [k, settings[k]]));
+  return Object.fromEntries(
+    SETTING_KEYS.filter((k) => settings[k] !== undefined).map((k) => [k, settings[k]]),
+  );
 }
 
 async function readPrevious(file: string, settings: SweepSettings): Promise<SweepFile | undefined> {
@@ -86,18 +93,29 @@ async function readPrevious(file: string, settings: SweepSettings): Promise<Swee
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SweepStateError(`cannot read ${file} to resume the sweep (${(error as Error).message}).`, { cause: error });
+    throw new SweepStateError(`cannot read ${file} to resume the sweep (${(error as Error).message}).`, {
+      cause: error,
+    });
   }
   let previous: SweepFile;
   try {
     previous = JSON.parse(text) as SweepFile;
   } catch (error) {
-    throw new SweepStateError(`${file} is not valid JSON; move it away to start a new sweep in this folder.`, {
-      cause: error,
-    });
+    throw new SweepStateError(
+      `${file} is not valid JSON; move it away to start a new sweep in this folder.`,
+      {
+        cause: error,
+      },
+    );
   }
-  if (previous?.formatVersion !== 1 || !Array.isArray(previous.trials) || typeof previous.settings !== 'object') {
-    throw new SweepStateError(`${file} is not a sweep.json this trainer can resume (expected formatVersion 1).`);
+  if (
+    previous?.formatVersion !== 1 ||
+    !Array.isArray(previous.trials) ||
+    typeof previous.settings !== 'object'
+  ) {
+    throw new SweepStateError(
+      `${file} is not a sweep.json this trainer can resume (expected formatVersion 1).`,
+    );
   }
   const before = JSON.stringify(canonicalSettings(previous.settings));
   const now = JSON.stringify(canonicalSettings(settings));
@@ -222,7 +240,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
       options.parallel,
       async (trial) => {
         trial.status = 'running';
-        await save();
+        // Not awaited: recording "running" must not hold back the trial (a failed write still
+        // surfaces through the chained writes awaited after the trial).
+        void save();
         onEvent({ type: 'trialStart', trial, counts: counts() });
         const outcome = await runner(
           { id: trial.id, params: trial.params, outDir: path.join(outDir, SWEEP_FILES.trials, trial.id) },
