@@ -25,7 +25,11 @@ function tfjsWasmFiles(): Plugin {
     },
     generateBundle() {
       for (const file of wasmFiles) {
-        this.emitFile({ type: 'asset', fileName: `wasm/${file}`, source: readFileSync(join(wasmDist, file)) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `wasm/${file}`,
+          source: readFileSync(join(wasmDist, file)),
+        });
       }
     },
   };

@@ -17,7 +17,10 @@ export interface BackendStatus {
  * the browser supports SIMD; the threaded build needs cross-origin isolation, which a static host
  * usually lacks, so it is not asked for.
  */
-export async function initBackend(wasmDir: string, options: { forceCpu?: boolean } = {}): Promise<BackendStatus> {
+export async function initBackend(
+  wasmDir: string,
+  options: { forceCpu?: boolean } = {},
+): Promise<BackendStatus> {
   let reason = 'it was turned off with ?backend=cpu';
   if (!options.forceCpu) {
     try {

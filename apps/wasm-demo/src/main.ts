@@ -1,7 +1,7 @@
 import './style.css';
 import type { DigitPrediction } from '@mnist/core';
 import { loadModelFromUrl, predictDigits } from '@mnist/model';
-import { tensor, tensor3d } from '@tensorflow/tfjs-core';
+import { tensor3d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DrawingPad } from './drawing-pad.js';
 import { drawGrayscale } from './draw-grayscale.js';
@@ -55,6 +55,7 @@ async function classifyDrawing(): Promise<void> {
     return;
   }
   busy = true;
+  document.body.dataset['busy'] = 'true';
   try {
     do {
       stale = false;
@@ -69,6 +70,7 @@ async function classifyDrawing(): Promise<void> {
     } while (stale);
   } finally {
     busy = false;
+    document.body.dataset['busy'] = 'false';
   }
 }
 
@@ -102,7 +104,7 @@ async function showGallery(current: LayersModel): Promise<void> {
   const response = await fetch(GALLERY_URL);
   if (!response.ok) throw new Error(`${GALLERY_URL}: HTTP ${response.status}`);
   const set = decodeGallery(new Uint8Array(await response.arrayBuffer()));
-  const images = tensor(set.images, [set.count, set.rows, set.cols]).div(255);
+  const images = tensor3d(Float32Array.from(set.images, (value) => value / 255), [set.count, set.rows, set.cols]);
   let predictions: DigitPrediction[];
   try {
     predictions = await predictDigits(current, images);

@@ -26,7 +26,10 @@ export function renderProbabilities(list: HTMLOListElement, prediction: DigitPre
     fill.style.width = `${(probability * 100).toFixed(1)}%`;
     value.textContent = prediction === null ? '–' : formatPercent(probability);
     row.classList.toggle('top', prediction?.digit === digit);
-    row.setAttribute('aria-label', `${digit}: ${prediction === null ? 'no prediction' : formatPercent(probability)}`);
+    row.setAttribute(
+      'aria-label',
+      `${digit}: ${prediction === null ? 'no prediction' : formatPercent(probability)}`,
+    );
   }
 }
 

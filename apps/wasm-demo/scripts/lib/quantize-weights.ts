@@ -41,7 +41,9 @@ export function quantizeWeights(
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const bytes = count * (spec.dtype === 'bool' ? 1 : 4);
     if (offset + bytes > data.byteLength) {
-      throw new Error(`quantizeWeights: weight "${spec.name}" runs past the end of the ${data.byteLength}-byte data`);
+      throw new Error(
+        `quantizeWeights: weight "${spec.name}" runs past the end of the ${data.byteLength}-byte data`,
+      );
     }
     const raw = new Uint8Array(data, offset, bytes);
     offset += bytes;
@@ -60,7 +62,9 @@ export function quantizeWeights(
     out.push({ ...spec, quantization: { dtype: 'uint8', min, scale } });
   }
   if (offset !== data.byteLength) {
-    throw new Error(`quantizeWeights: the specs describe ${offset} bytes but the data has ${data.byteLength}`);
+    throw new Error(
+      `quantizeWeights: the specs describe ${offset} bytes but the data has ${data.byteLength}`,
+    );
   }
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const merged = new Uint8Array(total);

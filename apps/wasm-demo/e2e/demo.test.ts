@@ -1,0 +1,129 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIGIT_STROKES } from './digit-strokes.js';
+import { drawOnPad, settledPrediction } from './draw-on-pad.js';
+import { APP_DIR, ensureBuild } from './ensure-build.js';
+import { launchChromium } from './launch-chromium.js';
+import { type StaticServer, serveStatic } from './static-server.js';
+import { transferSizes } from './transfer-size.js';
+
+const RESULTS_DIR = join(APP_DIR, 'test-results');
+/** The issue's budget for a first load: JS, WASM, model and data, gzipped. */
+const FIRST_LOAD_BUDGET = 1_000_000;
+
+let dist: string;
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  dist = await ensureBuild();
+  server = await serveStatic(dist);
+  browser = await launchChromium();
+  await mkdir(RESULTS_DIR, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the demo and collects console errors, page errors and requested URLs. */
+async function openDemo(viewport: { width: number; height: number }, query = '') {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(server.url + query);
+  await page.waitForFunction(
+    () =>
+      document.body.dataset['galleryReady'] === 'true' || !!document.querySelector('#notice:not([hidden])'),
+    undefined,
+    { timeout: 120_000 },
+  );
+  return { page, errors, requests };
+}
+
+async function expectPadCleared(page: Page): Promise<void> {
+  expect(await settledPrediction(page)).toBe('');
+}
+
+describe('wasm-demo in Chromium', () => {
+  it('classifies digits drawn with the mouse on WASM, within the first-load budget, without errors', async () => {
+    const { page, errors, requests } = await openDemo({ width: 1100, height: 1400 });
+    expect(await page.getByTestId('backend').textContent()).toBe('wasm');
+    expect(await page.locator('#notice').isHidden()).toBe(true);
+
+    const predicted: Record<string, string> = {};
+    const digits = Object.keys(DIGIT_STROKES);
+    for (const [index, digit] of digits.entries()) {
+      await drawOnPad(page, DIGIT_STROKES[digit]!);
+      predicted[digit] = await settledPrediction(page);
+      if (index === digits.length - 1) {
+        await page.screenshot({ path: join(RESULTS_DIR, 'demo.png'), fullPage: true });
+        break;
+      }
+      // Alternate between the button and the keyboard (Escape on the focused pad) to clear.
+      if (index % 2 === 0) await page.getByTestId('clear').click();
+      else {
+        await page.getByTestId('canvas').focus();
+        await page.keyboard.press('Escape');
+      }
+      await expectPadCleared(page);
+    }
+    expect(predicted).toEqual(Object.fromEntries(digits.map((digit) => [digit, digit])));
+
+    // The gallery classified the 100 real test digits; a trained model gets nearly all of them right.
+    const tiles = page.locator('.gallery .tile');
+    expect(await tiles.count()).toBe(100);
+    expect(await page.locator('.gallery .tile.wrong').count()).toBeLessThanOrEqual(5);
+    // The status line shows the time of the last prediction.
+    expect(await page.locator('#timing').textContent()).toMatch(/^\d+(\.\d)? ms$/);
+
+    const files = transferSizes(requests, server.url, dist);
+    const total = files.reduce((sum, file) => sum + file.gzipBytes, 0);
+    await writeFile(join(RESULTS_DIR, 'transfer.json'), `${JSON.stringify({ total, files }, null, 2)}\n`);
+    // Exactly one of the three WASM builds is fetched, and the model's weights are among the files.
+    expect(files.filter((file) => file.path.endsWith('.wasm'))).toHaveLength(1);
+    expect(files.some((file) => file.path.endsWith('/model/weights.bin'))).toBe(true);
+    expect(total).toBeLessThanOrEqual(FIRST_LOAD_BUDGET);
+
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a phone screen without sideways scrolling and still classifies touch-sized drawings', async () => {
+    const { page, errors } = await openDemo({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const pad = await page.getByTestId('canvas').boundingBox();
+    expect(pad!.width).toBeGreaterThan(250);
+    await drawOnPad(page, DIGIT_STROKES['7']!);
+    expect(await settledPrediction(page)).toBe('7');
+    await page.screenshot({ path: join(RESULTS_DIR, 'demo-phone.png'), fullPage: false });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('falls back to the cpu backend with a visible notice when the WASM binaries cannot be fetched', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true', undefined, {
+      timeout: 120_000,
+    });
+    expect(await page.getByTestId('backend').textContent()).toBe('cpu');
+    const notice = page.locator('#notice');
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.textContent()).toMatch(/WebAssembly could not start/);
+    await drawOnPad(page, DIGIT_STROKES['1']!);
+    expect(await settledPrediction(page)).toBe('1');
+    await page.close();
+  });
+});

@@ -1,0 +1,58 @@
+// Measures what the uint8 quantization of prepare-model costs: classifies the 10,000 MNIST test
+// images with the float32 model and with the quantized one the demo ships, in Node on the WASM
+// backend (or cpu if WASM cannot start), and prints both accuracies and how many predictions differ.
+//   pnpm --filter wasm-demo eval-quantization                 # float model from packages/model/weights/
+//   pnpm --filter wasm-demo eval-quantization -- --from DIR   # float model from a trainer run
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMnistFromPackage } from '@mnist/data/node';
+import { predictDigits } from '@mnist/model';
+import { loadModel } from '@mnist/model/node';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { getBackend, setBackend, tensor3d } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fromFlag = process.argv.indexOf('--from');
+const floatDir = fromFlag >= 0 ? process.argv[fromFlag + 1]! : join(here, '../../../packages/model/weights');
+const quantizedDir = join(here, '../public/model');
+
+if (!(await setBackend('wasm').catch(() => false))) await setBackend('cpu');
+const { test } = await loadMnistFromPackage();
+const size = test.rows * test.cols;
+
+async function classifyAll(model: LayersModel): Promise<Uint8Array> {
+  const digits = new Uint8Array(test.count);
+  const batch = 500;
+  for (let start = 0; start < test.count; start += batch) {
+    const count = Math.min(batch, test.count - start);
+    const pixels = new Float32Array(count * size);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = test.images[start * size + i]! / 255;
+    const input = tensor3d(pixels, [count, test.rows, test.cols]);
+    const predictions = await predictDigits(model, input);
+    input.dispose();
+    predictions.forEach((prediction, i) => {
+      digits[start + i] = prediction.digit;
+    });
+  }
+  return digits;
+}
+
+const accuracy = (digits: Uint8Array) =>
+  digits.filter((digit, i) => digit === test.labels[i]).length / test.count;
+const started = performance.now();
+const floatDigits = await classifyAll(await loadModel(floatDir));
+const quantizedDigits = await classifyAll(await loadModel(quantizedDir));
+const differing = floatDigits.filter((digit, i) => digit !== quantizedDigits[i]).length;
+const floatAccuracy = accuracy(floatDigits);
+const quantizedAccuracy = accuracy(quantizedDigits);
+console.log(
+  `backend: ${getBackend()}, ${test.count} test images, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);
+console.log(`float32 (${floatDir}): ${(floatAccuracy * 100).toFixed(2)}%`);
+console.log(`uint8   (${quantizedDir}): ${(quantizedAccuracy * 100).toFixed(2)}%`);
+console.log(
+  `accuracy change: ${((quantizedAccuracy - floatAccuracy) * 100).toFixed(2)} points; ` +
+    `${differing} of ${test.count} predictions differ`,
+);
