@@ -1,0 +1,153 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropFilterInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { disposeIntermediate, heapFloat32, runWasmKernel } from './wasm-backend-access.js';
+
+type ConvInfo = backend_util.Conv2DInfo;
+
+/**
+ * The filter gradient as one stock `Conv2D` (XNNPACK) call. With
+ * `dW[a,b,i,o] = sum_{n,r,c} x[n, r*s + a - padTop, c*s + b - padLeft, i] * dy[n,r,c,o]`,
+ * read `x` as a batch of `inChannels` images whose channels are the samples (`[i, h, w, n]`) and
+ * `dy` as a filter (`[r, c, n, o]`) dilated by the forward stride: the convolution's output
+ * `[i, a, b, o]` is the gradient, up to a crop of the rows/columns the forward pass never reached.
+ */
+function filterGradByConv(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend: BackendWasm): TensorInfo {
+  const { filterHeight: fh, filterWidth: fw, inChannels, outChannels, inHeight, inWidth } = info;
+  const { outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  // Pad the far side just enough that the output covers the whole filter window.
+  const bottom = Math.max(0, fh + (outHeight - 1) * strideHeight - inHeight - top);
+  const right = Math.max(0, fw + (outWidth - 1) * strideWidth - inWidth - left);
+
+  const xT = runWasmKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] });
+  const dyT = runWasmKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
+  const conv = runWasmKernel(
+    'Conv2D',
+    backend,
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [strideHeight, strideWidth],
+    },
+  );
+  disposeIntermediate(backend, xT);
+  disposeIntermediate(backend, dyT);
+
+  const out = backend.makeOutput([fh, fw, inChannels, outChannels], 'float32');
+  const src = heapFloat32(backend, conv);
+  const dst = heapFloat32(backend, out);
+  const convH = conv.shape[1] as number;
+  const convW = conv.shape[2] as number;
+  const rowLen = fw * inChannels * outChannels;
+  for (let i = 0; i < inChannels; i++) {
+    for (let a = 0; a < fh; a++) {
+      for (let b = 0; b < fw; b++) {
+        const from = ((i * convH + a) * convW + b) * outChannels;
+        dst.set(src.subarray(from, from + outChannels), a * rowLen + (b * inChannels + i) * outChannels);
+      }
+    }
+  }
+  disposeIntermediate(backend, conv);
+  return out;
+}
+
+/** Direct loops over the heap: slow but general (NCHW, odd paddings); the fallback path. */
+function filterGradDirect(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend: BackendWasm): TensorInfo {
+  const { batchSize, filterHeight: fh, filterWidth: fw, inChannels, outChannels } = info;
+  const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { dilationHeight, dilationWidth } = info;
+  const { top, left } = info.padInfo;
+  const channelsLast = info.dataFormat === 'channelsLast';
+  // Element strides of x and dy in their own layout: [batch, row, column, channel].
+  const xs = channelsLast
+    ? [inHeight * inWidth * inChannels, inWidth * inChannels, inChannels, 1]
+    : [inChannels * inHeight * inWidth, inWidth, 1, inHeight * inWidth];
+  const ys = channelsLast
+    ? [outHeight * outWidth * outChannels, outWidth * outChannels, outChannels, 1]
+    : [outChannels * outHeight * outWidth, outWidth, 1, outHeight * outWidth];
+  const [xsB, xsR, xsC, xsD] = xs as [number, number, number, number];
+  const [ysB, ysR, ysC, ysD] = ys as [number, number, number, number];
+
+  const out = backend.makeOutput([fh, fw, inChannels, outChannels], 'float32');
+  const xv = heapFloat32(backend, x);
+  const dyv = heapFloat32(backend, dy);
+  const dw = heapFloat32(backend, out);
+  dw.fill(0);
+  for (let a = 0; a < fh; a++) {
+    for (let b = 0; b < fw; b++) {
+      for (let i = 0; i < inChannels; i++) {
+        const wBase = ((a * fw + b) * inChannels + i) * outChannels;
+        for (let n = 0; n < batchSize; n++) {
+          for (let r = 0; r < outHeight; r++) {
+            const xr = r * strideHeight + a * dilationHeight - top;
+            if (xr < 0 || xr >= inHeight) continue;
+            for (let c = 0; c < outWidth; c++) {
+              const xc = c * strideWidth + b * dilationWidth - left;
+              if (xc < 0 || xc >= inWidth) continue;
+              const xVal = xv[n * xsB + xr * xsR + xc * xsC + i * xsD] as number;
+              const yBase = n * ysB + r * ysR + c * ysC;
+              for (let o = 0; o < outChannels; o++) {
+                dw[wBase + o] = (dw[wBase + o] as number) + xVal * (dyv[yBase + o * ysD] as number);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function conv2DBackpropFilter(args: {
+  inputs: Conv2DBackpropFilterInputs;
+  backend: BackendWasm;
+  attrs: Conv2DBackpropFilterAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = inputs.x as TensorInfo;
+  const dy = inputs.dy as TensorInfo;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  const fast =
+    info.dataFormat === 'channelsLast' &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.padInfo.top >= 0 &&
+    info.padInfo.left >= 0;
+  return fast ? filterGradByConv(x, dy, info, backend) : filterGradDirect(x, dy, info, backend);
+}
+
+/**
+ * `Conv2DBackpropFilter` for the WASM backend, which has none: the gradient of a 2-D convolution
+ * with respect to its filter, computed by the backend's own XNNPACK `Conv2D` (NHWC), with a direct
+ * loop as the fallback for layouts it cannot express (NCHW).
+ */
+export const conv2DBackpropFilterConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropFilter as unknown as KernelFunc,
+};

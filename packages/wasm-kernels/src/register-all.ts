@@ -1,0 +1,25 @@
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+
+/** Every kernel this package provides for the `wasm` backend. */
+export const wasmTrainingKernelConfigs: KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  maxPoolGradConfig,
+];
+
+/**
+ * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2DBackpropInput`
+ * and `MaxPoolGrad`. Idempotent; call it once before training (before or after `tf.setBackend`).
+ * It does not import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
+ */
+export function registerWasmTrainingKernels(): void {
+  for (const config of wasmTrainingKernelConfigs) {
+    const current = getKernel(config.kernelName, config.backendName);
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current !== undefined) unregisterKernel(config.kernelName, config.backendName);
+    registerKernel(config);
+  }
+}
