@@ -1,0 +1,309 @@
+/**
+ * `pnpm bench` for apps/bench: the default model on tfjs-wasm (with @mnist/wasm-kernels), tfjs cpu
+ * and tfjs-node against PyTorch CPU, every side in its own child process, rounds interleaved so
+ * machine noise hits all sides alike. Prints Markdown tables and writes bench-results/latest.json.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModelConfig } from '@mnist/core';
+import { mnistDataPackageDir } from '@mnist/data/node';
+import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
+import { BenchError } from './bench-error.js';
+import type {
+  BenchJob,
+  BenchResult,
+  ComputeJob,
+  ComputeResult,
+  DataResult,
+  DescribeResult,
+} from './bench-job.js';
+import type { BenchOptions, SideName } from './bench-options.js';
+import { formatFigure } from './format-figure.js';
+import { machineInfo } from './machine-info.js';
+import { BENCH_USAGE, parseBenchArgs } from './parse-bench-args.js';
+import { formatDataTable, formatMainTable, formatSweepTable, type SweepRow } from './report-tables.js';
+import { type ChildCommand, runChild } from './run-child.js';
+import { type DataSummary, type SideSummary, summarizeCompute, summarizeData } from './summarize-results.js';
+import { median } from './stats.js';
+
+// Adam's learning rate in the trainer's defaults (DEFAULT_TRAINING_CONFIG of @mnist/train).
+const LEARNING_RATE = 1e-3;
+
+const workerPath = fileURLToPath(new URL('./tfjs-worker.js', import.meta.url));
+const torchScript = fileURLToPath(new URL('../reference/torch-bench.py', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function childFor(side: SideName, options: BenchOptions, threads: number): ChildCommand {
+  if (side !== 'pytorch') return { command: process.execPath, args: [workerPath] };
+  // OpenMP reads its pool size at start; torch.set_num_threads in the script sets the same number.
+  return {
+    command: options.python,
+    args: [torchScript],
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+  };
+}
+
+async function run(
+  side: SideName,
+  options: BenchOptions,
+  threads: number,
+  job: BenchJob,
+): Promise<BenchResult> {
+  return runChild(childFor(side, options, threads), job);
+}
+
+function computeJob(
+  side: SideName,
+  options: BenchOptions,
+  modelConfig: ModelConfig,
+  settings: { batchSize: number; threads: number; trainOnly: boolean },
+): ComputeJob {
+  const slow = side === 'tfjs-cpu';
+  // The sweep keeps the number of timed images constant, not the steps: 30 steps of 512 would take
+  // eight times as long as 30 steps of 64 and add nothing but time.
+  const scale = settings.trainOnly ? options.batchSize / settings.batchSize : 1;
+  const scaled = (steps: number) => (steps === 0 ? 0 : Math.max(1, Math.round(steps * scale)));
+  return {
+    kind: 'compute',
+    side,
+    modelConfig,
+    seed: options.seed,
+    threads: settings.threads,
+    batchSize: settings.batchSize,
+    warmupSteps: slow ? Math.min(1, options.warmupSteps) : scaled(options.warmupSteps),
+    steps: slow ? options.cpuSteps : Math.max(3, scaled(options.steps)),
+    learningRate: LEARNING_RATE,
+    inferBatchSize: options.inferBatchSize,
+    inferWarmupBatchSize: slow ? 10 : options.inferBatchSize,
+    inferBatches: settings.trainOnly ? 0 : slow ? 1 : options.inferBatches,
+    latencyCalls: settings.trainOnly ? 0 : slow ? options.cpuLatencyCalls : options.latencyCalls,
+  };
+}
+
+/** Alternates the order of sides from round to round, so neither always runs first on a warm or busy machine. */
+function roundOrder<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse();
+}
+
+function describeCompute(result: ComputeResult): string {
+  const parts = [`train ${formatFigure(result.train.samplesPerSecond)} samples/s`];
+  if (result.infer) parts.push(`infer ${formatFigure(result.infer.samplesPerSecond)} samples/s`);
+  if (result.latencyMs?.length) parts.push(`latency median ${formatFigure(median(result.latencyMs))} ms`);
+  parts.push(`RSS ${formatFigure(result.maxRssBytes / 1024 / 1024)} MB`);
+  return parts.join(', ');
+}
+
+function writeJsonAtomically(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temp, path);
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(BENCH_USAGE);
+    return;
+  }
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const modelConfig = DEFAULT_MODEL_CONFIG;
+  const mainThreads = options.threads[0]!;
+  log(
+    `bench: ${machine.nproc} cores (${machine.cpuModel}), load average ${machine.loadAverageAtStart.toFixed(2)}; ` +
+      `batch ${options.batchSize}, ${options.rounds} round(s), PyTorch threads ${mainThreads}${options.quick ? ', quick' : ''}`,
+  );
+
+  // Parameter counts first: the comparison means nothing unless both sides built the same model.
+  const unavailable = new Map<SideName, string>();
+  const described = new Map<SideName, DescribeResult>();
+  for (const side of options.sides) {
+    if (side === 'tfjs-cpu') continue; // Same model code as tfjs-wasm; nothing new to check.
+    const result = await run(side, options, 1, { kind: 'describe', side, modelConfig, seed: options.seed });
+    if (result.kind === 'unavailable') {
+      unavailable.set(side, result.reason);
+      log(`  ${side}: unavailable: ${result.reason}`);
+    } else if (result.kind === 'describe') {
+      described.set(side, result);
+      log(
+        `  ${side}: ${result.parameters.toLocaleString('en-US')} trainable parameters (${result.layers.join(', ')})`,
+      );
+    }
+  }
+  const counts = [...described.values()].map((result) => `${result.side} ${result.parameters}`);
+  if (new Set([...described.values()].map((result) => result.parameters)).size > 1) {
+    throw new BenchError(`the sides built different models: trainable parameters ${counts.join(' vs ')}`);
+  }
+  log(`  parameter counts match: ${counts.join(', ')}`);
+
+  const sides = options.sides.filter((side) => !unavailable.has(side));
+  const computeResults = new Map<SideName, ComputeResult[]>();
+  const dataResults = new Map<SideName, DataResult[]>();
+  const idxDir = mnistDataPackageDir();
+  const dataSides = (['tfjs-wasm', 'pytorch'] as const).filter((side) => sides.includes(side));
+
+  for (let round = 0; round < options.rounds; round++) {
+    log(`round ${round + 1}/${options.rounds}`);
+    // The cpu backend takes minutes per step: it runs in the first round only.
+    const roundSides = round === 0 ? sides : sides.filter((side) => side !== 'tfjs-cpu');
+    for (const side of roundOrder(roundSides, round)) {
+      const job = computeJob(side, options, modelConfig, {
+        batchSize: options.batchSize,
+        threads: mainThreads,
+        trainOnly: false,
+      });
+      const result = await run(side, options, mainThreads, job);
+      if (result.kind !== 'compute')
+        throw new BenchError(`${side}: expected a compute result, got ${result.kind}`);
+      computeResults.set(side, [...(computeResults.get(side) ?? []), result]);
+      log(`  ${side}: ${describeCompute(result)}`);
+    }
+    for (const side of roundOrder(dataSides, round)) {
+      const result = await run(side, options, 1, { kind: 'data', side, idxDir });
+      if (result.kind !== 'data') throw new BenchError(`${side}: expected a data result, got ${result.kind}`);
+      dataResults.set(side, [...(dataResults.get(side) ?? []), result]);
+      log(`  ${side === 'pytorch' ? 'Python' : 'Node'} MNIST load: ${formatFigure(result.seconds)} s`);
+    }
+  }
+
+  const summaries = new Map<SideName, SideSummary>();
+  for (const [side, results] of computeResults) summaries.set(side, summarizeCompute(results));
+  const dataSummaries = new Map<SideName, DataSummary>();
+  for (const [side, results] of dataResults) dataSummaries.set(side, summarizeData(results));
+
+  const sweep: (SweepRow & { rounds: { wasm: number[]; pytorch: number[] } })[] = [];
+  if (options.batchSizes !== null || options.threads.length > 1) {
+    const sweepSides = (['tfjs-wasm', 'pytorch'] as const).filter((side) => sides.includes(side));
+    for (const threads of options.threads) {
+      for (const batchSize of options.batchSizes ?? [options.batchSize]) {
+        const figures: Record<'tfjs-wasm' | 'pytorch', number[]> = { 'tfjs-wasm': [], pytorch: [] };
+        for (let round = 0; round < options.rounds; round++) {
+          for (const side of roundOrder(sweepSides, round)) {
+            const job = computeJob(side, options, modelConfig, { batchSize, threads, trainOnly: true });
+            const result = await run(side, options, threads, job);
+            if (result.kind !== 'compute') throw new BenchError(`${side}: expected a compute result`);
+            figures[side].push(result.train.samplesPerSecond);
+          }
+        }
+        const row = {
+          batchSize,
+          threads,
+          wasmSamplesPerSecond: figures['tfjs-wasm'].length ? median(figures['tfjs-wasm']) : null,
+          pytorchSamplesPerSecond: figures.pytorch.length ? median(figures.pytorch) : null,
+          rounds: { wasm: figures['tfjs-wasm'], pytorch: figures.pytorch },
+        };
+        sweep.push(row);
+        log(
+          `sweep batch ${batchSize}, threads ${threads}: tfjs-wasm ${formatFigure(row.wasmSamplesPerSecond)}, ` +
+            `PyTorch ${formatFigure(row.pytorchSamplesPerSecond)} samples/s`,
+        );
+      }
+    }
+  }
+
+  const finishedAt = new Date();
+  const pytorchRuntime = described.get('pytorch')?.runtime ?? {};
+  const wasmRuntime = described.get('tfjs-wasm')?.runtime ?? {};
+  const mainTable = formatMainTable(options.sides, summaries, {
+    batchSize: options.batchSize,
+    inferBatchSize: options.inferBatchSize,
+  });
+  const dataTable = formatDataTable(dataSummaries.get('tfjs-wasm'), dataSummaries.get('pytorch'));
+  const lines = [
+    '',
+    `Default model (${[...described.values()][0]?.parameters.toLocaleString('en-US') ?? '?'} parameters), ` +
+      `Adam ${LEARNING_RATE}, batch ${options.batchSize}, PyTorch threads ${mainThreads}; ` +
+      `median of ${options.rounds} interleaved round(s)` +
+      (sides.includes('tfjs-cpu') ? ` (tfjs cpu: first round only, ${options.cpuSteps} step(s))` : '') +
+      '; (×) = ours / PyTorch.',
+    '',
+    mainTable,
+    '',
+    dataTable,
+  ];
+  for (const [side, reason] of unavailable) lines.push('', `${side} unavailable: ${reason}`);
+  if (sweep.length > 0)
+    lines.push('', 'Training throughput, batch size and thread sweep:', '', formatSweepTable(sweep));
+  lines.push(
+    '',
+    `${machine.nproc} cores, ${machine.cpuModel}; Node ${machine.node}, tfjs ${wasmRuntime['tfjs'] ?? '?'}; ` +
+      `Python ${pytorchRuntime['python'] ?? '?'}, torch ${pytorchRuntime['torch'] ?? '?'}, numpy ${pytorchRuntime['numpy'] ?? '?'}; ` +
+      `load average ${machine.loadAverageAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? Number.NaN).toFixed(2)} at end.`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const outPath =
+    options.out === null
+      ? join(repoRoot, 'bench-results', 'latest.json')
+      : resolve(process.env['INIT_CWD'] ?? process.cwd(), options.out);
+  writeJsonAtomically(outPath, {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { ...machine, loadAverageAtEnd: loadavg()[0] },
+    runtimes: { tfjs: wasmRuntime, pytorch: pytorchRuntime },
+    options,
+    model: {
+      config: modelConfig,
+      parameters: Object.fromEntries([...described].map(([s, r]) => [s, r.parameters])),
+    },
+    unavailable: Object.fromEntries(unavailable),
+    summary: Object.fromEntries(
+      [...summaries].map(([side, summary]) => {
+        const reference = summaries.get('pytorch');
+        const ratios =
+          side === 'pytorch' || reference === undefined
+            ? undefined
+            : {
+                trainSamplesPerSecond: summary.trainSamplesPerSecond / reference.trainSamplesPerSecond,
+                inferSamplesPerSecond:
+                  summary.inferSamplesPerSecond !== null && reference.inferSamplesPerSecond
+                    ? summary.inferSamplesPerSecond / reference.inferSamplesPerSecond
+                    : null,
+                latencyMedianMs:
+                  summary.latencyMedianMs !== null && reference.latencyMedianMs
+                    ? summary.latencyMedianMs / reference.latencyMedianMs
+                    : null,
+                latencyP95Ms:
+                  summary.latencyP95Ms !== null && reference.latencyP95Ms
+                    ? summary.latencyP95Ms / reference.latencyP95Ms
+                    : null,
+                maxRssBytes: summary.maxRssBytes / reference.maxRssBytes,
+              };
+        return [side, { ...summary, ratioToPytorch: ratios }];
+      }),
+    ),
+    data: Object.fromEntries(dataSummaries),
+    sweep,
+    tables: { main: mainTable, data: dataTable, sweep: sweep.length ? formatSweepTable(sweep) : null },
+    rounds: {
+      compute: Object.fromEntries(
+        [...computeResults].map(([side, results]) => [
+          side,
+          // Raw latencies are summarized to keep the file small; the medians above come from all of them.
+          results.map(({ latencyMs, ...rest }) => ({ ...rest, latencyCalls: latencyMs?.length ?? 0 })),
+        ]),
+      ),
+      data: Object.fromEntries(dataResults),
+    },
+  });
+  log(`\nwrote ${outPath}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  if (BenchError.isInstance(error)) {
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { SideName } from './bench-options.js';
+import { formatDataTable, formatMainTable, formatSweepTable } from './report-tables.js';
+import type { SideSummary } from './summarize-results.js';
+
+const MB = 1024 * 1024;
+
+function summary(side: SideName, train: number, infer: number, median: number, p95: number, rssMb: number) {
+  return {
+    side,
+    rounds: 3,
+    threads: 1,
+    parameters: 458_570,
+    trainSamplesPerSecond: train,
+    inferSamplesPerSecond: infer,
+    latencyMedianMs: median,
+    latencyP95Ms: p95,
+    maxRssBytes: rssMb * MB,
+  } satisfies SideSummary;
+}
+
+describe('formatMainTable', () => {
+  const summaries = new Map<SideName, SideSummary>([
+    ['tfjs-wasm', summary('tfjs-wasm', 250, 1500, 3, 6, 300)],
+    ['tfjs-cpu', summary('tfjs-cpu', 10, 40, 50, 80, 400)],
+    ['pytorch', summary('pytorch', 1000, 3000, 1.5, 2, 200)],
+  ]);
+
+  it('shows each of our figures with its ratio to PyTorch, and unavailable sides as such', () => {
+    const table = formatMainTable(['tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'pytorch'], summaries, {
+      batchSize: 64,
+      inferBatchSize: 1000,
+    });
+    const rows = table.split('\n').map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+    expect(rows[0]).toEqual(['figure', 'tfjs-wasm (ours)', 'tfjs cpu', 'tfjs-node', 'PyTorch CPU']);
+    expect(rows[2]).toEqual([
+      'training, samples/s (batch 64)',
+      '250 (0.25×)',
+      '10.0 (0.01×)',
+      'unavailable',
+      '1,000',
+    ]);
+    expect(rows[3]).toEqual([
+      'inference, samples/s (batch 1,000)',
+      '1,500 (0.50×)',
+      '40.0 (0.01×)',
+      'unavailable',
+      '3,000',
+    ]);
+    expect(rows[4]).toEqual([
+      'latency, 1 image, median ms',
+      '3.00 (2.00×)',
+      '50.0 (33.33×)',
+      'unavailable',
+      '1.50',
+    ]);
+    expect(rows[5]).toEqual([
+      'latency, 1 image, p95 ms',
+      '6.00 (3.00×)',
+      '80.0 (40.00×)',
+      'unavailable',
+      '2.00',
+    ]);
+    expect(rows[6]).toEqual(['peak RSS, MB', '300 (1.50×)', '400 (2.00×)', 'unavailable', '200']);
+    expect(rows[7]).toEqual(['threads used', '1', '1', 'unavailable', '1']);
+  });
+
+  it('shows n/a ratios when PyTorch did not run', () => {
+    const table = formatMainTable(
+      ['tfjs-wasm', 'pytorch'],
+      new Map([['tfjs-wasm', summaries.get('tfjs-wasm')!]]),
+      {
+        batchSize: 64,
+        inferBatchSize: 1000,
+      },
+    );
+    expect(table).toContain('250 (n/a)');
+    expect(table).toMatch(/\| +unavailable \|\n/);
+  });
+});
+
+describe('formatDataTable', () => {
+  it('puts Node beside Python with the ratio', () => {
+    const table = formatDataTable(
+      { side: 'tfjs-wasm', rounds: 1, seconds: 0.3, images: 70_000, maxRssBytes: 150 * MB },
+      { side: 'pytorch', rounds: 1, seconds: 0.1, images: 70_000, maxRssBytes: 100 * MB },
+    );
+    expect(table).toMatch(/^\| load \+ decode, s +\|/m);
+    expect(table).toMatch(/0\.300 \(3\.00×\) \|\s+0\.100 \|/);
+    expect(table).toMatch(/150 \(1\.50×\) \|\s+100 \|/);
+  });
+});
+
+describe('formatSweepTable', () => {
+  it('lists one row per batch size and thread count with the ratio', () => {
+    const table = formatSweepTable([
+      { batchSize: 32, threads: 1, wasmSamplesPerSecond: 100, pytorchSamplesPerSecond: 400 },
+      { batchSize: 512, threads: 2, wasmSamplesPerSecond: 300, pytorchSamplesPerSecond: null },
+    ]);
+    const lines = table.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toMatch(/^\| 32 +\| +1 \| +100 \| +400 \| +0\.25× \|$/);
+    expect(lines[3]).toMatch(/^\| 512 +\| +2 \| +300 \| +n\/a \| +n\/a \|$/);
+  });
+});

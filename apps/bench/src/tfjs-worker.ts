@@ -1,0 +1,226 @@
+/**
+ * The tfjs side of `pnpm bench`, run in a child process per job so each side's peak memory is its
+ * own: `node dist/tfjs-worker.js '<job JSON>'` prints one `BENCH_RESULT <json>` line. The PyTorch
+ * side (reference/torch-bench.py) runs the same jobs the same way.
+ */
+import { performance } from 'node:perf_hooks';
+import type { ModelConfig } from '@mnist/core';
+import { loadMnist } from '@mnist/data/node';
+import { createModel } from '@mnist/model';
+import { registerWasmTrainingKernels } from '@mnist/wasm-kernels';
+import '@tensorflow/tfjs-backend-cpu';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type {
+  BenchJob,
+  BenchResult,
+  ComputeJob,
+  ComputeResult,
+  DataJob,
+  DataResult,
+  DescribeJob,
+  DescribeResult,
+  RuntimeInfo,
+} from './bench-job.js';
+import { RESULT_PREFIX } from './bench-job.js';
+import type { SideName } from './bench-options.js';
+
+const IMAGE = 28;
+const CLASSES = 10;
+
+function emit(result: BenchResult): void {
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+function maxRssBytes(): number {
+  // resourceUsage().maxRSS is in KiB.
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Sets up the side's backend; returns a reason when it cannot run here. */
+async function setUpBackend(side: SideName, threads: number): Promise<string | null> {
+  if (side === 'tfjs-node') {
+    try {
+      // tfjs-node is optional and its native library often missing: load it only on this side.
+      await import('@tensorflow/tfjs-node');
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0] ?? String(error);
+      return `@tensorflow/tfjs-node cannot be loaded: ${message}`;
+    }
+    await tf.setBackend('tensorflow');
+    return null;
+  }
+  if (side === 'tfjs-wasm') {
+    // Asked for, but Node has no threaded WASM build: getThreadsCount() reports what is used.
+    setThreadsCount(threads);
+    registerWasmTrainingKernels();
+    await tf.setBackend('wasm');
+    return null;
+  }
+  if (side === 'tfjs-cpu') {
+    await tf.setBackend('cpu');
+    return null;
+  }
+  throw new Error(`tfjs-worker: side ${side} is not a tfjs side`);
+}
+
+function threadsUsed(): number {
+  const backend = tf.getBackend();
+  if (backend === 'wasm') return getThreadsCount();
+  // The cpu backend is plain single-threaded JavaScript; tfjs-node uses TensorFlow's own pool.
+  return backend === 'cpu' ? 1 : Number.NaN;
+}
+
+function runtimeInfo(): RuntimeInfo {
+  return {
+    node: process.version,
+    tfjs: tf.version_core,
+    backend: tf.getBackend(),
+    simd: tf.getBackend() === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : false,
+  };
+}
+
+function buildModel(config: ModelConfig, seed: number): LayersModel {
+  return createModel(config, { seed });
+}
+
+function trainableParameters(model: LayersModel): number {
+  return model.trainableWeights.reduce(
+    (sum, weight) => sum + (weight.shape as number[]).reduce((a, b) => a * b, 1),
+    0,
+  );
+}
+
+function describe(job: DescribeJob): DescribeResult {
+  const model = buildModel(job.modelConfig, job.seed);
+  const result: DescribeResult = {
+    kind: 'describe',
+    side: job.side,
+    parameters: trainableParameters(model),
+    layers: model.layers.map((layer) => `${layer.getClassName()} ${layer.countParams()}`),
+    runtime: runtimeInfo(),
+  };
+  model.dispose();
+  return result;
+}
+
+async function compute(job: ComputeJob): Promise<ComputeResult> {
+  const model = buildModel(job.modelConfig, job.seed);
+  // The trainer's setup: Adam on categorical cross-entropy of the softmax output.
+  model.compile({ optimizer: tf.train.adam(job.learningRate), loss: 'categoricalCrossentropy' });
+  const { batchSize } = job;
+  // Random data of MNIST shape, as on the PyTorch side: pixels in [0, 1), labels 0-9.
+  const xs = tf.randomUniform([batchSize, IMAGE, IMAGE, 1], 0, 1, 'float32', job.seed);
+  const ys = tf.tidy(() =>
+    tf.cast(
+      tf.oneHot(tf.randomUniform([batchSize], 0, CLASSES, 'int32', job.seed + 1) as tf.Tensor1D, CLASSES),
+      'float32',
+    ),
+  );
+
+  // trainOnBatch resolves once the loss is read back, so every step is complete when timed.
+  const step = async () => (await model.trainOnBatch(xs, ys)) as number;
+  for (let i = 0; i < job.warmupSteps; i++) await step();
+  let start = performance.now();
+  let loss = Number.NaN;
+  for (let i = 0; i < job.steps; i++) loss = await step();
+  let seconds = (performance.now() - start) / 1000;
+  const train = {
+    steps: job.steps,
+    batchSize,
+    seconds,
+    samplesPerSecond: (job.steps * batchSize) / seconds,
+    loss,
+  };
+  xs.dispose();
+  ys.dispose();
+
+  const predict = async (input: tf.Tensor) => {
+    const output = model.predict(input) as tf.Tensor;
+    await output.data();
+    output.dispose();
+  };
+
+  let infer: ComputeResult['infer'] = null;
+  if (job.inferBatches > 0) {
+    const warm = tf.randomUniform([job.inferWarmupBatchSize, IMAGE, IMAGE, 1], 0, 1, 'float32', job.seed + 4);
+    await predict(warm);
+    warm.dispose();
+    const big = tf.randomUniform([job.inferBatchSize, IMAGE, IMAGE, 1], 0, 1, 'float32', job.seed + 2);
+    start = performance.now();
+    for (let i = 0; i < job.inferBatches; i++) await predict(big);
+    seconds = (performance.now() - start) / 1000;
+    big.dispose();
+    const images = job.inferBatches * job.inferBatchSize;
+    infer = {
+      batches: job.inferBatches,
+      batchSize: job.inferBatchSize,
+      seconds,
+      samplesPerSecond: images / seconds,
+    };
+  }
+
+  let latencyMs: number[] | null = null;
+  if (job.latencyCalls > 0) {
+    const one = tf.randomUniform([1, IMAGE, IMAGE, 1], 0, 1, 'float32', job.seed + 3);
+    for (let i = 0; i < Math.min(20, job.latencyCalls); i++) await predict(one);
+    latencyMs = [];
+    for (let i = 0; i < job.latencyCalls; i++) {
+      const callStart = performance.now();
+      await predict(one);
+      latencyMs.push(performance.now() - callStart);
+    }
+    one.dispose();
+  }
+
+  const parameters = trainableParameters(model);
+  model.dispose();
+  return {
+    kind: 'compute',
+    side: job.side,
+    parameters,
+    threads: threadsUsed(),
+    train,
+    infer,
+    latencyMs,
+    maxRssBytes: maxRssBytes(),
+    runtime: runtimeInfo(),
+  };
+}
+
+async function data(job: DataJob): Promise<DataResult> {
+  const start = performance.now();
+  const dataset = await loadMnist({ source: { dir: job.idxDir } });
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    kind: 'data',
+    side: job.side,
+    seconds,
+    images: dataset.train.count + dataset.test.count,
+    maxRssBytes: maxRssBytes(),
+    runtime: { node: process.version },
+  };
+}
+
+async function main(): Promise<void> {
+  const raw = process.argv[2];
+  if (raw === undefined) {
+    process.stderr.write("usage: node tfjs-worker.js '<job JSON>'\n");
+    process.exitCode = 2;
+    return;
+  }
+  const job = JSON.parse(raw) as BenchJob;
+  if (job.kind === 'data') {
+    emit(await data(job));
+    return;
+  }
+  const unavailable = await setUpBackend(job.side, job.kind === 'compute' ? job.threads : 1);
+  if (unavailable !== null) {
+    emit({ kind: 'unavailable', side: job.side, reason: unavailable });
+    return;
+  }
+  emit(job.kind === 'describe' ? describe(job) : await compute(job));
+}
+
+await main();
