@@ -175,6 +175,21 @@ describe('downloadMnist', { timeout: 60_000 }, () => {
     expect(requests.get('/mnist/missing/train-images-idx3-ubyte.gz')).toBe(1);
   });
 
+  it('rejects bad options before any request', async () => {
+    await expect(
+      downloadMnist({ baseUrl, cacheDir, files: ['train-images' as MnistFileName] }),
+    ).rejects.toThrow(
+      /^files must be standard MNIST names \(train-images-idx3-ubyte, .*\), got train-images$/,
+    );
+    await expect(
+      downloadMnist({ ...only('t10k-labels-idx1-ubyte'), sha256: { 't10k-labels-idx1-ubyte': 'abc' } }),
+    ).rejects.toThrow(`sha256['t10k-labels-idx1-ubyte'] must be 64 hex digits, got "abc"`);
+    await expect(downloadMnist({ baseUrl: 'not a url', cacheDir })).rejects.toThrow(
+      'baseUrl "not a url" is not a valid URL',
+    );
+    expect(requests.size).toBe(0);
+  });
+
   it('names an unreachable host and suggests the offline default', async () => {
     // A port that was just free: nothing listens there, so the connection is refused.
     const probe = createServer();

@@ -75,8 +75,20 @@ export async function downloadMnist(options: DownloadMnistOptions): Promise<Down
   } catch (cause) {
     throw new DataSourceError(`baseUrl ${JSON.stringify(baseUrl)} is not a valid URL`, { cause });
   }
+  const unknown = files.filter((name) => !MNIST_FILE_NAMES.includes(name));
+  if (unknown.length > 0) {
+    throw new DataSourceError(
+      `files must be standard MNIST names (${MNIST_FILE_NAMES.join(', ')}), got ${unknown.join(', ')}`,
+    );
+  }
   const dir = resolve(options.cacheDir ?? defaultCacheDir());
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    throw new DataSourceError(`cannot create the cache folder ${dir}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
   const result: DownloadMnistResult = { dir, downloaded: [], cached: [] };
   // One file after the other: a failure then leaves no other download running in the background.
   for (const name of files) {
