@@ -104,6 +104,10 @@ describe('wasm-demo in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     const pad = await page.getByTestId('canvas').boundingBox();
     expect(pad!.width).toBeGreaterThan(250);
+    // The pad is the first stop of the keyboard, and says what it is.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('canvas');
+    expect(await page.getByTestId('canvas').getAttribute('aria-label')).toMatch(/draw one digit/i);
     await drawOnPad(page, DIGIT_STROKES['7']!);
     expect(await settledPrediction(page)).toBe('7');
     await page.screenshot({ path: join(RESULTS_DIR, 'demo-phone.png'), fullPage: false });

@@ -104,7 +104,10 @@ async function showGallery(current: LayersModel): Promise<void> {
   const response = await fetch(GALLERY_URL);
   if (!response.ok) throw new Error(`${GALLERY_URL}: HTTP ${response.status}`);
   const set = decodeGallery(new Uint8Array(await response.arrayBuffer()));
-  const images = tensor3d(Float32Array.from(set.images, (value) => value / 255), [set.count, set.rows, set.cols]);
+  const images = tensor3d(
+    Float32Array.from(set.images, (value) => value / 255),
+    [set.count, set.rows, set.cols],
+  );
   let predictions: DigitPrediction[];
   try {
     predictions = await predictDigits(current, images);
