@@ -27,8 +27,30 @@ function filterGradByConv(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend
   const bottom = Math.max(0, fh + (outHeight - 1) * strideHeight - inHeight - top);
   const right = Math.max(0, fw + (outWidth - 1) * strideWidth - inWidth - left);
 
-  const xT = runWasmKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] });
-  const dyT = runWasmKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
+  // The two transposes are plain JS loops: the stock wasm `Transpose` is a generic N-d index walk
+  // that measured slower than these specialised copies.
+  const { batchSize } = info;
+  const pixels = inHeight * inWidth;
+  const outPixels = outHeight * outWidth;
+  const xT = backend.makeOutput([inChannels, inHeight, inWidth, batchSize], 'float32');
+  const dyT = backend.makeOutput([outHeight, outWidth, batchSize, outChannels], 'float32');
+  const xv = heapFloat32(backend, x);
+  const xTv = heapFloat32(backend, xT);
+  for (let p = 0; p < pixels; p++) {
+    for (let n = 0; n < batchSize; n++) {
+      const from = (n * pixels + p) * inChannels;
+      let to = p * batchSize + n;
+      for (let i = 0; i < inChannels; i++, to += pixels * batchSize) xTv[to] = xv[from + i] as number;
+    }
+  }
+  const dyv = heapFloat32(backend, dy);
+  const dyTv = heapFloat32(backend, dyT);
+  for (let p = 0; p < outPixels; p++) {
+    for (let n = 0; n < batchSize; n++) {
+      const from = (n * outPixels + p) * outChannels;
+      dyTv.set(dyv.subarray(from, from + outChannels), (p * batchSize + n) * outChannels);
+    }
+  }
   const conv = runWasmKernel(
     'Conv2D',
     backend,

@@ -1,3 +1,4 @@
+export { batchMatMulConfig } from './batch-mat-mul.js';
 export { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 export { maxPoolGradConfig } from './max-pool-grad.js';

@@ -1,4 +1,5 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -8,11 +9,12 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
+  batchMatMulConfig,
 ];
 
 /**
- * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2DBackpropInput`
- * and `MaxPoolGrad`. Idempotent; call it once before training (before or after `tf.setBackend`).
+ * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2DBackpropInput`,
+ * `MaxPoolGrad` and `BatchMatMul`. Idempotent; call it once before training (before or after `tf.setBackend`).
  * It does not import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
  */
 export function registerWasmTrainingKernels(): void {

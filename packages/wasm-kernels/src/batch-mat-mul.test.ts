@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { maxRelativeError, prepareBackends, randomValues, runOn } from './test-support.js';
+
+beforeAll(prepareBackends);
+
+const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
+  { a: [5, 7], b: [7, 3], transposeA: false, transposeB: false },
+  { a: [7, 5], b: [7, 3], transposeA: true, transposeB: false },
+  { a: [5, 7], b: [3, 7], transposeA: false, transposeB: true },
+  { a: [7, 5], b: [3, 7], transposeA: true, transposeB: true },
+  { a: [64, 300], b: [64, 33], transposeA: true, transposeB: false },
+  { a: [3, 40, 37], b: [3, 37, 9], transposeA: false, transposeB: false },
+  { a: [3, 37, 40], b: [3, 9, 37], transposeA: true, transposeB: true },
+  { a: [1, 5, 7], b: [3, 4, 7], transposeA: false, transposeB: true },
+  { a: [2, 2, 7, 5], b: [2, 2, 7, 3], transposeA: true, transposeB: false },
+];
+
+describe('batchMatMulConfig', () => {
+  it.each(cases)('matches cpu for a $a, b $b, transposeA $transposeA, transposeB $transposeB', async (c) => {
+    const a = { values: randomValues(c.a, 41), shape: c.a };
+    const b = { values: randomValues(c.b, 42), shape: c.b };
+    const product = (at: tf.Tensor, bt: tf.Tensor) => tf.matMul(at, bt, c.transposeA, c.transposeB);
+    const before = tf.memory().numTensors;
+    const expected = await runOn('cpu', [a, b], product);
+    const actual = await runOn('wasm', [a, b], product);
+    expect(actual.shape).toEqual(expected.shape);
+    expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-4);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
