@@ -24,10 +24,13 @@ export async function loadMnistFromDir(dir: string): Promise<MnistDataset> {
       `MNIST folder ${folder} is missing ${missing.map((m) => `${m}[.gz]`).join(', ')}; expected the standard layout ${MNIST_FILE_NAMES.map((m) => `${m}[.gz]`).join(', ')}`,
     );
   }
-  const paths = Object.fromEntries(MNIST_FILE_NAMES.map((name, i) => [name, found[i]!])) as Record<
-    MnistFileName,
-    string
-  >;
+  return loadMnistFromPaths(
+    Object.fromEntries(MNIST_FILE_NAMES.map((name, i) => [name, found[i]!])) as Record<MnistFileName, string>,
+  );
+}
+
+/** Loads MNIST from the four given file paths (raw or gzipped). Internal: used after a download. */
+export async function loadMnistFromPaths(paths: Record<MnistFileName, string>): Promise<MnistDataset> {
   const load = async (split: 'train' | 't10k') => {
     const names = mnistFileNames(split);
     const [images, labels] = await Promise.all([

@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import type { MnistDataset } from '@mnist/core';
 import { DataSourceError } from './data-source-error.js';
 import { downloadMnist } from './download-mnist.js';
-import { loadMnistFromDir } from './load-mnist-from-dir.js';
+import { loadMnistFromDir, loadMnistFromPaths } from './load-mnist-from-dir.js';
 import { loadMnistFromPackage } from './load-mnist-from-package.js';
-import type { MnistFileName } from './mnist-files.js';
+import { MNIST_FILE_NAMES, type MnistFileName } from './mnist-files.js';
 
 /** Where `loadMnist` takes MNIST from. */
 export type MnistSource =
@@ -36,7 +37,13 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
     if ('dir' in source && typeof source.dir === 'string') return loadMnistFromDir(source.dir);
     if ('baseUrl' in source && typeof source.baseUrl === 'string') {
       const { dir } = await downloadMnist(source);
-      return loadMnistFromDir(dir);
+      // Exactly the verified .gz files, even if the cache folder also holds raw files of the same names.
+      return loadMnistFromPaths(
+        Object.fromEntries(MNIST_FILE_NAMES.map((name) => [name, join(dir, `${name}.gz`)])) as Record<
+          MnistFileName,
+          string
+        >,
+      );
     }
   }
   throw new DataSourceError(
