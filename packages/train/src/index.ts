@@ -1,1 +1,22 @@
-export {};
+export { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
+export { resolveTrainingConfig } from './resolve-training-config.js';
+export { learningRateAt } from './learning-rate-at.js';
+export { selectBackend } from './select-backend.js';
+export type { SelectBackendOptions } from './select-backend.js';
+export { train } from './train.js';
+export type { TrainingResult, TrainOptions } from './train.js';
+export { evaluateModel } from './evaluate-model.js';
+export type { EvaluateModelOptions, ModelEvaluation } from './evaluate-model.js';
+export { TrainingConfigError } from './training-config-error.js';
+export { TrainingDataError } from './training-data-error.js';
+export { BackendUnavailableError } from './backend-unavailable-error.js';
+export type {
+  BackendChoice,
+  BackendName,
+  EarlyStoppingConfig,
+  EpochRecord,
+  LearningRateSchedule,
+  TrainingConfig,
+  TrainingConfigInput,
+  TrainingEvent,
+} from '@mnist/core';

@@ -1,0 +1,35 @@
+import {
+  argMax,
+  cast,
+  clipByValue,
+  equal,
+  log,
+  mean,
+  mul,
+  neg,
+  type Scalar,
+  sum,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
+
+// Keras's epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON] so a confident wrong
+// answer gives a large finite loss and a finite gradient.
+const EPSILON = 1e-7;
+
+/**
+ * Per-sample categorical cross-entropy `-sum(y * log(p))` of softmax outputs `probabilities`
+ * `[n, classes]` against one-hot `labels` `[n, classes]`, as a `[n]` tensor. Internal.
+ */
+export function sampleCrossEntropy(probabilities: Tensor, labels: Tensor): Tensor {
+  return neg(sum(mul(labels, log(clipByValue(probabilities, EPSILON, 1 - EPSILON))), -1));
+}
+
+/** Mean categorical cross-entropy of a batch, the training loss. Internal. */
+export function meanCrossEntropy(probabilities: Tensor, labels: Tensor): Scalar {
+  return mean(sampleCrossEntropy(probabilities, labels)) as Scalar;
+}
+
+/** Number of rows whose most likely class is the one-hot label's, as a float32 scalar. Internal. */
+export function countCorrect(probabilities: Tensor, labels: Tensor): Scalar {
+  return sum(cast(equal(argMax(probabilities, -1), argMax(labels, -1)), 'float32')) as Scalar;
+}

@@ -1,0 +1,119 @@
+import type { TrainingConfigInput } from '@mnist/core';
+import { MnistError } from '@mnist/core';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
+import { resolveTrainingConfig } from './resolve-training-config.js';
+import { TrainingConfigError } from './training-config-error.js';
+
+function errorOf(input: unknown): TrainingConfigError {
+  try {
+    resolveTrainingConfig(input as TrainingConfigInput);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TrainingConfigError);
+    expect(MnistError.isInstance(error)).toBe(true);
+    return error as TrainingConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be refused`);
+}
+
+describe('resolveTrainingConfig', () => {
+  it('returns the defaults for no input, as a fresh object', () => {
+    const config = resolveTrainingConfig();
+    expect(config).toEqual(DEFAULT_TRAINING_CONFIG);
+    expect(config).not.toBe(DEFAULT_TRAINING_CONFIG);
+    expect(Object.isFrozen(DEFAULT_TRAINING_CONFIG)).toBe(true);
+  });
+
+  it('defaults pass their own validation and describe the documented recipe', () => {
+    expect(DEFAULT_TRAINING_CONFIG).toMatchObject({
+      batchSize: 64,
+      learningRate: 1e-3,
+      validationSplit: 0.1,
+      backend: 'auto',
+    });
+    expect(DEFAULT_TRAINING_CONFIG.learningRateSchedule.kind).not.toBe('constant');
+  });
+
+  it('overrides only the fields given and ignores undefined ones', () => {
+    const config = resolveTrainingConfig({
+      epochs: 2,
+      batchSize: undefined,
+      backend: 'cpu',
+      earlyStopping: null,
+    });
+    expect(config.epochs).toBe(2);
+    expect(config.batchSize).toBe(DEFAULT_TRAINING_CONFIG.batchSize);
+    expect(config.backend).toBe('cpu');
+    expect(config.earlyStopping).toBeNull();
+  });
+
+  it('fills a partial earlyStopping from the defaults', () => {
+    const config = resolveTrainingConfig({ earlyStopping: { patience: 5 } as never });
+    expect(config.earlyStopping).toEqual({ ...DEFAULT_TRAINING_CONFIG.earlyStopping, patience: 5 });
+  });
+
+  it('accepts every schedule kind with valid parameters', () => {
+    for (const schedule of [
+      { kind: 'constant' },
+      { kind: 'exponential', decayRate: 0.9 },
+      { kind: 'step', everyEpochs: 2, factor: 0.5 },
+      { kind: 'cosine', minLearningRate: 1e-5 },
+    ] as const) {
+      expect(resolveTrainingConfig({ learningRateSchedule: schedule }).learningRateSchedule).toEqual(
+        schedule,
+      );
+    }
+  });
+
+  it.each([
+    [{ epochs: 0 }, /"epochs" must be an integer >= 1, got 0/],
+    [{ epochs: 1.5 }, /"epochs" must be an integer >= 1, got 1.5/],
+    [{ batchSize: -4 }, /"batchSize" must be an integer >= 1, got -4/],
+    [{ batchSize: '64' }, /"batchSize" must be an integer >= 1, got '64'/],
+    [{ learningRate: 0 }, /"learningRate" must be a finite number > 0, got 0/],
+    [{ learningRate: Number.POSITIVE_INFINITY }, /"learningRate" must be a finite number > 0/],
+    [{ validationSplit: 1 }, /"validationSplit" must be a number in \[0, 1\), got 1/],
+    [{ validationSplit: -0.1 }, /"validationSplit"/],
+    [{ seed: -1 }, /"seed" must be an integer in \[0, 4294967295\], got -1/],
+    [{ seed: 2 ** 32 }, /"seed"/],
+    [{ backend: 'gpu' }, /"backend" must be one of 'auto', 'node', 'wasm', 'cpu', got 'gpu'/],
+    [{ earlyStopping: 3 }, /"earlyStopping" must be null or an object/],
+    [{ earlyStopping: { patience: 0 } }, /"earlyStopping.patience" must be an integer >= 1, got 0/],
+    [{ earlyStopping: { minDelta: -1 } }, /"earlyStopping.minDelta" must be a finite number >= 0, got -1/],
+    [
+      { earlyStopping: { restoreBestWeights: 'yes' } },
+      /"earlyStopping.restoreBestWeights" must be true or false/,
+    ],
+    [{ earlyStopping: { patients: 2 } }, /earlyStopping has unknown field "patients"/],
+    [
+      { learningRateSchedule: { kind: 'linear' } },
+      /"learningRateSchedule" must be an object whose "kind" is one of/,
+    ],
+    [
+      { learningRateSchedule: { kind: 'exponential', decayRate: 0 } },
+      /"learningRateSchedule.decayRate" must be a number in \(0, 1\]/,
+    ],
+    [{ learningRateSchedule: { kind: 'exponential' } }, /"learningRateSchedule.decayRate".*got undefined/],
+    [
+      { learningRateSchedule: { kind: 'step', everyEpochs: 0, factor: 0.5 } },
+      /"learningRateSchedule.everyEpochs"/,
+    ],
+    [{ learningRateSchedule: { kind: 'step', everyEpochs: 2, factor: 2 } }, /"learningRateSchedule.factor"/],
+    [
+      { learningRate: 1e-3, learningRateSchedule: { kind: 'cosine', minLearningRate: 1e-2 } },
+      /"learningRateSchedule.minLearningRate" must be a number in \[0, learningRate = 0.001\], got 0.01/,
+    ],
+    [
+      { learningRateSchedule: { kind: 'constant', decayRate: 0.5 } },
+      /learningRateSchedule \(constant\) has unknown field "decayRate"/,
+    ],
+    [{ batch_size: 32 }, /training config has unknown field "batch_size"; known fields: epochs, batchSize/],
+  ])('refuses %j, naming the field and what it accepts', (input, message) => {
+    expect(errorOf(input).message).toMatch(message);
+  });
+
+  it('refuses a config that is not an object', () => {
+    expect(errorOf([]).message).toMatch(/training config must be an object/);
+    expect(errorOf(null).message).toMatch(/training config must be an object, got null/);
+  });
+});

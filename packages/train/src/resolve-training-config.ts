@@ -1,0 +1,181 @@
+import type {
+  BackendChoice,
+  EarlyStoppingConfig,
+  LearningRateSchedule,
+  TrainingConfig,
+  TrainingConfigInput,
+} from '@mnist/core';
+import { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
+import { TrainingConfigError } from './training-config-error.js';
+
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+const CONFIG_KEYS = Object.keys(DEFAULT_TRAINING_CONFIG) as (keyof TrainingConfig)[];
+const EARLY_STOPPING_KEYS: readonly (keyof EarlyStoppingConfig)[] = [
+  'patience',
+  'minDelta',
+  'restoreBestWeights',
+];
+const SCHEDULE_KEYS: Record<LearningRateSchedule['kind'], readonly string[]> = {
+  constant: ['kind'],
+  exponential: ['kind', 'decayRate'],
+  step: ['kind', 'everyEpochs', 'factor'],
+  cosine: ['kind', 'minLearningRate'],
+};
+const MAX_SEED = 0xffffffff;
+
+/**
+ * Fills the missing fields of `input` from `DEFAULT_TRAINING_CONFIG` and checks every field, so
+ * that a typo or an out-of-range value fails before any tensor is made. `earlyStopping` may be
+ * given in part (missing fields from the default) or `null` to turn it off.
+ *
+ * @returns a new, complete config; `input` is not modified.
+ * @throws {TrainingConfigError} naming the first bad field, what it accepts and what it got;
+ *   unknown fields are refused too (they are usually typos).
+ */
+export function resolveTrainingConfig(input: TrainingConfigInput = {}): TrainingConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TrainingConfigError(`training config must be an object, got ${describe(input)}`);
+  }
+  rejectUnknownKeys('training config', input, CONFIG_KEYS);
+  const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  const merged = { ...DEFAULT_TRAINING_CONFIG, ...defined } as TrainingConfig;
+
+  checkInteger('epochs', merged.epochs, 1);
+  checkInteger('batchSize', merged.batchSize, 1);
+  checkPositive('learningRate', merged.learningRate);
+  if (
+    !(typeof merged.validationSplit === 'number' && merged.validationSplit >= 0 && merged.validationSplit < 1)
+  ) {
+    throw new TrainingConfigError(
+      `training config field "validationSplit" must be a number in [0, 1), got ${describe(merged.validationSplit)}`,
+    );
+  }
+  checkInteger('seed', merged.seed, 0, MAX_SEED);
+  if (!BACKEND_CHOICES.includes(merged.backend)) {
+    throw new TrainingConfigError(
+      `training config field "backend" must be one of ${BACKEND_CHOICES.map((b) => `'${b}'`).join(', ')}, got ${describe(merged.backend)}`,
+    );
+  }
+  return {
+    epochs: merged.epochs,
+    batchSize: merged.batchSize,
+    learningRate: merged.learningRate,
+    validationSplit: merged.validationSplit,
+    seed: merged.seed,
+    backend: merged.backend,
+    earlyStopping: resolveEarlyStopping(merged.earlyStopping),
+    learningRateSchedule: resolveSchedule(merged.learningRateSchedule, merged.learningRate),
+  };
+}
+
+function resolveEarlyStopping(value: EarlyStoppingConfig | null): EarlyStoppingConfig | null {
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new TrainingConfigError(
+      `training config field "earlyStopping" must be null or an object { patience, minDelta, restoreBestWeights }, got ${describe(value)}`,
+    );
+  }
+  rejectUnknownKeys('earlyStopping', value, EARLY_STOPPING_KEYS);
+  const defaults = DEFAULT_TRAINING_CONFIG.earlyStopping ?? {
+    patience: 2,
+    minDelta: 0,
+    restoreBestWeights: true,
+  };
+  const merged = { ...defaults, ...value };
+  checkInteger('earlyStopping.patience', merged.patience, 1);
+  if (!(typeof merged.minDelta === 'number' && Number.isFinite(merged.minDelta) && merged.minDelta >= 0)) {
+    throw new TrainingConfigError(
+      `training config field "earlyStopping.minDelta" must be a finite number >= 0, got ${describe(merged.minDelta)}`,
+    );
+  }
+  if (typeof merged.restoreBestWeights !== 'boolean') {
+    throw new TrainingConfigError(
+      `training config field "earlyStopping.restoreBestWeights" must be true or false, got ${describe(merged.restoreBestWeights)}`,
+    );
+  }
+  return {
+    patience: merged.patience,
+    minDelta: merged.minDelta,
+    restoreBestWeights: merged.restoreBestWeights,
+  };
+}
+
+function resolveSchedule(value: LearningRateSchedule, learningRate: number): LearningRateSchedule {
+  const kinds = Object.keys(SCHEDULE_KEYS);
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !kinds.includes((value as { kind?: unknown }).kind as string)
+  ) {
+    throw new TrainingConfigError(
+      `training config field "learningRateSchedule" must be an object whose "kind" is one of ${kinds.map((k) => `'${k}'`).join(', ')}, got ${describe(value)}`,
+    );
+  }
+  rejectUnknownKeys(`learningRateSchedule (${value.kind})`, value, SCHEDULE_KEYS[value.kind]);
+  switch (value.kind) {
+    case 'constant':
+      return { kind: 'constant' };
+    case 'exponential':
+      checkFraction('learningRateSchedule.decayRate', value.decayRate);
+      return { kind: 'exponential', decayRate: value.decayRate };
+    case 'step':
+      checkInteger('learningRateSchedule.everyEpochs', value.everyEpochs, 1);
+      checkFraction('learningRateSchedule.factor', value.factor);
+      return { kind: 'step', everyEpochs: value.everyEpochs, factor: value.factor };
+    case 'cosine': {
+      const min = value.minLearningRate;
+      if (!(typeof min === 'number' && Number.isFinite(min) && min >= 0 && min <= learningRate)) {
+        throw new TrainingConfigError(
+          `training config field "learningRateSchedule.minLearningRate" must be a number in [0, learningRate = ${learningRate}], got ${describe(min)}`,
+        );
+      }
+      return { kind: 'cosine', minLearningRate: min };
+    }
+  }
+}
+
+function rejectUnknownKeys(where: string, value: object, known: readonly string[]): void {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new TrainingConfigError(
+      `${where} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; known fields: ${known.join(', ')}`,
+    );
+  }
+}
+
+function checkInteger(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new TrainingConfigError(
+      `training config field "${field}" must be an integer ${range}, got ${describe(value)}`,
+    );
+  }
+}
+
+function checkPositive(field: string, value: unknown): void {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+    throw new TrainingConfigError(
+      `training config field "${field}" must be a finite number > 0, got ${describe(value)}`,
+    );
+  }
+}
+
+function checkFraction(field: string, value: unknown): void {
+  if (!(typeof value === 'number' && value > 0 && value <= 1)) {
+    throw new TrainingConfigError(
+      `training config field "${field}" must be a number in (0, 1], got ${describe(value)}`,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
+}
