@@ -28,7 +28,10 @@ describe('expandGrid', () => {
   });
 
   it('decodes any index of a huge grid without listing it', () => {
-    const big = { denseUnits: Array.from({ length: 1000 }, (_, i) => i), batchSize: Array.from({ length: 1000 }, (_, i) => i + 1) };
+    const big = {
+      denseUnits: Array.from({ length: 1000 }, (_, i) => i),
+      batchSize: Array.from({ length: 1000 }, (_, i) => i + 1),
+    };
     expect(gridSize(big)).toBe(1_000_000);
     expect(gridPoint(big, 123_456)).toEqual({ denseUnits: 123, batchSize: 457 });
   });

@@ -22,7 +22,8 @@ function result(trial: TrialRecord): string {
     case 'interrupted':
       return 'interrupted; it runs again when the sweep is rerun';
     default: {
-      const firstLine = (trial.error ?? '').split('\n').find((line) => line.trim() !== '') ?? 'no error output';
+      const firstLine =
+        (trial.error ?? '').split('\n').find((line) => line.trim() !== '') ?? 'no error output';
       return `failed: ${firstLine.trim()}`;
     }
   }

@@ -21,7 +21,9 @@ describe('parseEpochLine', () => {
   });
 
   it('ignores every other line, including mid-epoch progress', () => {
-    expect(parseEpochLine('epoch 1  25% (47/188)  loss 0.3000  acc 91.00%  1,200 img/s  eta 30s')).toBeUndefined();
+    expect(
+      parseEpochLine('epoch 1  25% (47/188)  loss 0.3000  acc 91.00%  1,200 img/s  eta 30s'),
+    ).toBeUndefined();
     expect(parseEpochLine('backend: wasm')).toBeUndefined();
     expect(parseEpochLine('')).toBeUndefined();
   });

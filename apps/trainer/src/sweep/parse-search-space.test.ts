@@ -49,16 +49,26 @@ describe('parseSweepList', () => {
 
   it('refuses a value that is not a number, naming the flag and the value', () => {
     const error = listError('--conv-layers', '2,three');
-    expect(error.message).toMatch(/^--conv-layers "2,three": --conv-layers accepts a whole number of 1 or more/);
+    expect(error.message).toMatch(
+      /^--conv-layers "2,three": --conv-layers accepts a whole number of 1 or more/,
+    );
     expect(error.message).toContain('"three"');
   });
 
   it('refuses values out of the range a single run accepts', () => {
-    expect(listError('--dropout', '0.25,1').message).toMatch(/--dropout accepts a number from 0 up to but not including 1/);
-    expect(listError('--conv-layers', '0,1').message).toMatch(/--conv-layers accepts a whole number of 1 or more/);
+    expect(listError('--dropout', '0.25,1').message).toMatch(
+      /--dropout accepts a number from 0 up to but not including 1/,
+    );
+    expect(listError('--conv-layers', '0,1').message).toMatch(
+      /--conv-layers accepts a whole number of 1 or more/,
+    );
     expect(listError('--kernel-size', '2.5').message).toMatch(/--kernel-size accepts a whole number/);
-    expect(listError('--learning-rate', '0,0.1').message).toMatch(/--learning-rate accepts a number greater than 0/);
-    expect(listError('--dense-units', '-1').message).toMatch(/--dense-units accepts a whole number of 0 or more/);
+    expect(listError('--learning-rate', '0,0.1').message).toMatch(
+      /--learning-rate accepts a number greater than 0/,
+    );
+    expect(listError('--dense-units', '-1').message).toMatch(
+      /--dense-units accepts a whole number of 0 or more/,
+    );
   });
 
   it('refuses a value given twice, even when written differently', () => {
@@ -71,7 +81,10 @@ describe('parseSweepList', () => {
 describe('parseSpaceFile', () => {
   it('reads lists per parameter, with per-layer filter lists allowed', () => {
     expect(
-      parseSpaceFile({ convLayers: [2, 3], filters: [16, [32, 64, 64]], learningRate: [0.001] }, 'space.json'),
+      parseSpaceFile(
+        { convLayers: [2, 3], filters: [16, [32, 64, 64]], learningRate: [0.001] },
+        'space.json',
+      ),
     ).toEqual({ convLayers: [2, 3], filters: [16, [32, 64, 64]], learningRate: [0.001] });
   });
 
@@ -79,7 +92,9 @@ describe('parseSpaceFile', () => {
     expect(fileError({ convLayers: [2], layers: [3] }).message).toBe(
       '--space space.json: unknown parameter "layers"; expected one of convLayers, kernelSize, filters, dropout, denseUnits, learningRate, batchSize.',
     );
-    expect(fileError({ 'kernel-size': [3] }).message).toMatch(/unknown parameter "kernel-size" \(did you mean "kernelSize"\?\)/);
+    expect(fileError({ 'kernel-size': [3] }).message).toMatch(
+      /unknown parameter "kernel-size" \(did you mean "kernelSize"\?\)/,
+    );
   });
 
   it('refuses empty lists, non-numbers, out-of-range values and duplicates, naming the file and parameter', () => {
@@ -87,10 +102,23 @@ describe('parseSpaceFile', () => {
       '--space space.json: "dropout" must be a non-empty list of values, such as [0.25, 0.5].',
     );
     expect(fileError({ dropout: 0.25 }).message).toMatch(/"dropout" must be a non-empty list/);
-    expect(fileError({ dropout: ['0.25'] }).message).toBe('--space space.json: "dropout": values must be numbers (got "0.25").');
-    expect(fileError({ dropout: [1.5] }).message).toMatch(/^--space space.json: "dropout": --dropout accepts a number from 0/);
-    expect(fileError({ kernelSize: [3, 3] }).message).toBe('--space space.json: "kernelSize" lists 3 twice; give each value once.');
-    expect(fileError({ filters: [[32, 64], [32, 64]] }).message).toMatch(/lists \[32,64\] twice/);
+    expect(fileError({ dropout: ['0.25'] }).message).toBe(
+      '--space space.json: "dropout": values must be numbers (got "0.25").',
+    );
+    expect(fileError({ dropout: [1.5] }).message).toMatch(
+      /^--space space.json: "dropout": --dropout accepts a number from 0/,
+    );
+    expect(fileError({ kernelSize: [3, 3] }).message).toBe(
+      '--space space.json: "kernelSize" lists 3 twice; give each value once.',
+    );
+    expect(
+      fileError({
+        filters: [
+          [32, 64],
+          [32, 64],
+        ],
+      }).message,
+    ).toMatch(/lists \[32,64\] twice/);
     expect(fileError({ filters: [[]] }).message).toMatch(/per-layer filters list cannot be empty/);
     expect(fileError({ convLayers: [[2, 3]] }).message).toMatch(/"convLayers": values must be numbers/);
     expect(fileError([1, 2]).message).toMatch(/^--space space.json: expected a JSON object/);
@@ -113,18 +141,25 @@ describe('loadSpaceFile', () => {
     const bad = path.join(dir, 'bad.json');
     await writeFile(bad, '{"kernelSize": [3, 5]');
     await expect(loadSpaceFile(bad)).rejects.toThrow(`--space ${bad}: not valid JSON`);
-    await expect(loadSpaceFile(path.join(dir, 'none.json'))).rejects.toThrow(/cannot read the file \(ENOENT\)/);
+    await expect(loadSpaceFile(path.join(dir, 'none.json'))).rejects.toThrow(
+      /cannot read the file \(ENOENT\)/,
+    );
   });
 });
 
 describe('mergeSearchSpace', () => {
   it('lets a flag replace the file list of its parameter and orders parameters canonically', () => {
-    const merged = mergeSearchSpace({ dropout: [0.1], convLayers: [2, 3] }, { dropout: [0.25, 0.5], kernelSize: [3] });
+    const merged = mergeSearchSpace(
+      { dropout: [0.1], convLayers: [2, 3] },
+      { dropout: [0.25, 0.5], kernelSize: [3] },
+    );
     expect(merged).toEqual({ convLayers: [2, 3], kernelSize: [3], dropout: [0.25, 0.5] });
     expect(Object.keys(merged)).toEqual(['convLayers', 'kernelSize', 'dropout']);
   });
 
   it('refuses an empty search, listing the flags that make one', () => {
-    expect(() => mergeSearchSpace({}, {})).toThrow(/nothing to search: give at least one of --conv-layers, --kernel-size/);
+    expect(() => mergeSearchSpace({}, {})).toThrow(
+      /nothing to search: give at least one of --conv-layers, --kernel-size/,
+    );
   });
 });

@@ -31,11 +31,15 @@ function rejectDuplicates(values: ParamValue[], where: string): void {
 export function parseSweepList(spec: SweepParamSpec, raw: string): number[] {
   const quoted = `${spec.flag} "${raw}"`;
   if (raw.trim() === '') {
-    throw new SearchSpaceError(`${spec.flag} has an empty list; give one or more values separated by commas.`);
+    throw new SearchSpaceError(
+      `${spec.flag} has an empty list; give one or more values separated by commas.`,
+    );
   }
   const values = raw.split(',').map((part, index) => {
     if (part.trim() === '') {
-      throw new SearchSpaceError(`${quoted}: item ${index + 1} is empty; separate values with single commas.`);
+      throw new SearchSpaceError(
+        `${quoted}: item ${index + 1} is empty; separate values with single commas.`,
+      );
     }
     try {
       return spec.parse(part.trim());
@@ -80,7 +84,9 @@ export function parseSpaceFile(value: unknown, file: string): SearchSpace {
     if (spec === undefined) {
       const camel = key.replace(/^-+/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
       const hint = BY_NAME.has(camel as SweepParamName) ? ` (did you mean "${camel}"?)` : '';
-      throw new SearchSpaceError(`--space ${file}: unknown parameter "${key}"${hint}; expected one of ${NAMES}.`);
+      throw new SearchSpaceError(
+        `--space ${file}: unknown parameter "${key}"${hint}; expected one of ${NAMES}.`,
+      );
     }
     const where = `--space ${file}: "${key}"`;
     if (!Array.isArray(values) || values.length === 0) {

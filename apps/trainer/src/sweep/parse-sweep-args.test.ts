@@ -41,16 +41,50 @@ describe('parseSweepArgs', () => {
   it('reads every other flag', () => {
     const options = run(
       ...['--filters', '8,16', '--dense-units', '0,64', '--learning-rate', '1e-3,3e-4', '--batch-size=32,64'],
-      ...['--space', 's.json', '--search', 'random', '--trials', '5', '--trial-time-limit', '90', '--seed', '7'],
-      ...['--validation-split', '0.2', '--early-stopping-patience', '0', '--backend', 'wasm', '--data-dir', 'd', '--quiet'],
+      ...[
+        '--space',
+        's.json',
+        '--search',
+        'random',
+        '--trials',
+        '5',
+        '--trial-time-limit',
+        '90',
+        '--seed',
+        '7',
+      ],
+      ...[
+        '--validation-split',
+        '0.2',
+        '--early-stopping-patience',
+        '0',
+        '--backend',
+        'wasm',
+        '--data-dir',
+        'd',
+        '--quiet',
+      ],
     );
     expect(options).toEqual({
-      flagSpace: { filters: [8, 16], denseUnits: [0, 64], learningRate: [0.001, 0.0003], batchSize: [32, 64] },
+      flagSpace: {
+        filters: [8, 16],
+        denseUnits: [0, 64],
+        learningRate: [0.001, 0.0003],
+        batchSize: [32, 64],
+      },
       spaceFile: 's.json',
       search: 'random',
       trials: 5,
       parallel: 2,
-      settings: { epochs: 6, seed: 7, validationSplit: 0.2, earlyStoppingPatience: 0, trialTimeLimit: 90, backend: 'wasm', dataDir: 'd' },
+      settings: {
+        epochs: 6,
+        seed: 7,
+        validationSplit: 0.2,
+        earlyStoppingPatience: 0,
+        trialTimeLimit: 90,
+        backend: 'wasm',
+        dataDir: 'd',
+      },
       out: './artifacts/sweep',
       quiet: true,
     });
@@ -60,7 +94,9 @@ describe('parseSweepArgs', () => {
     const error = usage('--dropout', '0.25,0.25');
     expect(error).toBeInstanceOf(SearchSpaceError);
     expect(error.message).toBe('--dropout "0.25,0.25" lists 0.25 twice; give each value once.');
-    expect(usage('--kernel-size', '3,x').message).toMatch(/^--kernel-size "3,x": --kernel-size accepts a whole number/);
+    expect(usage('--kernel-size', '3,x').message).toMatch(
+      /^--kernel-size "3,x": --kernel-size accepts a whole number/,
+    );
   });
 
   it('refuses unknown flags, bad settings and inconsistent search options', () => {
@@ -71,14 +107,24 @@ describe('parseSweepArgs', () => {
     expect(usage('--trials', '3').message).toMatch(/--trials only applies to --search random/);
     expect(usage('--validation-split', '0').message).toMatch(/ranked by validation accuracy/);
     expect(usage('--parallel', '0').message).toMatch(/--parallel accepts a whole number of 1 or more/);
-    expect(usage('--trial-time-limit', '-5').message).toMatch(/--trial-time-limit accepts a number greater than 0/);
+    expect(usage('--trial-time-limit', '-5').message).toMatch(
+      /--trial-time-limit accepts a number greater than 0/,
+    );
   });
 
   it('prints help with every flag', () => {
     const parsed = parseSweepArgs(['--help'], defaults);
     expect(parsed.action).toBe('print');
     if (parsed.action !== 'print') return;
-    for (const flag of ['--conv-layers', '--space', '--search', '--trials', '--parallel', '--trial-time-limit', '--out']) {
+    for (const flag of [
+      '--conv-layers',
+      '--space',
+      '--search',
+      '--trials',
+      '--parallel',
+      '--trial-time-limit',
+      '--out',
+    ]) {
       expect(parsed.text).toContain(flag);
     }
   });

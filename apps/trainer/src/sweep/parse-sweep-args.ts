@@ -61,32 +61,51 @@ function buildProgram(defaults: SweepCliDefaults, output: { text: string }): Com
     );
   }
   add(
-    new Option('--space <file>', 'JSON file {"convLayers": [2,3], "filters": [32, [32,64,64]], ...}; flags override it')
-      .argParser(nonEmptyPath('--space')),
+    new Option(
+      '--space <file>',
+      'JSON file {"convLayers": [2,3], "filters": [32, [32,64,64]], ...}; flags override it',
+    ).argParser(nonEmptyPath('--space')),
   );
-  add(new Option('--search <kind>', 'grid: every combination; random: --trials of them').choices(['grid', 'random']).default('grid'));
+  add(
+    new Option('--search <kind>', 'grid: every combination; random: --trials of them')
+      .choices(['grid', 'random'])
+      .default('grid'),
+  );
   add(new Option('--trials <n>', 'trials of a random search').argParser(wholeNumber('--trials', 1)));
   add(
-    new Option('--parallel <n>', `trials running at once (default: ${defaults.parallel}, the number of cores)`).argParser(
-      wholeNumber('--parallel', 1),
+    new Option(
+      '--parallel <n>',
+      `trials running at once (default: ${defaults.parallel}, the number of cores)`,
+    ).argParser(wholeNumber('--parallel', 1)),
+  );
+  add(
+    new Option(
+      '--trial-time-limit <seconds>',
+      'stop a trial after this long and score the epochs it finished',
+    ).argParser(positiveNumber('--trial-time-limit')),
+  );
+  add(
+    new Option('--epochs <n>', `epochs per trial (default: ${defaults.epochs})`).argParser(
+      wholeNumber('--epochs', 1),
     ),
   );
   add(
-    new Option('--trial-time-limit <seconds>', 'stop a trial after this long and score the epochs it finished').argParser(
-      positiveNumber('--trial-time-limit'),
-    ),
-  );
-  add(new Option('--epochs <n>', `epochs per trial (default: ${defaults.epochs})`).argParser(wholeNumber('--epochs', 1)));
-  add(
-    new Option('--early-stopping-patience <n>', 'stop a trial after n epochs without a better validation loss, 0 for never')
-      .argParser(wholeNumber('--early-stopping-patience', 0)),
+    new Option(
+      '--early-stopping-patience <n>',
+      'stop a trial after n epochs without a better validation loss, 0 for never',
+    ).argParser(wholeNumber('--early-stopping-patience', 0)),
   );
   add(
-    new Option('--seed <n>', `seed of every trial and of random search (default: ${defaults.seed})`).argParser(
-      wholeNumber('--seed', 0),
+    new Option(
+      '--seed <n>',
+      `seed of every trial and of random search (default: ${defaults.seed})`,
+    ).argParser(wholeNumber('--seed', 0)),
+  );
+  add(
+    new Option('--train-limit <n>', 'use only the first n training images').argParser(
+      wholeNumber('--train-limit', 1),
     ),
   );
-  add(new Option('--train-limit <n>', 'use only the first n training images').argParser(wholeNumber('--train-limit', 1)));
   add(
     new Option('--validation-split <x>', 'fraction held out for validation, in (0, 1)').argParser(
       fraction('--validation-split'),
@@ -151,10 +170,14 @@ export function parseSweepArgs(argv: readonly string[], defaults: SweepCliDefaul
     throw new CliUsageError('sweep: --search random needs --trials <n>, the number of combinations to try.');
   }
   if (raw.search === 'grid' && raw.trials !== undefined) {
-    throw new CliUsageError('sweep: --trials only applies to --search random; a grid search tries every combination.');
+    throw new CliUsageError(
+      'sweep: --trials only applies to --search random; a grid search tries every combination.',
+    );
   }
   if (raw.validationSplit === 0) {
-    throw new CliUsageError('sweep: --validation-split must be above 0: trials are ranked by validation accuracy.');
+    throw new CliUsageError(
+      'sweep: --validation-split must be above 0: trials are ranked by validation accuracy.',
+    );
   }
   const flagSpace: SearchSpace = {};
   for (const spec of SWEEP_PARAMS) {

@@ -28,7 +28,8 @@ const ERROR_TAIL = 2000;
 export function settingsFlags(settings: SweepSettings): string[] {
   const flags = ['--epochs', String(settings.epochs), '--seed', String(settings.seed)];
   if (settings.trainLimit !== undefined) flags.push('--train-limit', String(settings.trainLimit));
-  if (settings.validationSplit !== undefined) flags.push('--validation-split', String(settings.validationSplit));
+  if (settings.validationSplit !== undefined)
+    flags.push('--validation-split', String(settings.validationSplit));
   if (settings.earlyStoppingPatience !== undefined) {
     flags.push('--early-stopping-patience', String(settings.earlyStoppingPatience));
   }
@@ -116,7 +117,12 @@ export function createProcessTrialRunner(options: ProcessTrialRunnerOptions): Tr
         return { status: 'done', history, seconds: seconds() };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        return { status: 'failed', history: [], seconds: seconds(), error: `cannot read metrics.json: ${reason}` };
+        return {
+          status: 'failed',
+          history: [],
+          seconds: seconds(),
+          error: `cannot read metrics.json: ${reason}`,
+        };
       }
     }
     if (stopped === 'time') return { status: 'timed-out', history: printed, seconds: seconds() };

@@ -1,7 +1,9 @@
 import type { TrialRecord } from './sweep-types.js';
 
 /** Whether a trial has a score the sweep can rank: it finished (or ran out of time) with at least one epoch. */
-export function isScored(trial: TrialRecord): trial is TrialRecord & { valAccuracy: number; bestEpoch: number } {
+export function isScored(
+  trial: TrialRecord,
+): trial is TrialRecord & { valAccuracy: number; bestEpoch: number } {
   return (trial.status === 'done' || trial.status === 'timed-out') && trial.valAccuracy !== null;
 }
 

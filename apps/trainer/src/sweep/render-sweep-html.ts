@@ -12,7 +12,9 @@ const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
 
 function sortValues(values: ParamValue[]): ParamValue[] {
   return [...values].sort((a, b) =>
-    typeof a === 'number' && typeof b === 'number' ? a - b : formatParamValue(a).localeCompare(formatParamValue(b)),
+    typeof a === 'number' && typeof b === 'number'
+      ? a - b
+      : formatParamValue(a).localeCompare(formatParamValue(b)),
   );
 }
 
@@ -94,14 +96,18 @@ export function renderSweepHtml(sweep: SweepFile): string {
   const budget = [
     `${s.epochs} epoch${s.epochs === 1 ? '' : 's'} per trial`,
     s.trialTimeLimit === undefined ? '' : `at most ${s.trialTimeLimit} s per trial`,
-    s.trainLimit === undefined ? 'all training images' : `first ${s.trainLimit.toLocaleString('en-US')} training images`,
+    s.trainLimit === undefined
+      ? 'all training images'
+      : `first ${s.trainLimit.toLocaleString('en-US')} training images`,
     s.validationSplit === undefined ? '' : `validation split ${s.validationSplit}`,
     s.earlyStoppingPatience === undefined ? '' : `early-stopping patience ${s.earlyStoppingPatience}`,
     `seed ${s.seed}`,
     s.backend === undefined ? '' : `backend ${s.backend}`,
   ].filter((part) => part !== '');
   const search =
-    sweep.search.kind === 'grid' ? 'grid search' : `random search (${sweep.search.trials} trials, seed ${sweep.search.seed})`;
+    sweep.search.kind === 'grid'
+      ? 'grid search'
+      : `random search (${sweep.search.trials} trials, seed ${sweep.search.seed})`;
   const done = sweep.trials.filter((t) => t.status === 'done' || t.status === 'timed-out').length;
 
   return `<!doctype html>

@@ -11,7 +11,8 @@ export async function runPool<T>(
   worker: (item: T, index: number) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`runPool: limit must be a whole number >= 1, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`runPool: limit must be a whole number >= 1, got ${limit}`);
   let next = 0;
   let failure: { error: unknown } | undefined;
   const lane = async () => {

@@ -100,7 +100,9 @@ export async function runSweepCommand(argv: readonly string[], io: SweepIo = pro
     if (runner === undefined) {
       const cliPath = io.cliPath ?? process.argv[1];
       if (cliPath === undefined || !existsSync(cliPath)) {
-        error(`cannot find the trainer CLI to run trials with (${cliPath}); build it with pnpm turbo run build --filter=trainer...`);
+        error(
+          `cannot find the trainer CLI to run trials with (${cliPath}); build it with pnpm turbo run build --filter=trainer...`,
+        );
         return SWEEP_EXIT.failed;
       }
       runner = createProcessTrialRunner({ cliPath, settings });
@@ -108,7 +110,9 @@ export async function runSweepCommand(argv: readonly string[], io: SweepIo = pro
     const budget =
       `${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} per trial` +
       (settings.trialTimeLimit === undefined ? '' : `, at most ${settings.trialTimeLimit}s`) +
-      (settings.trainLimit === undefined ? '' : `, first ${settings.trainLimit.toLocaleString('en-US')} training images`);
+      (settings.trainLimit === undefined
+        ? ''
+        : `, first ${settings.trainLimit.toLocaleString('en-US')} training images`);
     say(`sweep into ${outDir}: ${search.kind} search, ${options.parallel} at a time, ${budget}`);
     const result = await runSweep({
       outDir,
@@ -137,12 +141,16 @@ export async function runSweepCommand(argv: readonly string[], io: SweepIo = pro
       return SWEEP_EXIT.usage;
     }
     if (result.interrupted) {
-      error(`interrupted; rerun the same command to finish the remaining trials (finished ones are kept in ${outDir})`);
+      error(
+        `interrupted; rerun the same command to finish the remaining trials (finished ones are kept in ${outDir})`,
+      );
       return SWEEP_EXIT.interrupted;
     }
     const failed = result.file.trials.filter((trial) => trial.status === 'failed').length;
     if (failed > 0) {
-      error(`${failed} trial${failed === 1 ? '' : 's'} failed (see ${SWEEP_FILES.state}); rerun the same command to retry them`);
+      error(
+        `${failed} trial${failed === 1 ? '' : 's'} failed (see ${SWEEP_FILES.state}); rerun the same command to retry them`,
+      );
       return SWEEP_EXIT.failed;
     }
     return SWEEP_EXIT.ok;

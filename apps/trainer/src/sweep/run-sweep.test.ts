@@ -6,7 +6,14 @@ import { loadConfigFile } from '../load-config-file.js';
 import { bestConfig } from './best-config.js';
 import { runSweep, type SweepEvent } from './run-sweep.js';
 import { SweepStateError } from './sweep-state-error.js';
-import type { SweepFile, SweepSettings, TrialJob, TrialOutcome, TrialParams, TrialRunner } from './sweep-types.js';
+import type {
+  SweepFile,
+  SweepSettings,
+  TrialJob,
+  TrialOutcome,
+  TrialParams,
+  TrialRunner,
+} from './sweep-types.js';
 import { trialId } from './trial-id.js';
 
 const space = { convLayers: [2, 3, 4], kernelSize: [3, 5], dropout: [0.25, 0.5] };
@@ -14,7 +21,12 @@ const settings: SweepSettings = { epochs: 2, seed: 42, trainLimit: 600 };
 
 // A made-up landscape in which 3 conv layers, 3x3 kernels and dropout 0.25 score best.
 function fakeScore(p: TrialParams): number {
-  return 0.99 - 0.004 * Math.abs((p.convLayers as number) - 3) - 0.002 * ((p.kernelSize as number) - 3) - 0.01 * ((p.dropout as number) - 0.25);
+  return (
+    0.99 -
+    0.004 * Math.abs((p.convLayers as number) - 3) -
+    0.002 * ((p.kernelSize as number) - 3) -
+    0.01 * ((p.dropout as number) - 0.25)
+  );
 }
 
 function fakeRunner(options: { hangOn?: number; fail?: (p: TrialParams) => TrialOutcome | undefined } = {}) {
@@ -23,7 +35,8 @@ function fakeRunner(options: { hangOn?: number; fail?: (p: TrialParams) => Trial
   let peak = 0;
   const runner: TrialRunner = async (job) => {
     calls.push(job);
-    if (options.hangOn !== undefined && calls.length === options.hangOn) return new Promise<TrialOutcome>(() => {});
+    if (options.hangOn !== undefined && calls.length === options.hangOn)
+      return new Promise<TrialOutcome>(() => {});
     running++;
     peak = Math.max(peak, running);
     await new Promise((resolve) => setTimeout(resolve, 10 + 5 * (calls.length % 3)));
@@ -31,7 +44,14 @@ function fakeRunner(options: { hangOn?: number; fail?: (p: TrialParams) => Trial
     const failure = options.fail?.(job.params);
     if (failure !== undefined) return failure;
     const best = fakeScore(job.params);
-    return { status: 'done', history: [{ epoch: 0, valAccuracy: best - 0.01 }, { epoch: 1, valAccuracy: best }], seconds: 3 };
+    return {
+      status: 'done',
+      history: [
+        { epoch: 0, valAccuracy: best - 0.01 },
+        { epoch: 1, valAccuracy: best },
+      ],
+      seconds: 3,
+    };
   };
   return {
     runner,
@@ -42,7 +62,8 @@ function fakeRunner(options: { hangOn?: number; fail?: (p: TrialParams) => Trial
   };
 }
 
-const readSweep = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'sweep.json'), 'utf8')) as SweepFile;
+const readSweep = async (dir: string) =>
+  JSON.parse(await readFile(path.join(dir, 'sweep.json'), 'utf8')) as SweepFile;
 
 let root: string;
 let n = 0;
@@ -59,16 +80,28 @@ describe('runSweep', () => {
     const outDir = freshDir();
     const fake = fakeRunner();
     const events: SweepEvent[] = [];
-    const result = await runSweep({ outDir, space, search: { kind: 'grid' }, settings, parallel: 3, runner: fake.runner, onEvent: (e) => events.push(e) });
+    const result = await runSweep({
+      outDir,
+      space,
+      search: { kind: 'grid' },
+      settings,
+      parallel: 3,
+      runner: fake.runner,
+      onEvent: (e) => events.push(e),
+    });
 
     expect(fake.calls).toHaveLength(12);
     expect(fake.peak).toBe(3);
-    expect(fake.calls[0]!.outDir).toBe(path.join(outDir, 'trials', trialId({ convLayers: 2, kernelSize: 3, dropout: 0.25 })));
+    expect(fake.calls[0]!.outDir).toBe(
+      path.join(outDir, 'trials', trialId({ convLayers: 2, kernelSize: 3, dropout: 0.25 })),
+    );
     expect(result.interrupted).toBe(false);
 
     const file = await readSweep(outDir);
     expect(file.trials).toHaveLength(12);
-    expect(file.trials.every((t) => t.status === 'done' && t.epochsRun === 2 && t.bestEpoch === 1)).toBe(true);
+    expect(file.trials.every((t) => t.status === 'done' && t.epochsRun === 2 && t.bestEpoch === 1)).toBe(
+      true,
+    );
     expect(file.settings).toEqual(settings);
     expect(file.space).toEqual(space);
     expect(file.objective).toBe('valAccuracy');
@@ -84,10 +117,17 @@ describe('runSweep', () => {
     expect(html).toContain(trialId(winner));
     expect((await stat(path.join(outDir, 'trials'))).isDirectory()).toBe(true);
 
-    expect(events[0]).toMatchObject({ type: 'sweepStart', reused: 0, counts: { finished: 0, running: 0, left: 12, total: 12 } });
+    expect(events[0]).toMatchObject({
+      type: 'sweepStart',
+      reused: 0,
+      counts: { finished: 0, running: 0, left: 12, total: 12 },
+    });
     const ends = events.filter((e) => e.type === 'trialEnd');
     expect(ends).toHaveLength(12);
-    expect(ends.at(-1)).toMatchObject({ counts: { finished: 12, running: 0, left: 0 }, best: { id: trialId(winner) } });
+    expect(ends.at(-1)).toMatchObject({
+      counts: { finished: 12, running: 0, left: 0 },
+      best: { id: trialId(winner) },
+    });
     for (const e of events) if (e.type !== 'sweepStart') expect(e.counts.running).toBeLessThanOrEqual(3);
   });
 
@@ -97,7 +137,9 @@ describe('runSweep', () => {
     const first = fakeRunner({ hangOn: 6 });
     void runSweep({ outDir, space, search: { kind: 'grid' }, settings, parallel: 1, runner: first.runner });
     await expect.poll(() => first.calls.length, { timeout: 5000 }).toBe(6);
-    await expect.poll(async () => (await readSweep(outDir)).trials.filter((t) => t.status === 'running').length).toBe(1);
+    await expect
+      .poll(async () => (await readSweep(outDir)).trials.filter((t) => t.status === 'running').length)
+      .toBe(1);
     const killed = await readSweep(outDir);
     expect(killed.trials.filter((t) => t.status === 'done')).toHaveLength(5);
     expect(killed.trials.filter((t) => t.status === 'pending')).toHaveLength(6);
@@ -105,7 +147,15 @@ describe('runSweep', () => {
 
     const second = fakeRunner();
     const events: SweepEvent[] = [];
-    await runSweep({ outDir, space, search: { kind: 'grid' }, settings, parallel: 2, runner: second.runner, onEvent: (e) => events.push(e) });
+    await runSweep({
+      outDir,
+      space,
+      search: { kind: 'grid' },
+      settings,
+      parallel: 2,
+      runner: second.runner,
+      onEvent: (e) => events.push(e),
+    });
     expect(second.calls).toHaveLength(7);
     for (const job of second.calls) expect(doneIds.has(job.id)).toBe(false);
     expect(second.calls.map((c) => c.id)).toContain(killed.trials.find((t) => t.status === 'running')!.id);
@@ -119,7 +169,14 @@ describe('runSweep', () => {
     await runSweep({ outDir, space, search: { kind: 'grid' }, settings, parallel: 2, runner: third.runner });
     expect(third.calls).toHaveLength(0);
     const grown = fakeRunner();
-    await runSweep({ outDir, space: { ...space, dropout: [0.25, 0.5, 0.4] }, search: { kind: 'grid' }, settings, parallel: 2, runner: grown.runner });
+    await runSweep({
+      outDir,
+      space: { ...space, dropout: [0.25, 0.5, 0.4] },
+      search: { kind: 'grid' },
+      settings,
+      parallel: 2,
+      runner: grown.runner,
+    });
     expect(grown.calls.map((c) => c.params.dropout)).toEqual([0.4, 0.4, 0.4, 0.4, 0.4, 0.4]);
   });
 
@@ -128,7 +185,13 @@ describe('runSweep', () => {
     const controller = new AbortController();
     const fake = fakeRunner();
     const result = await runSweep({
-      outDir, space, search: { kind: 'grid' }, settings, parallel: 2, runner: fake.runner, signal: controller.signal,
+      outDir,
+      space,
+      search: { kind: 'grid' },
+      settings,
+      parallel: 2,
+      runner: fake.runner,
+      signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'trialEnd' && e.counts.finished >= 3) controller.abort();
       },
@@ -145,9 +208,19 @@ describe('runSweep', () => {
   it('records failed trials with their error, ranks without them, and retries them on a rerun', async () => {
     const outDir = freshDir();
     const failing = fakeRunner({
-      fail: (p) => (p.convLayers === 4 ? { status: 'failed', history: [], seconds: 1, error: 'out of memory\nat ...' } : undefined),
+      fail: (p) =>
+        p.convLayers === 4
+          ? { status: 'failed', history: [], seconds: 1, error: 'out of memory\nat ...' }
+          : undefined,
     });
-    await runSweep({ outDir, space, search: { kind: 'grid' }, settings, parallel: 2, runner: failing.runner });
+    await runSweep({
+      outDir,
+      space,
+      search: { kind: 'grid' },
+      settings,
+      parallel: 2,
+      runner: failing.runner,
+    });
     let file = await readSweep(outDir);
     const failed = file.trials.filter((t) => t.status === 'failed');
     expect(failed).toHaveLength(4);
@@ -166,29 +239,80 @@ describe('runSweep', () => {
     const runner: TrialRunner = async (job) =>
       job.params.dropout === 0.5
         ? { status: 'timed-out', history: [{ epoch: 0, valAccuracy: 0.95 }], seconds: 9 }
-        : { status: 'done', history: [{ epoch: 0, valAccuracy: 0.9 }, { epoch: 1, valAccuracy: 0.93 }], seconds: 5 };
-    await runSweep({ outDir, space: { dropout: [0.25, 0.5] }, search: { kind: 'grid' }, settings, parallel: 1, runner });
+        : {
+            status: 'done',
+            history: [
+              { epoch: 0, valAccuracy: 0.9 },
+              { epoch: 1, valAccuracy: 0.93 },
+            ],
+            seconds: 5,
+          };
+    await runSweep({
+      outDir,
+      space: { dropout: [0.25, 0.5] },
+      search: { kind: 'grid' },
+      settings,
+      parallel: 1,
+      runner,
+    });
     const file = await readSweep(outDir);
     expect(file.best).toMatchObject({ params: { dropout: 0.5 }, valAccuracy: 0.95, bestEpoch: 0 });
-    expect(file.trials.find((t) => t.params.dropout === 0.5)).toMatchObject({ status: 'timed-out', epochsRun: 1 });
+    expect(file.trials.find((t) => t.params.dropout === 0.5)).toMatchObject({
+      status: 'timed-out',
+      epochsRun: 1,
+    });
 
     const calls: TrialJob[] = [];
     const refusing: TrialRunner = async (job) => {
       calls.push(job);
-      return { status: 'failed', history: [], seconds: 0.1, error: 'mnist-train: --data-dir: no such folder', usageError: true };
+      return {
+        status: 'failed',
+        history: [],
+        seconds: 0.1,
+        error: 'mnist-train: --data-dir: no such folder',
+        usageError: true,
+      };
     };
-    const result = await runSweep({ outDir: freshDir(), space, search: { kind: 'grid' }, settings, parallel: 1, runner: refusing });
+    const result = await runSweep({
+      outDir: freshDir(),
+      space,
+      search: { kind: 'grid' },
+      settings,
+      parallel: 1,
+      runner: refusing,
+    });
     expect(calls).toHaveLength(1);
     expect(result.usageError).toMatch(/no such folder/);
   });
 
   it('refuses to resume a folder whose sweep used other settings', async () => {
     const outDir = freshDir();
-    await runSweep({ outDir, space: { dropout: [0.25] }, search: { kind: 'grid' }, settings, parallel: 1, runner: fakeRunner().runner });
-    const other = runSweep({ outDir, space: { dropout: [0.25] }, search: { kind: 'grid' }, settings: { ...settings, epochs: 3 }, parallel: 1, runner: fakeRunner().runner });
+    await runSweep({
+      outDir,
+      space: { dropout: [0.25] },
+      search: { kind: 'grid' },
+      settings,
+      parallel: 1,
+      runner: fakeRunner().runner,
+    });
+    const other = runSweep({
+      outDir,
+      space: { dropout: [0.25] },
+      search: { kind: 'grid' },
+      settings: { ...settings, epochs: 3 },
+      parallel: 1,
+      runner: fakeRunner().runner,
+    });
     await expect(other).rejects.toThrow(SweepStateError);
     await expect(
-      runSweep({ outDir, space: { dropout: [0.25] }, search: { kind: 'grid' }, settings: { ...settings, epochs: 3 }, parallel: 1, runner: fakeRunner().runner }),
+      runSweep({
+        outDir,
+        space: { dropout: [0.25] },
+        search: { kind: 'grid' },
+        settings: { ...settings, epochs: 3 },
+        parallel: 1,
+        runner: fakeRunner().runner,
+      }),
     ).rejects.toThrow(/holds a sweep run with other settings .*"epochs":2.*"epochs":3/);
   });
 

@@ -27,14 +27,18 @@ describe('sampleRandomTrials', () => {
   it('covers the grid evenly over many seeds (no value is never drawn)', () => {
     const counts = new Map<number, number>();
     for (let seed = 0; seed < 200; seed++) {
-      for (const p of sampleRandomTrials(space, 2, seed)) counts.set(p.convLayers as number, (counts.get(p.convLayers as number) ?? 0) + 1);
+      for (const p of sampleRandomTrials(space, 2, seed))
+        counts.set(p.convLayers as number, (counts.get(p.convLayers as number) ?? 0) + 1);
     }
     // 400 draws over 3 values: each expected ~133; a broken sampler (always the first) would give 0 for some.
     for (const value of [2, 3, 4]) expect(counts.get(value)).toBeGreaterThan(90);
   });
 
   it('draws a few points of a huge grid quickly', () => {
-    const big = { denseUnits: Array.from({ length: 2000 }, (_, i) => i), batchSize: Array.from({ length: 2000 }, (_, i) => i + 1) };
+    const big = {
+      denseUnits: Array.from({ length: 2000 }, (_, i) => i),
+      batchSize: Array.from({ length: 2000 }, (_, i) => i + 1),
+    };
     const picked = sampleRandomTrials(big, 10, 1);
     expect(new Set(picked.map(key)).size).toBe(10);
   });

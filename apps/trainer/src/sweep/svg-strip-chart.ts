@@ -27,7 +27,14 @@ function escapeXml(text: string): string {
  * parameter are simpler to emit than to configure in an inlined chart library, and keep the page
  * small and offline.
  */
-export function svgStripChart({ title, categories, points, format, width = 300, height = 220 }: StripChartInput): string {
+export function svgStripChart({
+  title,
+  categories,
+  points,
+  format,
+  width = 300,
+  height = 220,
+}: StripChartInput): string {
   const margin = { top: 30, right: 12, bottom: 34, left: 58 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
@@ -67,7 +74,8 @@ export function svgStripChart({ title, categories, points, format, width = 300, 
     }
     // Spread the dots of a column sideways in a fixed pattern so equal scores stay visible.
     inColumn.forEach((p, i) => {
-      const offset = inColumn.length === 1 ? 0 : ((i / (inColumn.length - 1)) * 2 - 1) * Math.min(column * 0.3, 22);
+      const offset =
+        inColumn.length === 1 ? 0 : ((i / (inColumn.length - 1)) * 2 - 1) * Math.min(column * 0.3, 22);
       parts.push(
         `<circle cx="${(x(category) + offset).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="${p.highlight ? 5 : 3.5}" class="${p.highlight ? 'dot best' : 'dot'}"><title>${escapeXml(p.tooltip)}</title></circle>`,
       );

@@ -22,6 +22,11 @@ export const SWEEP_PARAMS: readonly SweepParamSpec[] = [
   { name: 'filters', flag: '--filters', section: 'model', parse: wholeNumber('--filters', 1) },
   { name: 'dropout', flag: '--dropout', section: 'model', parse: fraction('--dropout') },
   { name: 'denseUnits', flag: '--dense-units', section: 'model', parse: wholeNumber('--dense-units', 0) },
-  { name: 'learningRate', flag: '--learning-rate', section: 'training', parse: positiveNumber('--learning-rate') },
+  {
+    name: 'learningRate',
+    flag: '--learning-rate',
+    section: 'training',
+    parse: positiveNumber('--learning-rate'),
+  },
   { name: 'batchSize', flag: '--batch-size', section: 'training', parse: wholeNumber('--batch-size', 1) },
 ];

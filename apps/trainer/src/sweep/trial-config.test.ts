@@ -30,7 +30,8 @@ describe('trialConfig', () => {
 describe('checkTrialConfigs', () => {
   it('passes trainable trials and names the trial that cannot be built', () => {
     expect(() => checkTrialConfigs([{ convLayers: 2, kernelSize: 5 }], { epochs: 1, seed: 1 })).not.toThrow();
-    const bad = () => checkTrialConfigs([{ convLayers: 3 }, { convLayers: 3, kernelSize: 9 }], { epochs: 1, seed: 1 });
+    const bad = () =>
+      checkTrialConfigs([{ convLayers: 3 }, { convLayers: 3, kernelSize: 9 }], { epochs: 1, seed: 1 });
     expect(bad).toThrow(SearchSpaceError);
     expect(bad).toThrow(/^the trial convLayers=3 kernelSize=9 cannot be trained: .*"kernelSize" is 9/);
     expect(() => checkTrialConfigs([{ convLayers: 2, filters: [8, 8, 8] }], { epochs: 1, seed: 1 })).toThrow(
@@ -41,7 +42,10 @@ describe('checkTrialConfigs', () => {
 
 describe('bestConfig', () => {
   it('holds the full resolved model and the searched training values, but not the trial budget', () => {
-    const config = bestConfig({ convLayers: 2, dropout: 0.5, learningRate: 0.002 }, { epochs: 2, seed: 7, trainLimit: 600, validationSplit: 0.2 });
+    const config = bestConfig(
+      { convLayers: 2, dropout: 0.5, learningRate: 0.002 },
+      { epochs: 2, seed: 7, trainLimit: 600, validationSplit: 0.2 },
+    );
     expect(config.model).toEqual(resolveModelConfig({ convLayers: 2, filters: [32, 64], dropout: 0.5 }));
     expect(config.training).toEqual({ learningRate: 0.002, seed: 7, validationSplit: 0.2 });
   });

@@ -17,7 +17,8 @@ export function trialConfig(params: TrialParams): Required<ConfigFile> {
   for (const { name, section } of SWEEP_PARAMS) {
     const value = params[name];
     if (value === undefined) continue;
-    if (section === 'model') (model as Record<string, unknown>)[name] = Array.isArray(value) ? [...value] : value;
+    if (section === 'model')
+      (model as Record<string, unknown>)[name] = Array.isArray(value) ? [...value] : value;
     else (training as Record<string, unknown>)[name] = value;
   }
   const layers = params.convLayers;
