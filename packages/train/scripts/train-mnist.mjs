@@ -49,6 +49,7 @@ console.log(
 console.log(`config: ${JSON.stringify(config)}`);
 
 let lastPrint = 0;
+const cpuBefore = process.cpuUsage();
 const result = await train({
   model,
   data,
@@ -67,6 +68,15 @@ const result = await train({
     }
   },
 });
+const cpu = process.cpuUsage(cpuBefore);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const samples = result.history.length * data.train.count;
+const trainSeconds = result.history.reduce((sum, record) => sum + data.train.count / record.samplesPerSecond, 0);
+// On a shared machine wall-clock throughput depends on the other processes; the process's own CPU
+// time (training + validation, WASM is single-threaded) gives the figure for an idle core.
+console.log(
+  `throughput: ${(samples / trainSeconds).toFixed(0)} samples/s wall-clock; ${cpuSeconds.toFixed(1)} CPU-s over ${result.seconds.toFixed(1)} s wall = ${(samples / cpuSeconds).toFixed(0)} samples per CPU-second (validation included)`,
+);
 const t = performance.now();
 const { report } = await evaluateModel(model, testSet);
 console.log(
