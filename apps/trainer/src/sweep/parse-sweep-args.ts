@@ -81,7 +81,7 @@ function buildProgram(defaults: SweepCliDefaults, output: { text: string }): Com
   add(
     new Option(
       '--trial-time-limit <seconds>',
-      'stop a trial after this long and score the epochs it finished',
+      'stop a trial this many seconds after it starts and score the epochs it finished',
     ).argParser(positiveNumber('--trial-time-limit')),
   );
   add(

@@ -67,6 +67,17 @@ describe('renderSweepHtml', () => {
     expect(html).not.toMatch(/test accuracy/i);
   });
 
+  it('charts only parameters that take more than one value', () => {
+    const fixed = renderSweepHtml({
+      ...sweep,
+      space: { ...sweep.space, filters: [8] },
+      trials: sweep.trials.map((t) => ({ ...t, params: { ...t.params, filters: 8 } })),
+    });
+    expect(fixed.match(/<svg class="strip"/g)).toHaveLength(2);
+    expect(fixed).not.toContain('aria-label="filters"');
+    expect(fixed).toContain('<th>filters</th>');
+  });
+
   it('says so when no trial has finished', () => {
     const empty = renderSweepHtml({
       ...sweep,

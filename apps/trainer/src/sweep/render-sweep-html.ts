@@ -43,13 +43,15 @@ export function renderSweepHtml(sweep: SweepFile): string {
   const best = scored[0];
   const names = SWEEP_PARAMS.filter((spec) => sweep.trials.some((t) => t.params[spec.name] !== undefined));
 
-  const charts = names.map(({ name }) => {
+  const charts = names.flatMap(({ name }) => {
     const values = new Map<string, ParamValue>();
     for (const value of sweep.space[name] ?? []) values.set(formatParamValue(value), value);
     for (const trial of scored) {
       const value = trial.params[name];
       if (value !== undefined) values.set(formatParamValue(value), value);
     }
+    // A parameter held at one value says nothing about its effect: it stays in the table only.
+    if (values.size < 2) return [];
     return svgStripChart({
       title: name,
       categories: sortValues([...values.values()]).map(formatParamValue),

@@ -33,7 +33,7 @@ export interface SweepSettings {
   validationSplit?: number;
   /** Epochs without a better validation loss before a trial stops; 0 turns early stopping off. */
   earlyStoppingPatience?: number;
-  /** Wall-clock seconds a trial may train before it is stopped and scored on the epochs it finished. */
+  /** Wall-clock seconds a trial process may run (data loading included) before it is stopped and scored on the epochs it finished. */
   trialTimeLimit?: number;
   backend?: string;
   /** Absolute path of a folder of MNIST IDX files. */
