@@ -49,6 +49,15 @@ describe('mnist-train (dist/cli.js)', () => {
     expect(outcome.stdout).toBe('');
   });
 
+  it('exits with status 2 for a --config value the model rejects, naming the file', async () => {
+    const config = path.join(dir, 'bad-config.json');
+    await writeFile(config, JSON.stringify({ model: { convLayers: 2, filters: [8, 8, 8] } }));
+    const outcome = await runCli(['--config', 'bad-config.json'], { INIT_CWD: dir });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain(`invalid configuration (from flags and --config ${config})`);
+    expect(outcome.stderr).toContain('filters');
+  });
+
   it('reports an output folder it cannot create before training, with status 1', async () => {
     const file = path.join(dir, 'not-a-folder');
     await writeFile(file, '');

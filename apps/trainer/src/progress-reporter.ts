@@ -54,6 +54,7 @@ export function createProgressReporter(
   const tty = output.isTTY === true;
   let bar: SingleBar | undefined;
   let epochStart = 0;
+  let epochs = 0;
   let nextQuarter = 1;
   const write = (line: string) => {
     if (!quiet) output.write(`${line}\n`);
@@ -76,6 +77,7 @@ export function createProgressReporter(
       switch (event.type) {
         case 'trainStart':
           epochStart = now();
+          epochs = event.epochs;
           write(
             `training on ${event.trainSamples.toLocaleString('en-US')} images (${event.validationSamples.toLocaleString('en-US')} held out for validation), ${event.epochs} epoch${event.epochs === 1 ? '' : 's'} of ${event.batchesPerEpoch} batches`,
           );
@@ -86,7 +88,7 @@ export function createProgressReporter(
             nextQuarter = 1;
             if (tty) {
               stopBar();
-              const label = `epoch ${event.epoch + 1}`;
+              const label = `epoch ${event.epoch + 1}/${epochs}`;
               bar = new SingleBar({
                 format: `${label} {bar} {percentage}% | {value}/{total} | loss {loss} acc {acc} | {rate} | eta {eta_formatted}`,
                 barCompleteChar: '█',
