@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { createModel } from './create-model.js';
+import { fileSystemIO } from './file-system-io.js';
 import { loadModel } from './load-model.js';
 import { ModelLoadError, type ModelLoadFailure } from './model-load-error.js';
 import { saveModel } from './save-model.js';
@@ -59,6 +61,17 @@ describe('loadModel on hostile or broken folders', () => {
     const model = await loadModel(dir);
     expect(model.getLayer('conv1').getWeights()[0]!.shape).toEqual([3, 3, 1, 4]);
     model.dispose();
+  });
+
+  it('serves tf.loadLayersModel directly through fileSystemIO', async () => {
+    const { dir } = await copy();
+    const viaTf = await loadLayersModel(fileSystemIO(dir));
+    const viaUs = await loadModel(dir);
+    expect(viaTf.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
+      viaUs.getWeights().map((w) => Array.from(w.dataSync())),
+    );
+    viaTf.dispose();
+    viaUs.dispose();
   });
 
   it('names a missing model.json', async () => {
