@@ -164,6 +164,7 @@ def run_compute(job, torch, np):
     for _ in range(job["warmupSteps"]):
         step()
     start = time.perf_counter()
+    cpu_start = time.process_time()
     loss = float("nan")
     for _ in range(job["steps"]):
         loss = step()
@@ -172,6 +173,8 @@ def run_compute(job, torch, np):
         "steps": job["steps"],
         "batchSize": batch,
         "seconds": seconds,
+        # User + system time of every thread of the process, as process.cpuUsage() on the Node side.
+        "cpuSeconds": time.process_time() - cpu_start,
         "samplesPerSecond": job["steps"] * batch / seconds,
         "loss": loss,
     }
@@ -185,6 +188,7 @@ def run_compute(job, torch, np):
             torch.softmax(model(warm), dim=1).numpy()
             big = torch.rand((job["inferBatchSize"], 1, IMAGE_SIZE, IMAGE_SIZE), generator=generator)
             start = time.perf_counter()
+            cpu_start = time.process_time()
             for _ in range(job["inferBatches"]):
                 torch.softmax(model(big), dim=1).numpy()
             seconds = time.perf_counter() - start
@@ -193,6 +197,7 @@ def run_compute(job, torch, np):
                 "batches": job["inferBatches"],
                 "batchSize": job["inferBatchSize"],
                 "seconds": seconds,
+                "cpuSeconds": time.process_time() - cpu_start,
                 "samplesPerSecond": images / seconds,
             }
         if job["latencyCalls"] > 0:

@@ -61,8 +61,25 @@ export interface ComputeResult {
   parameters: number;
   /** Threads the side actually used (tfjs-wasm in Node is single-threaded whatever is asked). */
   threads: number;
-  train: { steps: number; batchSize: number; seconds: number; samplesPerSecond: number; loss: number };
-  infer: { batches: number; batchSize: number; seconds: number; samplesPerSecond: number } | null;
+  /**
+   * `cpuSeconds` is the process's user + system CPU time over the timed loop (all threads): on a
+   * shared machine, images per CPU-second move far less with other load than images per second.
+   */
+  train: {
+    steps: number;
+    batchSize: number;
+    seconds: number;
+    cpuSeconds: number;
+    samplesPerSecond: number;
+    loss: number;
+  };
+  infer: {
+    batches: number;
+    batchSize: number;
+    seconds: number;
+    cpuSeconds: number;
+    samplesPerSecond: number;
+  } | null;
   latencyMs: number[] | null;
   maxRssBytes: number;
   runtime: RuntimeInfo;

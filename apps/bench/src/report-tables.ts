@@ -34,10 +34,12 @@ export function formatMainTable(
   const reference = summaries.get('pytorch');
   const figures: { label: string; pick: (summary: SideSummary) => number | null }[] = [
     { label: `training, samples/s (batch ${context.batchSize})`, pick: (s) => s.trainSamplesPerSecond },
+    { label: 'training, samples per CPU-second', pick: (s) => s.trainSamplesPerCpuSecond },
     {
       label: `inference, samples/s (batch ${formatFigure(context.inferBatchSize)})`,
       pick: (s) => s.inferSamplesPerSecond,
     },
+    { label: 'inference, samples per CPU-second', pick: (s) => s.inferSamplesPerCpuSecond },
     { label: 'latency, 1 image, median ms', pick: (s) => s.latencyMedianMs },
     { label: 'latency, 1 image, p95 ms', pick: (s) => s.latencyP95Ms },
     { label: 'peak RSS, MB', pick: (s) => s.maxRssBytes / MB },

@@ -8,9 +8,25 @@ function compute(train: number, infer: number | null, latencyMs: number[] | null
     side: 'tfjs-wasm',
     parameters: 458_570,
     threads: 1,
-    train: { steps: 10, batchSize: 64, seconds: 640 / train, samplesPerSecond: train, loss: 2.3 },
+    // Twice as many CPU-seconds as wall seconds, as with two busy threads.
+    train: {
+      steps: 10,
+      batchSize: 64,
+      seconds: 640 / train,
+      cpuSeconds: 1280 / train,
+      samplesPerSecond: train,
+      loss: 2.3,
+    },
     infer:
-      infer === null ? null : { batches: 1, batchSize: 1000, seconds: 1000 / infer, samplesPerSecond: infer },
+      infer === null
+        ? null
+        : {
+            batches: 1,
+            batchSize: 1000,
+            seconds: 1000 / infer,
+            cpuSeconds: 2000 / infer,
+            samplesPerSecond: infer,
+          },
     latencyMs,
     maxRssBytes: rss,
     runtime: {},
@@ -30,7 +46,9 @@ describe('summarizeCompute', () => {
       parameters: 458_570,
       threads: 1,
       trainSamplesPerSecond: 200,
+      trainSamplesPerCpuSecond: 100,
       inferSamplesPerSecond: 2000,
+      inferSamplesPerCpuSecond: 1000,
       // Round medians 2, 6 and 4: their median.
       latencyMedianMs: 4,
       maxRssBytes: 200,
@@ -43,6 +61,8 @@ describe('summarizeCompute', () => {
     const summary = summarizeCompute([compute(100, null, null), compute(120, null, [])]);
     expect(summary.trainSamplesPerSecond).toBe(110);
     expect(summary.inferSamplesPerSecond).toBeNull();
+    expect(summary.inferSamplesPerCpuSecond).toBeNull();
+    expect(summary.inferSamplesPerCpuSecond).toBeNull();
     expect(summary.latencyMedianMs).toBeNull();
     expect(summary.latencyP95Ms).toBeNull();
   });

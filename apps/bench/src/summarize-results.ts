@@ -10,8 +10,11 @@ export interface SideSummary {
   threads: number;
   parameters: number;
   trainSamplesPerSecond: number;
+  /** Training images per CPU-second of the side's process (all its threads). */
+  trainSamplesPerCpuSecond: number;
   /** Batch inference throughput; `null` when no round measured it. */
   inferSamplesPerSecond: number | null;
+  inferSamplesPerCpuSecond: number | null;
   /** Median over rounds of each round's median single-image latency. */
   latencyMedianMs: number | null;
   /** Median over rounds of each round's 95th-percentile single-image latency. */
@@ -51,7 +54,15 @@ export function summarizeCompute(results: readonly ComputeResult[]): SideSummary
     threads: first.threads,
     parameters: first.parameters,
     trainSamplesPerSecond: median(results.map((result) => result.train.samplesPerSecond)),
+    trainSamplesPerCpuSecond: median(
+      results.map((result) => (result.train.steps * result.train.batchSize) / result.train.cpuSeconds),
+    ),
     inferSamplesPerSecond: medianOrNull(results.map((result) => result.infer?.samplesPerSecond ?? null)),
+    inferSamplesPerCpuSecond: medianOrNull(
+      results.map((result) =>
+        result.infer ? (result.infer.batches * result.infer.batchSize) / result.infer.cpuSeconds : null,
+      ),
+    ),
     latencyMedianMs: medianOrNull(
       results.map((result) => (result.latencyMs?.length ? median(result.latencyMs) : null)),
     ),

@@ -33,6 +33,11 @@ function emit(result: BenchResult): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 function maxRssBytes(): number {
   // resourceUsage().maxRSS is in KiB.
   return process.resourceUsage().maxRSS * 1024;
@@ -123,6 +128,7 @@ async function compute(job: ComputeJob): Promise<ComputeResult> {
   const step = async () => (await model.trainOnBatch(xs, ys)) as number;
   for (let i = 0; i < job.warmupSteps; i++) await step();
   let start = performance.now();
+  let cpuStart = process.cpuUsage();
   let loss = Number.NaN;
   for (let i = 0; i < job.steps; i++) loss = await step();
   let seconds = (performance.now() - start) / 1000;
@@ -130,6 +136,7 @@ async function compute(job: ComputeJob): Promise<ComputeResult> {
     steps: job.steps,
     batchSize,
     seconds,
+    cpuSeconds: cpuSecondsSince(cpuStart),
     samplesPerSecond: (job.steps * batchSize) / seconds,
     loss,
   };
@@ -149,14 +156,17 @@ async function compute(job: ComputeJob): Promise<ComputeResult> {
     warm.dispose();
     const big = tf.randomUniform([job.inferBatchSize, IMAGE, IMAGE, 1], 0, 1, 'float32', job.seed + 2);
     start = performance.now();
+    cpuStart = process.cpuUsage();
     for (let i = 0; i < job.inferBatches; i++) await predict(big);
     seconds = (performance.now() - start) / 1000;
+    const cpuSeconds = cpuSecondsSince(cpuStart);
     big.dispose();
     const images = job.inferBatches * job.inferBatchSize;
     infer = {
       batches: job.inferBatches,
       batchSize: job.inferBatchSize,
       seconds,
+      cpuSeconds,
       samplesPerSecond: images / seconds,
     };
   }
