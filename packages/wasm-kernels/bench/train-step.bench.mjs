@@ -14,6 +14,7 @@ const STEPS = Number(process.env.STEPS ?? 20);
 const WARMUP = Number(process.env.WARMUP ?? 3);
 const BATCH = Number(process.env.BATCH ?? 64);
 const PADDING = process.env.PADDING ?? 'same';
+const DETAIL = (process.env.DETAIL ?? '').split(',');
 const VARIANTS = (process.env.VARIANTS ?? 'stock,ours').split(',');
 
 function buildModel() {
@@ -64,7 +65,9 @@ async function measure(label) {
     await model.trainOnBatch(xs, ys);
   });
   const byKernel = new Map();
+  const detail = [];
   for (const k of profile.kernels) {
+    if (DETAIL.includes(k.name)) detail.push(`    ${k.name} ${JSON.stringify(k.inputShapes)}: ${(await k.kernelTimeMs).toFixed(1)} ms`);
     const t = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     t.ms += await k.kernelTimeMs;
     t.calls += 1;
@@ -80,6 +83,7 @@ async function measure(label) {
       `    ${name.padEnd(24)} ${t.ms.toFixed(1).padStart(7)} ms  ${String(t.calls).padStart(3)} calls`,
     );
   }
+  if (detail.length > 0) console.log(detail.join('\n'));
   model.dispose();
   tf.dispose([xs, ys]);
   return samplesPerSecond;

@@ -7,8 +7,9 @@ import {
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
-import { disposeIntermediate, heapFloat32, runWasmKernel } from './wasm-backend-access.js';
+import { disposeIntermediate, heapFloat32, runWasmKernel, viewAs } from './wasm-backend-access.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
 
@@ -88,6 +89,53 @@ function filterGradByConv(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend
   return out;
 }
 
+/**
+ * The filter gradient as one XNNPACK matrix product, for inputs with few channels (the first layer):
+ * `dW[(a,b,i), o] = colT[(a,b,i), t] · dy[t, o]` over the `t = (n, r, c)` output positions, with the
+ * transposed im2col matrix `colT` written straight from `x` and `dy` used in place. With one input
+ * channel `colT` is only `fh·fw` times the size of `x`, less than the transposes of the conv path.
+ */
+function filterGradByMatMul(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend: BackendWasm): TensorInfo {
+  const { batchSize, filterHeight: fh, filterWidth: fw, inChannels, outChannels } = info;
+  const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const positions = batchSize * outHeight * outWidth;
+  const rows = fh * fw * inChannels;
+  const colT = backend.makeOutput([1, rows, positions], 'float32');
+  const xv = heapFloat32(backend, x);
+  const cv = heapFloat32(backend, colT);
+  for (let a = 0; a < fh; a++) {
+    for (let b = 0; b < fw; b++) {
+      for (let i = 0; i < inChannels; i++) {
+        const row = ((a * fw + b) * inChannels + i) * positions;
+        for (let n = 0; n < batchSize; n++) {
+          for (let r = 0; r < outHeight; r++) {
+            const to = row + (n * outHeight + r) * outWidth;
+            const xr = r * strideHeight + a - top;
+            if (xr < 0 || xr >= inHeight) {
+              cv.fill(0, to, to + outWidth);
+              continue;
+            }
+            const from = (n * inHeight + xr) * inWidth;
+            for (let c = 0; c < outWidth; c++) {
+              const xc = c * strideWidth + b - left;
+              cv[to + c] = xc < 0 || xc >= inWidth ? 0 : (xv[(from + xc) * inChannels + i] as number);
+            }
+          }
+        }
+      }
+    }
+  }
+  const product = runWasmKernel(
+    '_FusedMatMul',
+    backend,
+    { a: colT, b: viewAs(dy, [1, positions, outChannels]) },
+    { transposeA: false, transposeB: false, activation: 'linear' },
+  );
+  disposeIntermediate(backend, colT);
+  return { dataId: product.dataId, shape: [fh, fw, inChannels, outChannels], dtype: 'float32' };
+}
+
 /** Direct loops over the heap: slow but general (NCHW, odd paddings); the fallback path. */
 function filterGradDirect(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend: BackendWasm): TensorInfo {
   const { batchSize, filterHeight: fh, filterWidth: fw, inChannels, outChannels } = info;
@@ -160,7 +208,15 @@ function conv2DBackpropFilter(args: {
     info.dilationWidth === 1 &&
     info.padInfo.top >= 0 &&
     info.padInfo.left >= 0;
-  return fast ? filterGradByConv(x, dy, info, backend) : filterGradDirect(x, dy, info, backend);
+  if (!fast) return filterGradDirect(x, dy, info, backend);
+  // im2col writes fh·fw·inChannels values per output position; the conv path moves x and dy once
+  // each. Take whichever touches less memory (in practice: im2col for 1-3 input channels).
+  const positions = info.batchSize * info.outHeight * info.outWidth;
+  const im2colSize = info.filterHeight * info.filterWidth * info.inChannels * positions;
+  const transposeSize = util.sizeFromShape(x.shape) + util.sizeFromShape(dy.shape);
+  return im2colSize <= transposeSize
+    ? filterGradByMatMul(x, dy, info, backend)
+    : filterGradByConv(x, dy, info, backend);
 }
 
 /**
