@@ -17,7 +17,9 @@ export interface SelectBackendOptions {
 // the optional native package, and TypeScript would need its types installed to build this file.
 const TFJS_NODE = '@tensorflow/tfjs-node';
 
-let wasmKernelsRegistered = false;
+// One attempt per process: a broken native install does not mend itself, and `auto` runs on every
+// `train` call.
+let tfjsNodeImport: Promise<unknown> | undefined;
 
 /**
  * Loads, initializes and activates the tfjs backend for `choice` and returns the name of the one
@@ -66,7 +68,8 @@ export async function selectBackend(
 
 async function activateNode(): Promise<BackendName> {
   try {
-    await import(/* @vite-ignore */ TFJS_NODE);
+    tfjsNodeImport ??= import(/* @vite-ignore */ TFJS_NODE);
+    await tfjsNodeImport;
   } catch (cause) {
     throw new BackendUnavailableError(
       `backend 'node' needs @tensorflow/tfjs-node, which could not be loaded (${firstLine(cause)}). ` +
@@ -97,11 +100,8 @@ async function activateWasm(): Promise<BackendName> {
       { cause },
     );
   }
-  if (!wasmKernelsRegistered) {
-    // Before the backend initializes: kernels with a setup step are set up on initialization.
-    registerWasmTrainingKernels();
-    wasmKernelsRegistered = true;
-  }
+  // Idempotent; done before the backend initializes so kernels with a setup step get set up.
+  registerWasmTrainingKernels();
   return activate('wasm', 'wasm');
 }
 
