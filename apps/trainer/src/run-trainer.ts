@@ -95,11 +95,6 @@ async function plan(options: CliOptions, io: TrainerIo): Promise<RunPlan> {
   return { options, model, training, outDir: userPath(options.out), source, sourceLabel };
 }
 
-function firstSentence(message: string): string {
-  const end = message.search(/\.\s/);
-  return end === -1 ? message : message.slice(0, end);
-}
-
 /**
  * The whole trainer: parses `argv` (user arguments only), checks the output folder, loads MNIST,
  * trains on the selected backend with live progress, evaluates on the test images and writes
@@ -137,13 +132,18 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
   try {
     await ensureWritableDir(outDir);
 
-    let fallback = '';
+    const skipped: string[] = [];
     const backend: BackendName = await selectBackend(run.training.backend, {
-      onFallback: (skipped, reason) => {
-        fallback += `; ${skipped} skipped: ${firstSentence(reason.message)}`;
+      // The full reasons are long (paths, install hints); `--backend <name>` prints them as an error.
+      onFallback: (name) => {
+        const choice = name === 'tensorflow' ? 'node' : name;
+        skipped.push(
+          `${name === 'tensorflow' ? 'tfjs-node' : name} did not load, --backend ${choice} says why`,
+        );
       },
     });
     silenceCpuBanner();
+    const fallback = skipped.length === 0 ? '' : ` (${skipped.join('; ')})`;
     say(`backend: ${backend}${fallback}`);
 
     const dataset = await loadMnist({ source: run.source });
