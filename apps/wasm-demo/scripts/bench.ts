@@ -1,7 +1,7 @@
 // Benchmark of the built demo in headless Chromium: what a first visit transfers (gzip sizes of every
 // file the page requests until the gallery is classified) and the median time of 100 single-digit
 // predictions, measured in the page (performance.now around predictDigits) on the backend it chose.
-//   pnpm --filter wasm-demo bench [-- --runs 100]
+//   pnpm --filter wasm-demo bench [-- --runs 100] [--backend cpu]
 import { DIGIT_STROKES } from '../e2e/digit-strokes.js';
 import { drawOnPad, settledPrediction } from '../e2e/draw-on-pad.js';
 import { ensureBuild } from '../e2e/ensure-build.js';
@@ -11,6 +11,8 @@ import { transferSizes } from '../e2e/transfer-size.js';
 
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 100;
+// `--backend cpu` measures the fallback the page uses when WASM cannot start.
+const forceCpu = process.argv.includes('--backend') && process.argv[process.argv.indexOf('--backend') + 1] === 'cpu';
 
 const dist = await ensureBuild();
 const server = await serveStatic(dist);
@@ -19,7 +21,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(server.url);
+  await page.goto(server.url + (forceCpu ? '?backend=cpu' : ''));
   await page.waitForFunction(() => document.body.dataset['galleryReady'] === 'true', undefined, {
     timeout: 120_000,
   });
