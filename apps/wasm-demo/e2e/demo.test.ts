@@ -67,7 +67,10 @@ describe('wasm-demo in Chromium', () => {
       predicted[digit] = await settledPrediction(page);
       if (index === digits.length - 1) {
         await page.screenshot({ path: join(RESULTS_DIR, 'demo.png'), fullPage: true });
-        await page.locator('.card').first().screenshot({ path: join(RESULTS_DIR, 'demo-card.png') });
+        await page
+          .locator('.card')
+          .first()
+          .screenshot({ path: join(RESULTS_DIR, 'demo-card.png') });
         break;
       }
       // Alternate between the button and the keyboard (Escape on the focused pad) to clear.

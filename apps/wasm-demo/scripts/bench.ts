@@ -12,7 +12,8 @@ import { transferSizes } from '../e2e/transfer-size.js';
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 100;
 // `--backend cpu` measures the fallback the page uses when WASM cannot start.
-const forceCpu = process.argv.includes('--backend') && process.argv[process.argv.indexOf('--backend') + 1] === 'cpu';
+const forceCpu =
+  process.argv.includes('--backend') && process.argv[process.argv.indexOf('--backend') + 1] === 'cpu';
 
 const dist = await ensureBuild();
 const server = await serveStatic(dist);
