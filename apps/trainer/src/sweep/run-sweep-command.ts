@@ -9,7 +9,7 @@ import { resolveUserPath } from '../resolve-user-path.js';
 import { describeParams } from './describe-params.js';
 import { formatSweepEvent } from './format-sweep-event.js';
 import { loadSpaceFile, mergeSearchSpace } from './parse-search-space.js';
-import { parseSweepArgs } from './parse-sweep-args.js';
+import { parseSweepArgs, type SweepCliOptions } from './parse-sweep-args.js';
 import { createProcessTrialRunner } from './process-trial-runner.js';
 import { isScored, rankTrials } from './rank-trials.js';
 import { runSweep, SWEEP_FILES } from './run-sweep.js';
@@ -62,7 +62,7 @@ export async function runSweepCommand(argv: readonly string[], io: SweepIo = pro
   const userPath = (p: string) => resolveUserPath(p, io.env, io.cwd);
   let space: SearchSpace;
   let search: SearchStrategy;
-  let options: ReturnType<typeof parseSweepArgs> & { action: 'run' } extends { options: infer O } ? O : never;
+  let options: SweepCliOptions;
   try {
     const parsed = parseSweepArgs(argv, {
       epochs: DEFAULT_TRAINING_CONFIG.epochs,
