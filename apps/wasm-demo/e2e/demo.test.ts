@@ -114,6 +114,10 @@ describe('wasm-demo in Chromium', () => {
     expect(await page.getByTestId('canvas').getAttribute('aria-label')).toMatch(/draw one digit/i);
     await drawOnPad(page, DIGIT_STROKES['7']!);
     expect(await settledPrediction(page)).toBe('7');
+    // Screen readers hear the result once the drawing pauses.
+    await page.waitForFunction(() =>
+      document.getElementById('announcer')?.textContent?.startsWith('Prediction: 7'),
+    );
     await page.screenshot({ path: join(RESULTS_DIR, 'demo-phone.png'), fullPage: false });
     expect(errors).toEqual([]);
     await page.close();

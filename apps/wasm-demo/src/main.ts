@@ -29,11 +29,13 @@ const ui = {
   timing: byId<HTMLElement>('timing'),
   modelInfo: byId<HTMLElement>('model-info'),
   notice: byId<HTMLParagraphElement>('notice'),
+  announcer: byId<HTMLParagraphElement>('announcer'),
   gallery: byId<HTMLUListElement>('gallery'),
   gallerySummary: byId<HTMLElement>('gallery-summary'),
 };
 
 let model: LayersModel | null = null;
+let announceTimer = 0;
 let busy = false;
 let stale = false;
 
@@ -98,6 +100,13 @@ function showPrediction(prediction: DigitPrediction | null, milliseconds?: numbe
       : `${formatPercent(prediction.probabilities[prediction.digit]!)} sure`;
   renderProbabilities(ui.bars, prediction);
   if (milliseconds !== undefined) ui.timing.textContent = `${milliseconds.toFixed(1)} ms`;
+  // Screen readers hear the prediction once the drawing pauses, not at every frame of a stroke.
+  clearTimeout(announceTimer);
+  if (prediction === null && ui.announcer.textContent === '') return;
+  announceTimer = window.setTimeout(() => {
+    ui.announcer.textContent =
+      prediction === null ? 'Pad cleared.' : `Prediction: ${prediction.digit}, ${ui.confidence.textContent}.`;
+  }, 700);
 }
 
 async function showGallery(current: LayersModel): Promise<void> {
