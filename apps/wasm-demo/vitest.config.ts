@@ -7,7 +7,7 @@ export default defineProject({
     name: 'wasm-demo',
     environment: 'node',
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'],
-    testTimeout: 240_000,
-    hookTimeout: 240_000,
+    testTimeout: 300_000,
+    hookTimeout: 600_000,
   },
 });
