@@ -1,7 +1,7 @@
 // Training throughput of the default-like MNIST CNN on the tfjs WASM backend, with and without this
 // package's kernels, plus a per-kernel time profile of one training step.
 // Run after `pnpm build`: `pnpm --filter @mnist/wasm-kernels bench`. Environment knobs: STEPS=20,
-// STOCK_STEPS=4, WARMUP=3, BATCH=64, PADDING=same|valid, POOL_AFTER=0,1, VARIANTS=stock,ours, DETAIL=<kernel names>.
+// STOCK_STEPS=4, WARMUP=3, BATCH=64, PADDING=same|valid, POOL_AFTER=0,1, VARIANTS=stock,ours,ours-without-<Kernel>, DETAIL=<kernel names>.
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -129,8 +129,16 @@ for (const variant of VARIANTS) {
   if (variant === 'stock') {
     useStock(stock);
     await measure('stock wasm + our Conv2DBackpropFilter', STOCK_STEPS);
-  } else {
+  } else if (variant === 'ours') {
     registerWasmTrainingKernels();
     await measure('@mnist/wasm-kernels (all kernels)', STEPS);
+  } else {
+    // 'ours-without-<Kernel>': all our kernels except one, which goes back to the stock version.
+    const name = variant.replace('ours-without-', '');
+    registerWasmTrainingKernels();
+    tf.unregisterKernel(name, 'wasm');
+    const original = stock.find((c) => c.kernelName === name);
+    if (original) tf.registerKernel(original);
+    await measure(`@mnist/wasm-kernels with the stock ${name}`, STEPS);
   }
 }

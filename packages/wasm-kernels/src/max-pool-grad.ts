@@ -10,6 +10,57 @@ import {
 } from '@tensorflow/tfjs-core';
 import { heapFloat32 } from './wasm-backend-access.js';
 
+/**
+ * The common 2x2, stride-2 pool whose windows all lie inside `x`: four loads and compares per value,
+ * no per-window bookkeeping. Same tie and NaN rule as the general loop (first strict maximum).
+ */
+function routePool2x2(
+  xv: Float32Array,
+  dyv: Float32Array,
+  dxv: Float32Array,
+  batchSize: number,
+  inHeight: number,
+  inWidth: number,
+  channels: number,
+  outHeight: number,
+  outWidth: number,
+): void {
+  const rowStride = inWidth * channels;
+  for (let n = 0; n < batchSize; n++) {
+    for (let r = 0; r < outHeight; r++) {
+      for (let c = 0; c < outWidth; c++) {
+        const p00 = ((n * inHeight + 2 * r) * inWidth + 2 * c) * channels;
+        const p01 = p00 + channels;
+        const p10 = p00 + rowStride;
+        const p11 = p10 + channels;
+        const yBase = ((n * outHeight + r) * outWidth + c) * channels;
+        for (let d = 0; d < channels; d++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          let v = xv[p00 + d] as number;
+          if (v > best) {
+            best = v;
+            at = p00 + d;
+          }
+          v = xv[p01 + d] as number;
+          if (v > best) {
+            best = v;
+            at = p01 + d;
+          }
+          v = xv[p10 + d] as number;
+          if (v > best) {
+            best = v;
+            at = p10 + d;
+          }
+          v = xv[p11 + d] as number;
+          if (v > best) at = p11 + d;
+          if (at >= 0) dxv[at] = dyv[yBase + d] as number;
+        }
+      }
+    }
+  }
+}
+
 function maxPoolGrad(args: {
   inputs: MaxPoolGradInputs;
   backend: BackendWasm;
@@ -37,6 +88,19 @@ function maxPoolGrad(args: {
   const dyv = heapFloat32(backend, dy);
   const dxv = heapFloat32(backend, dx);
   dxv.fill(0);
+  if (
+    effectiveFilterHeight === 2 &&
+    effectiveFilterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    top === 0 &&
+    left === 0 &&
+    2 * outHeight <= inHeight &&
+    2 * outWidth <= inWidth
+  ) {
+    routePool2x2(xv, dyv, dxv, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+    return dx;
+  }
   // Per-channel running max and its flat index, so the innermost loop runs along the contiguous
   // channel axis of NHWC. Strict `>` keeps the first maximum in row-major window order, as tfjs does.
   const best = new Float32Array(channels);
