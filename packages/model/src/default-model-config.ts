@@ -12,8 +12,10 @@ import type { ModelConfig } from '@mnist/core';
  * accuracy (99.12%) in earlier tuning. Filters `[32, 64, 64]` with 2x2 max-pooling after the first
  * and second conv (`poolAfter: [0, 1]`) and a 128-unit dense layer make a model of 458,570
  * parameters and about 6.05 million multiply-accumulates per image: pooling early keeps the two
- * wider convs on 14x14 and 7x7 maps, 3.7x cheaper than pooling after conv 2 and 3 (22.3 million) at
- * a similar accuracy, which matters because training runs on a 2-core CPU through WASM. No batch
+ * wider convs on 14x14 and 7x7 maps, 3.7x cheaper than pooling after conv 2 and 3 (22.3 million),
+ * which matters because training runs on a 2-core CPU through WASM. A PyTorch replica (same layers
+ * and initializers, Adam 1e-3, batch 64, one seed) reached 98.87, 99.04, 99.19, 99.30, 99.23 and
+ * 99.21% test accuracy after epochs 1-6; the tfjs figures come from the trainer. No batch
  * normalization: the plain stack reaches the target with Adam, and batch norm would add kernels the
  * WASM backend must support for training. Inputs are pixels in [0, 1] with no
  * standardization layer.
