@@ -6,7 +6,7 @@ import { ALL_SIDES, type BenchOptions, type SideName } from './bench-options.js'
 export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = Object.freeze({
   steps: 30,
   warmupSteps: 5,
-  cpuSteps: 2,
+  cpuSteps: 1,
   batchSize: 64,
   threads: [1],
   rounds: 3,
