@@ -20,3 +20,6 @@ export type {
   TrainingConfigInput,
   TrainingEvent,
 } from '@mnist/core';
+export type { TensorSnapshot, TrainingState } from './training-state.js';
+export { TrainingDivergedError } from './training-diverged-error.js';
+export { TrainingStateError } from './training-state-error.js';

@@ -10,6 +10,7 @@ import type {
 import { countBatches, iterateBatches } from '@mnist/data';
 import {
   type AdamOptimizer,
+  addN,
   dispose,
   keep,
   type Scalar,
@@ -22,7 +23,9 @@ import {
   type Variable,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { captureAdamState, restoreAdamState } from './adam-state.js';
 import { countCorrect, meanCrossEntropy, sampleCrossEntropy } from './batch-statistics.js';
+import { checkTrainingState } from './check-training-state.js';
 import { checkImageSet } from './check-image-set.js';
 import { deriveSeed } from './derive-seed.js';
 import { createDropoutSeeder } from './dropout-seeder.js';
@@ -30,6 +33,9 @@ import { forEachPrediction } from './for-each-prediction.js';
 import { learningRateAt } from './learning-rate-at.js';
 import { resolveTrainingConfig } from './resolve-training-config.js';
 import { selectBackend } from './select-backend.js';
+import { snapshotTensors, tensorFromSnapshot } from './snapshot-tensors.js';
+import { TrainingDivergedError } from './training-diverged-error.js';
+import type { TrainingState } from './training-state.js';
 
 /** What `train` needs: the model, the data, and optionally config, progress listener and abort. */
 export interface TrainOptions {
@@ -43,6 +49,18 @@ export interface TrainOptions {
   onEvent?: (event: TrainingEvent) => void;
   /** Aborting finishes the current batch, then stops cleanly: `train` resolves with `aborted: true`. */
   signal?: AbortSignal;
+  /**
+   * Continue from a state `onCheckpoint` received in an earlier call, with a model of the same
+   * architecture and the same data and config: the run ends exactly as if it had never stopped.
+   */
+  resumeFrom?: TrainingState;
+  /**
+   * Receives the state to resume from at the end of every epoch, every `checkpointEveryBatches`
+   * batches, and when aborted; training waits for the returned promise (e.g. a file write).
+   */
+  onCheckpoint?: (state: TrainingState) => Promise<void> | void;
+  /** Also checkpoint after every this many batches within an epoch; 0 or unset: at epoch ends only. */
+  checkpointEveryBatches?: number;
 }
 
 /** How a `train` call went. */
@@ -87,13 +105,20 @@ const YIELD_EVERY_MS = 20;
  * figures are then `NaN` and early stopping never triggers. No tensor outlives the call except the
  * model's own weights.
  *
+ * Checkpoints (`onCheckpoint`, `resumeFrom`) carry weights, Adam's state, the position and the
+ * history; no generator state is needed because shuffles and dropout masks derive from the seed,
+ * the epoch and the batch.
+ *
  * @throws {TrainingConfigError} for a bad config; {@link BackendUnavailableError} for an explicit
- *   backend that cannot load; {@link TrainingDataError} for data that does not fit the model.
+ *   backend that cannot load; {@link TrainingDataError} for data that does not fit the model;
+ *   {@link TrainingStateError} for a `resumeFrom` that does not fit the run;
+ *   {@link TrainingDivergedError} when a batch's loss is NaN or infinite.
  */
 export async function train(options: TrainOptions): Promise<TrainingResult> {
   const startedAt = performance.now();
   const config = resolveTrainingConfig(options.config);
-  const { model, data, onEvent, signal } = options;
+  const { model, data, onEvent, signal, resumeFrom, onCheckpoint } = options;
+  const checkpointEvery = options.checkpointEveryBatches ?? 0;
   checkImageSet('data.train', data.train, model, false);
   checkImageSet('data.validation', data.validation, model, true);
   const backend = await selectBackend(config.backend);
@@ -126,26 +151,82 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   let stoppedEarly = false;
   let aborted = false;
   let lastYield = performance.now();
+  let resume = resumeFrom;
+
+  /** Hands the state to resume from to `onCheckpoint`: the next batch to run is `batch` of `epoch`. */
+  const checkpoint = async (epoch: number, batch: number, progress: TrainingState['epochProgress']) => {
+    if (onCheckpoint === undefined) return;
+    const state: TrainingState = {
+      formatVersion: 1,
+      seed,
+      batchSize,
+      trainSamples: data.train.count,
+      epoch,
+      batch,
+      epochProgress: progress,
+      history: history.map((record) => ({ ...record })),
+      best: {
+        epoch: best.epoch,
+        valLoss: best.valLoss,
+        weights:
+          best.weights === null
+            ? null
+            : await snapshotTensors(best.weights.map((tensor, i) => ({ name: `best/${i}`, tensor }))),
+      },
+      sinceImprovement,
+      stoppedEarly,
+      weights: await snapshotTensors(model.weights.map((w) => ({ name: w.originalName, tensor: w.read() }))),
+      optimizer: await captureAdamState(optimizer),
+    };
+    await onCheckpoint(state);
+  };
 
   try {
-    for (let epoch = 0; epoch < epochs && !aborted && !stoppedEarly; epoch++) {
+    if (resume !== undefined) {
+      checkTrainingState(resume, {
+        seed,
+        batchSize,
+        epochs,
+        trainSamples: data.train.count,
+        batchesPerEpoch,
+        model,
+      });
+      const weights = resume.weights.map(tensorFromSnapshot);
+      model.setWeights(weights);
+      dispose(weights);
+      await restoreAdamState(optimizer, resume.optimizer);
+      history.push(...resume.history.map((record) => ({ ...record })));
+      best = {
+        epoch: resume.best.epoch,
+        valLoss: resume.best.valLoss,
+        weights: resume.best.weights === null ? null : resume.best.weights.map(tensorFromSnapshot),
+      };
+      sinceImprovement = resume.sinceImprovement;
+      stoppedEarly = resume.stoppedEarly;
+    }
+    for (let epoch = resume?.epoch ?? 0; epoch < epochs && !aborted && !stoppedEarly; epoch++) {
       if (signal?.aborted) {
         aborted = true;
+        await checkpoint(epoch, resume?.batch ?? 0, resume?.epochProgress ?? emptyProgress());
         break;
       }
-      const epochStart = performance.now();
+      const epochStart = performance.now() - (resume?.epochProgress.elapsedMs ?? 0);
       const learningRate = learningRateAt(config.learningRateSchedule, config.learningRate, epoch, epochs);
       // Adam reads its (protected) learningRate at every step, so setting it takes effect at once.
       (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-      let trainMs = 0;
-      let seen = 0;
-      let lossSum = 0;
-      let correct = 0;
-      let batchIndex = 0;
+      let { trainMs, seen, lossSum, correct } = resume?.epochProgress ?? emptyProgress();
+      let batchIndex = resume?.batch ?? 0;
       const batches = iterateBatches(data.train, batchSize, {
         encoding: 'one-hot',
         shuffleSeed: deriveSeed(seed, epoch),
       });
+      // Resuming mid-epoch: the same shuffle, minus the batches already trained.
+      for (let skip = 0; skip < batchIndex; skip++) {
+        const skipped = batches.next();
+        if (!skipped.done) dispose([skipped.value.xs, skipped.value.ys]);
+      }
+      resume = undefined;
+      const progress = () => ({ seen, lossSum, correct, trainMs, elapsedMs: performance.now() - epochStart });
       // Reading the two figures back costs nothing measurable on the CPU backends (cpu, wasm,
       // tfjs-node are synchronous), and it paces the loop so tensors never pile up.
       while (true) {
@@ -160,8 +241,13 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
         } finally {
           dispose([xs, ys]);
         }
-        const [batchLoss, batchCorrect] = await stats.data<'float32'>();
+        const [batchLoss, batchCorrect, weightSum] = await stats.data<'float32'>();
         stats.dispose();
+        // Broken weights only get worse: stop here, the last checkpoint is the last good state.
+        // The weights are checked too: the clipped loss and ReLU (on some backends) hide NaNs.
+        if (!Number.isFinite(batchLoss) || !Number.isFinite(weightSum)) {
+          throw new TrainingDivergedError(epoch, batchIndex, batchLoss!, Number.isFinite(weightSum));
+        }
         trainMs += performance.now() - stepStart;
         seen += size;
         lossSum += batchLoss! * size;
@@ -176,6 +262,9 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
           samplesPerSecond: seen / (trainMs / 1000),
         });
         batchIndex++;
+        if (checkpointEvery > 0 && batchIndex % checkpointEvery === 0 && batchIndex < batchesPerEpoch) {
+          await checkpoint(epoch, batchIndex, progress());
+        }
         if (performance.now() - lastYield >= YIELD_EVERY_MS) {
           await yieldToEventLoop();
           lastYield = performance.now();
@@ -183,6 +272,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
         if (signal?.aborted) {
           aborted = true;
           batches.return();
+          await checkpoint(epoch, batchIndex, progress());
           break;
         }
       }
@@ -219,6 +309,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
         }
       }
       emit({ type: 'epochEnd', ...record, epochs });
+      await checkpoint(epoch + 1, 0, emptyProgress());
     }
 
     const lastEpoch = history.length - 1;
@@ -254,7 +345,10 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   return result;
 }
 
-/** One Adam step on a batch; returns `[loss, correct]` of the batch, computed in the same pass. */
+/**
+ * One Adam step on a batch; returns `[loss, correct, sum of the updated weights]`, computed in the
+ * same pass (the sum is NaN or infinite when some weight is, or when the weights blew up).
+ */
 function trainStep(
   model: LayersModel,
   optimizer: AdamOptimizer,
@@ -274,7 +368,8 @@ function trainStep(
       true,
       variables,
     ) as Scalar;
-    const stats = stack([loss, correct!]) as Tensor1D;
+    const weightSum = addN(variables.map((variable) => sum(variable)));
+    const stats = stack([loss, correct!, weightSum]) as Tensor1D;
     correct!.dispose();
     return stats;
   });
@@ -297,6 +392,10 @@ async function measure(model: LayersModel, set: ImageSet): Promise<{ loss: numbe
     },
   );
   return { loss: lossSum / set.count, accuracy: correct / set.count };
+}
+
+function emptyProgress(): TrainingState['epochProgress'] {
+  return { seen: 0, lossSum: 0, correct: 0, trainMs: 0, elapsedMs: 0 };
 }
 
 function yieldToEventLoop(): Promise<void> {

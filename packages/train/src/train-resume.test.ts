@@ -1,0 +1,198 @@
+import type { EpochRecord, ImageSet, TrainingConfigInput, TrainValidationSplit } from '@mnist/core';
+import { normalizeImages } from '@mnist/data';
+import { loadMnist } from '@mnist/data/node';
+import { createModel } from '@mnist/model';
+import { memory, type Tensor } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from './select-backend.js';
+import { train } from './train.js';
+import { TrainingDivergedError } from './training-diverged-error.js';
+import type { TrainingState } from './training-state.js';
+import { TrainingStateError } from './training-state-error.js';
+
+// Checkpoints and resume at the library level: a run stopped anywhere and resumed from the state
+// `onCheckpoint` received must end with bit-identical weights and figures. Dropout is on, so the
+// per-step seeding is exercised, and Adam's moments and beta powers must come back exactly.
+const TINY_MODEL = {
+  convLayers: 1,
+  filters: 4,
+  kernelSize: 3,
+  poolAfter: [0],
+  dropout: 0.25,
+  denseUnits: 16,
+};
+const SEED = 11;
+const CONFIG: TrainingConfigInput = { batchSize: 32, seed: SEED, backend: 'wasm', epochs: 2 };
+
+let split: TrainValidationSplit;
+
+function slice(set: ImageSet, start: number, end: number): ImageSet {
+  const pixels = set.rows * set.cols;
+  return {
+    ...set,
+    images: set.images.slice(start * pixels, end * pixels),
+    labels: set.labels.slice(start, end),
+    count: end - start,
+  };
+}
+
+beforeAll(async () => {
+  const raw = (await loadMnist()).train;
+  const first = normalizeImages({
+    ...raw,
+    images: raw.images.subarray(0, 500 * 784),
+    labels: raw.labels.subarray(0, 500),
+    count: 500,
+  });
+  // 400 training images: 13 batches of 32 (the last one 16), so a resume also crosses a short batch.
+  split = { train: slice(first, 0, 400), validation: slice(first, 400, 500) };
+  await selectBackend('wasm');
+}, 60_000);
+
+/** The history without its timings, which differ from run to run. */
+function figures(history: EpochRecord[]) {
+  return history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);
+}
+
+function weightValues(model: LayersModel): Float32Array[] {
+  return model.getWeights().map((w: Tensor) => w.dataSync() as Float32Array);
+}
+
+async function run(options: {
+  config?: TrainingConfigInput;
+  resumeFrom?: TrainingState;
+  every?: number;
+  states?: TrainingState[];
+  signal?: AbortSignal;
+  abortAt?: { epoch: number; batch: number; controller: AbortController };
+}) {
+  const model = createModel(TINY_MODEL, { seed: SEED });
+  const result = await train({
+    model,
+    data: split,
+    config: { ...CONFIG, ...options.config },
+    ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+    ...(options.every ? { checkpointEveryBatches: options.every } : {}),
+    ...(options.states ? { onCheckpoint: (state: TrainingState) => void options.states!.push(state) } : {}),
+    ...(options.abortAt ? { signal: options.abortAt.controller.signal } : {}),
+    onEvent: (event) => {
+      const at = options.abortAt;
+      if (at && event.type === 'batchEnd' && event.epoch === at.epoch && event.batch === at.batch) {
+        at.controller.abort();
+      }
+    },
+  });
+  return { model, result };
+}
+
+describe('train with checkpoints', { timeout: 120_000 }, () => {
+  it('resumes from any checkpoint to exactly the weights and figures of an uninterrupted run', async () => {
+    const plain = await run({});
+    const states: TrainingState[] = [];
+    const checkpointed = await run({ every: 5, states });
+    // Checkpointing itself changes nothing.
+    expect(figures(checkpointed.result.history)).toEqual(figures(plain.result.history));
+    expect(weightValues(checkpointed.model)).toEqual(weightValues(plain.model));
+    // Every 5 batches within each 13-batch epoch, and at each epoch's end.
+    expect(states.map((s) => [s.epoch, s.batch])).toEqual([
+      [0, 5],
+      [0, 10],
+      [1, 0],
+      [1, 5],
+      [1, 10],
+      [2, 0],
+    ]);
+    expect(states[0]!.optimizer[0]!.values[0]).toBe(5); // Adam's iteration count
+    for (const state of [states[0]!, states[2]!, states[4]!]) {
+      const before = memory().numTensors;
+      const resumed = await run({ resumeFrom: state });
+      expect(figures(resumed.result.history), `from ${state.epoch}/${state.batch}`).toEqual(
+        figures(plain.result.history),
+      );
+      expect(weightValues(resumed.model)).toEqual(weightValues(plain.model));
+      expect(resumed.result.epochsRun).toBe(2);
+      // Nothing but the new model's weights outlives the resumed call.
+      expect(memory().numTensors).toBe(before + resumed.model.weights.length);
+      resumed.model.dispose();
+    }
+    // A finished run's last state resumes to nothing more to do.
+    const done = await run({ resumeFrom: states[5]! });
+    expect(done.result.epochsRun).toBe(2);
+    expect(weightValues(done.model)).toEqual(weightValues(plain.model));
+    for (const { model } of [plain, checkpointed, done]) model.dispose();
+  });
+
+  it('checkpoints when aborted, and that checkpoint resumes exactly', async () => {
+    const plain = await run({});
+    const states: TrainingState[] = [];
+    const controller = new AbortController();
+    const stopped = await run({ states, abortAt: { epoch: 1, batch: 2, controller } });
+    expect(stopped.result.aborted).toBe(true);
+    const last = states.at(-1)!;
+    expect([last.epoch, last.batch]).toEqual([1, 3]);
+    const resumed = await run({ resumeFrom: last });
+    expect(figures(resumed.result.history)).toEqual(figures(plain.result.history));
+    expect(weightValues(resumed.model)).toEqual(weightValues(plain.model));
+    for (const { model } of [plain, stopped, resumed]) model.dispose();
+  });
+
+  it('resumes early stopping with the best weights it had kept', async () => {
+    const config = { epochs: 4, earlyStopping: { patience: 1, minDelta: 10, restoreBestWeights: true } };
+    const plain = await run({ config });
+    const states: TrainingState[] = [];
+    const stopped = await run({ config, states, every: 6 });
+    const midSecond = states.find((s) => s.epoch === 1 && s.batch === 6)!;
+    expect(midSecond.best.weights).not.toBeNull();
+    const resumed = await run({ config, resumeFrom: midSecond });
+    expect(resumed.result).toMatchObject({ stoppedEarly: true, bestEpoch: 0, epochsRun: 2 });
+    expect(figures(resumed.result.history)).toEqual(figures(plain.result.history));
+    expect(weightValues(resumed.model)).toEqual(weightValues(plain.model));
+    for (const { model } of [plain, stopped, resumed]) model.dispose();
+  });
+
+  it('refuses a state from another run, naming the field', async () => {
+    const states: TrainingState[] = [];
+    const first = await run({ config: { epochs: 1 }, states });
+    const state = states[0]!;
+    for (const [config, field] of [
+      [{ seed: SEED + 1 }, 'seed'],
+      [{ batchSize: 16 }, 'batchSize'],
+    ] as const) {
+      const error = await run({ config, resumeFrom: state }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TrainingStateError);
+      expect((error as Error).message).toContain(`resumeFrom: ${field} is`);
+    }
+    const otherModel = createModel({ ...TINY_MODEL, denseUnits: 8 }, { seed: SEED });
+    const error = await train({ model: otherModel, data: split, config: CONFIG, resumeFrom: state }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TrainingStateError);
+    expect((error as Error).message).toMatch(/^resumeFrom: weights\[\d+\] \(.+\) has shape/);
+    otherModel.dispose();
+    first.model.dispose();
+  });
+
+  it('stops with TrainingDivergedError naming epoch and batch when training blows up', async () => {
+    const before = memory().numTensors;
+    const states: TrainingState[] = [];
+    const model = createModel(TINY_MODEL, { seed: SEED });
+    // 1e6 only saturates this model (the clipped loss sticks near 14); 1e20 overflows its weights.
+    const error = await train({
+      model,
+      data: split,
+      config: { ...CONFIG, learningRate: 1e20 },
+      checkpointEveryBatches: 1,
+      onCheckpoint: (state) => void states.push(state),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    const { epoch, batch } = error as TrainingDivergedError;
+    expect((error as Error).message).toContain(`at epoch ${epoch + 1}, batch ${batch + 1}`);
+    // The last checkpoint is the state right before the bad step, and its weights are finite.
+    const last = states.at(-1)!;
+    expect([last.epoch, last.batch]).toEqual([epoch, batch]);
+    expect(last.weights.every((w) => w.values.every(Number.isFinite))).toBe(true);
+    expect(memory().numTensors).toBe(before + model.weights.length);
+    model.dispose();
+  });
+});
