@@ -7,15 +7,20 @@ const sweepArgv = sweepArgs(process.argv.slice(2));
 if (sweepArgv !== undefined) process.exit(await runSweepCommand(sweepArgv));
 // <<< sweep hook
 
-// The CLI entry: wires the process to runTrainer and turns Ctrl-C into a clean stop.
+// The CLI entry: wires the process to runTrainer and turns Ctrl-C (or SIGTERM, as sent by process
+// managers) into a clean stop: the current batch finishes and a checkpoint is written.
 const controller = new AbortController();
 let interrupts = 0;
-process.on('SIGINT', () => {
+const stop = () => {
   interrupts++;
   if (interrupts > 1) process.exit(EXIT.interrupted);
-  process.stderr.write('\nmnist-train: stopping after this batch (Ctrl-C again to quit at once)\n');
+  process.stderr.write(
+    '\nmnist-train: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once)\n',
+  );
   controller.abort();
-});
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 
 try {
   process.exitCode = await runTrainer(process.argv.slice(2), {

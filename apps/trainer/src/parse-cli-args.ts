@@ -29,6 +29,10 @@ export interface CliOptions {
   dataUrl?: string;
   cacheDir?: string;
   trainLimit?: number;
+  /** `--checkpoint-every`: also checkpoint every n batches (a checkpoint ends every epoch anyway). */
+  checkpointEvery?: number;
+  /** `--resume`: the output folder of an interrupted run to continue. */
+  resume?: string;
   /** Output folder as typed (relative paths are resolved later against the invoking folder). */
   out: string;
   quiet: boolean;
@@ -182,6 +186,18 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
       .default(DEFAULT_OUT_DIR)
       .argParser(nonEmptyPath('--out')),
   );
+  add(
+    new Option(
+      '--checkpoint-every <n>',
+      'also write a checkpoint every n batches (default: at the end of every epoch only)',
+    ).argParser(wholeNumber('--checkpoint-every', 1)),
+  );
+  add(
+    new Option(
+      '--resume <dir>',
+      'continue the interrupted run whose --out is dir, from its last checkpoint, with its own flags',
+    ).argParser(nonEmptyPath('--resume')),
+  );
   add(new Option('--quiet', 'print nothing but errors'));
   program.addHelpText(
     'after',
@@ -189,7 +205,8 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
       '',
       'Relative paths are taken from the folder the command was typed in.',
       'Exit status: 0 trained and saved, 1 failed while loading, training or writing,',
-      '             2 bad flag, value or --config file, 130 interrupted.',
+      '             2 bad flag, value or --config file, 3 loss became NaN or infinite,',
+      '             130 interrupted (Ctrl-C or SIGTERM; a checkpoint is saved, --resume continues).',
     ].join('\n'),
   );
   return program;
@@ -206,6 +223,8 @@ interface RawOptions {
   dataUrl?: string;
   cacheDir?: string;
   trainLimit?: number;
+  checkpointEvery?: number;
+  resume?: string;
   convLayers?: number;
   kernelSize?: number;
   filters?: number | number[];
@@ -274,6 +293,8 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Pa
         dataUrl: raw.dataUrl,
         cacheDir: raw.cacheDir,
         trainLimit: raw.trainLimit,
+        checkpointEvery: raw.checkpointEvery,
+        resume: raw.resume,
       }),
       out: raw.out,
       quiet: raw.quiet === true,

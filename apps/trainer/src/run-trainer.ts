@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BackendName,
@@ -17,17 +18,21 @@ import {
   evaluateModel,
   resolveTrainingConfig,
   selectBackend,
+  TrainingDivergedError,
+  type TrainingState,
   train,
 } from '@mnist/train';
+import { CHECKPOINT_FILE, type Checkpoint, writeCheckpoint } from './checkpoint-file.js';
 import { CliUsageError } from './cli-usage-error.js';
 import { collectMisclassified } from './collect-misclassified.js';
 import { collectVersions, trainerVersion } from './collect-versions.js';
 import { silenceCpuBanner } from './silence-cpu-banner.js';
 import { ensureWritableDir } from './ensure-writable-dir.js';
 import { limitImageSet } from './limit-image-set.js';
+import { loadResume, type ResumePlan } from './load-resume.js';
 import { type ConfigFile, loadConfigFile } from './load-config-file.js';
 import { mergeRunConfig } from './merge-run-config.js';
-import { type CliOptions, parseCliArgs } from './parse-cli-args.js';
+import { type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cli-args.js';
 import { createProgressReporter, type ProgressOutput } from './progress-reporter.js';
 import { renderReportHtml } from './render-report-html.js';
 import { resolveUserPath } from './resolve-user-path.js';
@@ -45,7 +50,7 @@ export interface TrainerIo {
 }
 
 /** Exit statuses of the trainer, as documented in `--help` and the README. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, diverged: 3, interrupted: 130 } as const;
 
 /** How many misclassified test images metrics.json lists and report.html shows. */
 const MISCLASSIFIED_SHOWN = 48;
@@ -107,24 +112,46 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
   const error = (message: string) => io.stderr.write(`mnist-train: ${message}\n`);
 
   let run: RunPlan;
+  let resume: ResumePlan | undefined;
   try {
-    const parsed = parseCliArgs(argv, {
+    const defaults = {
       model: DEFAULT_MODEL_CONFIG,
       training: DEFAULT_TRAINING_CONFIG,
       version: trainerVersion(),
-    });
+    };
+    const parsed = parseCliArgs(argv, defaults);
     if (parsed.action === 'print') {
       io.stdout.write(parsed.text);
       return EXIT.ok;
     }
-    run = await plan(parsed.options, io);
+    if (parsed.options.resume === undefined) {
+      run = await plan(parsed.options, io);
+    } else {
+      // The original command, from the folder it was typed in, with the configs it resolved to.
+      resume = await loadResume(argv, parsed.options, defaults, io);
+      run = await plan(resume.options, {
+        ...io,
+        env: { ...io.env, INIT_CWD: resume.baseDir },
+        cwd: resume.baseDir,
+      });
+      run = { ...run, model: resume.model, training: resume.training };
+    }
   } catch (caught) {
     if (caught instanceof CliUsageError) {
       error(`${caught.message}\nRun mnist-train --help to see every flag and what it accepts.`);
       return EXIT.usage;
     }
+    if (MnistError.isInstance(caught)) {
+      error(caught.message);
+      return EXIT.failed;
+    }
     throw caught;
   }
+  const command: Checkpoint['run'] = resume?.checkpoint.run ?? {
+    argv: stripLeadingSeparator(argv),
+    baseDir: resolveUserPath('.', io.env, io.cwd),
+  };
+  let lastCheckpoint: { file: string; epoch: number; batch: number } | undefined;
 
   const { options, outDir } = run;
   const reporter = createProgressReporter(io.stdout, { quiet: options.quiet });
@@ -170,16 +197,33 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
         `${(summary.flopsPerImage / 1e6).toFixed(2)} MFLOPs per image`,
     );
 
+    if (resume !== undefined) {
+      say(`resuming from ${resume.file} at ${position(resume.checkpoint.state)}`);
+    }
     const result = await train({
       model,
       data: split,
       config: run.training,
       onEvent: (event: TrainingEvent) => reporter.onEvent(event),
       ...(io.signal === undefined ? {} : { signal: io.signal }),
+      ...(resume === undefined ? {} : { resumeFrom: resume.checkpoint.state }),
+      checkpointEveryBatches: options.checkpointEvery ?? 0,
+      onCheckpoint: async (state: TrainingState) => {
+        const config = { model: run.model, training: run.training };
+        const file = await writeCheckpoint(outDir, { run: command, config, state });
+        lastCheckpoint = { file, epoch: state.epoch, batch: state.batch };
+      },
+    }).catch((caught: unknown) => {
+      model.dispose();
+      throw caught;
     });
     if (result.aborted) {
       reporter.stop();
-      error(`interrupted after ${result.epochsRun} epoch(s); nothing was written to ${outDir}`);
+      error(
+        `interrupted; checkpoint saved to ${lastCheckpoint?.file ?? path.join(outDir, CHECKPOINT_FILE)}` +
+          `${lastCheckpoint === undefined ? '' : ` (continues at ${position(lastCheckpoint)})`}\n` +
+          `resume with: mnist-train --resume ${shellQuote(outDir)}`,
+      );
       model.dispose();
       return EXIT.interrupted;
     }
@@ -230,16 +274,36 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     );
     await writeFileAtomic(path.join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     await writeFileAtomic(path.join(outDir, 'report.html'), renderReportHtml(metrics, images));
+    // The run is complete: its checkpoint has nothing left to resume.
+    await rm(path.join(outDir, CHECKPOINT_FILE), { force: true });
     say(`wrote model.json, weights.bin, metrics.json and report.html to ${outDir}`);
     return EXIT.ok;
   } catch (caught) {
     reporter.stop();
+    if (caught instanceof TrainingDivergedError) {
+      const last =
+        lastCheckpoint === undefined
+          ? 'no checkpoint was written before it'
+          : `the last good checkpoint is ${lastCheckpoint.file} (continues at ${position(lastCheckpoint)})`;
+      error(`${caught.message}; ${last}`);
+      return EXIT.diverged;
+    }
     if (MnistError.isInstance(caught)) {
       error(caught.message);
       return EXIT.failed;
     }
     throw caught;
   }
+}
+
+/** Where a checkpoint continues, one-based as the progress lines count. */
+function position(at: { epoch: number; batch: number }): string {
+  return `epoch ${at.epoch + 1}, batch ${at.batch + 1}`;
+}
+
+/** `value` quoted for a POSIX shell when it needs quoting, so the printed command can be pasted. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 function plural(n: number, noun: string): string {

@@ -1,0 +1,279 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRng } from '@mnist/data';
+import { mnistDataPackageDir } from '@mnist/data/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_FILE, readCheckpoint } from './checkpoint-file.js';
+import type { RunMetrics } from './run-metrics.js';
+
+// Reliability of the real CLI (dist/cli.js) as a process: Ctrl-C/SIGTERM leave a checkpoint and a
+// resume command, SIGKILL at random moments never leaves a checkpoint that cannot be resumed, and
+// every resumed run ends bit-identical to an uninterrupted one. Tiny data (500 training images in
+// a folder of IDX files) and a tiny model keep each process to a second or two.
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const cli = path.join(appDir, 'dist', 'cli.js');
+const KILL_SEED = Number(process.env.KILL_LOOP_SEED ?? 424242);
+const KILL_TRIES = Number(process.env.KILL_LOOP_TRIES ?? 20);
+
+let dir: string;
+let dataDir: string;
+let reference: { metrics: RunMetrics; weights: Buffer; seconds: number; startup: number };
+
+/** The flags of the small run every test trains (output folder added per test). */
+const RUN = [
+  ['--epochs', '2', '--batch-size', '32', '--seed', '5', '--validation-split', '0.2', '--backend', 'wasm'],
+  ['--conv-layers', '1', '--filters', '4', '--dense-units', '16', '--dropout', '0.25'],
+].flat();
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[]): { child: ChildProcess; done: Promise<Outcome> } {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: dir,
+    env: { ...process.env, INIT_CWD: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<Outcome>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+async function runCli(args: string[]): Promise<Outcome> {
+  return start(args).done;
+}
+
+/** Metrics that must match between runs: everything but timings, dates and the data source. */
+function figures(metrics: RunMetrics) {
+  return {
+    history: metrics.history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest),
+    test: metrics.test,
+    bestEpoch: metrics.training.bestEpoch,
+    epochsRun: metrics.training.epochsRun,
+    misclassified: metrics.misclassified,
+  };
+}
+
+async function outputs(out: string) {
+  const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')) as RunMetrics;
+  return { metrics, weights: await readFile(path.join(out, 'weights.bin')) };
+}
+
+/** Writes the first `count` images of a real MNIST IDX file (same header layout, fewer items). */
+async function writeSubset(name: string, count: number, itemBytes: number, headerBytes: number) {
+  const bytes = readFileSync(path.join(mnistDataPackageDir(), name));
+  const out = Buffer.from(bytes.subarray(0, headerBytes + count * itemBytes));
+  out.writeUInt32BE(count, 4);
+  await writeFile(path.join(dataDir, name), out);
+}
+
+beforeAll(async () => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter trainer build\` first`);
+  dir = await mkdtemp(path.join(tmpdir(), 'trainer-reliability-'));
+  dataDir = path.join(dir, 'mnist');
+  await mkdir(dataDir);
+  await writeSubset('train-images-idx3-ubyte', 500, 784, 16);
+  await writeSubset('train-labels-idx1-ubyte', 500, 1, 8);
+  await writeSubset('t10k-images-idx3-ubyte', 200, 784, 16);
+  await writeSubset('t10k-labels-idx1-ubyte', 200, 1, 8);
+  const t0 = performance.now();
+  let startup = 0;
+  const { child, done } = start([
+    ...RUN,
+    '--data-dir',
+    dataDir,
+    '--out',
+    'reference',
+    '--checkpoint-every',
+    '1',
+  ]);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    if (startup === 0 && chunk.toString().includes('training on')) startup = (performance.now() - t0) / 1000;
+  });
+  const outcome = await done;
+  expect(outcome.stderr).toBe('');
+  expect(outcome.code).toBe(0);
+  const out = path.join(dir, 'reference');
+  // A finished run leaves no checkpoint behind: nothing is left to resume.
+  expect((await readdir(out)).sort()).toEqual(['metrics.json', 'model.json', 'report.html', 'weights.bin']);
+  reference = { ...(await outputs(out)), seconds: (performance.now() - t0) / 1000, startup };
+}, 120_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mnist-train under interruption', { timeout: 240_000 }, () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s finishes the batch, saves a checkpoint, exits 130 and prints a resume command that ends exactly like an uninterrupted run',
+    async (signal) => {
+      const out = path.join(dir, `signal-${signal}`);
+      const { child, done } = start([...RUN, '--data-dir', dataDir, '--out', out]);
+      // Signal a moment after the first epoch ends, so it lands inside the second epoch.
+      await new Promise<void>((resolve) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('epoch 1/2')) resolve();
+        });
+      });
+      child.kill(signal);
+      const stopped = await done;
+      expect(stopped.code).toBe(130);
+      const checkpointFile = path.join(out, CHECKPOINT_FILE);
+      expect(stopped.stderr).toMatch(
+        new RegExp(
+          `interrupted; checkpoint saved to ${escapeRegExp(checkpointFile)} \\(continues at epoch 2, batch \\d+\\)\\n`,
+        ),
+      );
+      const command = /resume with: (mnist-train .*)\n/.exec(stopped.stderr)?.[1];
+      expect(command).toBe(`mnist-train --resume ${out}`);
+      expect((await readCheckpoint(out)).checkpoint.state.epoch).toBe(1);
+      expect(existsSync(path.join(out, 'metrics.json'))).toBe(false);
+
+      const resumed = await runCli(command!.split(' ').slice(1));
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).toMatch(/resuming from .*checkpoint\.ckpt at epoch 2, batch \d+/);
+      const result = await outputs(out);
+      expect(figures(result.metrics)).toEqual(figures(reference.metrics));
+      expect(result.weights.equals(reference.weights)).toBe(true);
+      expect(existsSync(checkpointFile)).toBe(false);
+    },
+  );
+
+  it(`survives ${KILL_TRIES} SIGKILLs at random moments: every checkpoint loads and every run ends as if never killed`, async () => {
+    console.log(`kill loop seed: ${KILL_SEED} (replay with KILL_LOOP_SEED=${KILL_SEED})`);
+    const rng = createRng(KILL_SEED);
+    const out = path.join(dir, 'killed');
+    const checkpointFile = path.join(out, CHECKPOINT_FILE);
+    const fresh = [...RUN, '--data-dir', dataDir, '--out', out, '--checkpoint-every', '1'];
+    const expectSameAsReference = async (what: string) => {
+      const result = await outputs(out);
+      expect(figures(result.metrics), what).toEqual(figures(reference.metrics));
+      expect(result.weights.equals(reference.weights), what).toBe(true);
+      // Temp files of killed writes are removed by the next run; no half-written file remains.
+      expect((await readdir(out)).sort(), what).toEqual([
+        'metrics.json',
+        'model.json',
+        'report.html',
+        'weights.bin',
+      ]);
+    };
+    let kills = 0;
+    let killedWhileResumed = 0;
+    let completed = 0;
+    const positions: string[] = [];
+    // One kill in five at a random moment of startup; the others at a random moment after training
+    // starts (checkpoints are written after every batch), some landing in evaluation and saving.
+    // The window after 'training on' starts at the reference's training time and halves whenever a
+    // run finishes before its kill (machine load varies), so nearly every run is killed mid-way.
+    let window = reference.seconds - reference.startup;
+    for (let run = 0; kills < KILL_TRIES; run++) {
+      expect(run, 'too many runs finished before their kill').toBeLessThan(KILL_TRIES * 3);
+      const resuming = existsSync(checkpointFile);
+      const { child, done } = start(resuming ? ['--resume', out] : fresh);
+      let timer: NodeJS.Timeout | undefined;
+      const kill = (seconds: number) => {
+        timer = setTimeout(() => child.kill('SIGKILL'), seconds * 1000);
+      };
+      if (rng() < 0.2) kill(rng() * reference.startup);
+      else {
+        const delay = rng() * window;
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (timer === undefined && chunk.toString().includes('training on')) kill(delay);
+        });
+      }
+      const outcome = await done;
+      clearTimeout(timer);
+      if (outcome.signal === 'SIGKILL') {
+        kills++;
+        if (resuming) killedWhileResumed++;
+        if (existsSync(checkpointFile)) {
+          const { state } = (await readCheckpoint(out)).checkpoint;
+          positions.push(`${state.epoch}/${state.batch}`);
+        }
+        continue;
+      }
+      // It finished before its kill: then it must have finished exactly like the reference.
+      expect(outcome.stderr, `run ${run}`).toBe('');
+      // Every resumed run said where it continued from.
+      if (resuming) expect(outcome.stdout).toMatch(/resuming from .* at epoch \d+, batch \d+/);
+      expect(outcome.code, `run ${run}`).toBe(0);
+      await expectSameAsReference(`run ${run}`);
+      completed++;
+      window /= 2;
+      await rm(out, { recursive: true, force: true });
+    }
+    // Whatever the last kill left, one more run completes it.
+    const last = await runCli(existsSync(checkpointFile) ? ['--resume', out] : fresh);
+    expect(last.stderr).toBe('');
+    expect(last.code).toBe(0);
+    await expectSameAsReference('last run');
+    completed++;
+    console.log(
+      `kill loop: reference run ${reference.seconds.toFixed(1)} s (${reference.startup.toFixed(1)} s to the first batch); ${kills} SIGKILLs (${killedWhileResumed} of them in resumed runs), ${completed} runs completed ` +
+        `identical to the reference; checkpoints found after kills at (epoch/batch) ${positions.join(' ')}`,
+    );
+    expect(positions.length).toBeGreaterThanOrEqual(KILL_TRIES / 2);
+  });
+
+  it('stops with status 3 when training blows up, naming epoch, batch and the last good checkpoint', async () => {
+    const out = path.join(dir, 'diverged');
+    const outcome = await runCli([
+      ...RUN,
+      '--data-dir',
+      dataDir,
+      '--out',
+      out,
+      '--learning-rate',
+      '1e20', // 1e6 only saturates this model; 1e20 overflows its weights
+      '--checkpoint-every',
+      '1',
+    ]);
+    expect(outcome.code).toBe(3);
+    const match =
+      /training diverged: .* at epoch (\d+), batch (\d+) .*; the last good checkpoint is (\S+) \(continues at epoch (\d+), batch (\d+)\)/.exec(
+        outcome.stderr,
+      );
+    expect(match, outcome.stderr).not.toBeNull();
+    expect(match![3]).toBe(path.join(out, CHECKPOINT_FILE));
+    // The checkpoint is the state right before the step that diverged, and it loads.
+    const { state } = (await readCheckpoint(out)).checkpoint;
+    expect([state.epoch + 1, state.batch + 1]).toEqual([Number(match![4]), Number(match![5])]);
+    expect([state.epoch + 1, state.batch + 1]).toEqual([Number(match![1]), Number(match![2])]);
+    expect(state.weights.every((w) => w.values.every(Number.isFinite))).toBe(true);
+    expect(existsSync(path.join(out, 'metrics.json'))).toBe(false);
+  });
+
+  it('refuses --resume with other flags (status 2) and a folder without a checkpoint (status 1)', async () => {
+    const extra = await runCli(['--resume', path.join(dir, 'reference'), '--epochs', '3']);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain(
+      '--resume continues a run with the flags it was started with; drop --epochs 3',
+    );
+    const none = await runCli(['--resume', path.join(dir, 'reference')]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      `${path.join(dir, 'reference', CHECKPOINT_FILE)}: no checkpoint there; --resume takes the --out folder of an interrupted run`,
+    );
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,111 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
+import { DEFAULT_TRAINING_CONFIG, type TrainingState } from '@mnist/train';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointError } from './checkpoint-error.js';
+import { CHECKPOINT_FILE, type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'trainer-checkpoint-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function sample(): Checkpoint {
+  const state: TrainingState = {
+    formatVersion: 1,
+    seed: 3,
+    batchSize: 32,
+    trainSamples: 400,
+    epoch: 1,
+    batch: 4,
+    epochProgress: { seen: 128, lossSum: 290.1234567890123, correct: 40, trainMs: 812.5, elapsedMs: 900.25 },
+    history: [
+      {
+        epoch: 0,
+        loss: 2.1,
+        accuracy: 0.3,
+        valLoss: Number.NaN,
+        valAccuracy: Number.NaN,
+        seconds: 1.5,
+        samplesPerSecond: 300,
+        learningRate: 0.001,
+      },
+    ],
+    best: { epoch: -1, valLoss: Number.POSITIVE_INFINITY, weights: null },
+    sinceImprovement: 0,
+    stoppedEarly: false,
+    weights: [
+      { name: 'w', shape: [2, 3], dtype: 'float32', values: Float32Array.of(1, -2.5, 3e-8, 0, -0, 7) },
+      { name: 'b', shape: [3], dtype: 'float32', values: Float32Array.of(0.1, 0.2, 0.3) },
+    ],
+    optimizer: [
+      { name: 'iter', shape: [], dtype: 'int32', values: Int32Array.of(17) },
+      { name: 'accBeta1', shape: [], dtype: 'float32', values: Float32Array.of(0.9 ** 18) },
+      { name: 'accBeta2', shape: [], dtype: 'float32', values: Float32Array.of(0.999 ** 18) },
+    ],
+  };
+  return {
+    run: { argv: ['--epochs', '2', '--out', 'run 1'], baseDir: dir },
+    config: { model: DEFAULT_MODEL_CONFIG, training: DEFAULT_TRAINING_CONFIG },
+    state,
+  };
+}
+
+describe('checkpoint files', () => {
+  it('round-trips a checkpoint exactly, NaN, Infinity, -0 and int32 included', async () => {
+    const folder = await mkdtemp(path.join(dir, 'round-'));
+    const written = sample();
+    const file = await writeCheckpoint(folder, written);
+    expect(file).toBe(path.join(folder, CHECKPOINT_FILE));
+    expect(await readdir(folder)).toEqual([CHECKPOINT_FILE]); // no temp file left behind
+    const { checkpoint } = await readCheckpoint(folder);
+    expect(checkpoint).toEqual(written);
+    expect(Object.is(checkpoint.state.weights[0]!.values[4], -0)).toBe(true);
+    expect(checkpoint.state.optimizer[0]!.values).toBeInstanceOf(Int32Array);
+    // The file path works as well as the folder.
+    expect((await readCheckpoint(file)).checkpoint).toEqual(written);
+  });
+
+  it('replaces the previous checkpoint whole', async () => {
+    const folder = await mkdtemp(path.join(dir, 'replace-'));
+    await writeCheckpoint(folder, sample());
+    const next = sample();
+    next.state.batch = 5;
+    await writeCheckpoint(folder, next);
+    expect((await readCheckpoint(folder)).checkpoint.state.batch).toBe(5);
+    expect(await readdir(folder)).toEqual([CHECKPOINT_FILE]);
+  });
+
+  it('refuses every truncation and byte flip with CheckpointError naming the file', async () => {
+    const folder = await mkdtemp(path.join(dir, 'damage-'));
+    const file = await writeCheckpoint(folder, sample());
+    const good = await readFile(file);
+    const damaged: Buffer[] = [];
+    for (let cut = 0; cut < good.length; cut += 7) damaged.push(good.subarray(0, cut));
+    for (let at = 0; at < good.length; at += 5) {
+      const flipped = Buffer.from(good);
+      flipped[at] = flipped[at]! ^ 0x10;
+      damaged.push(flipped);
+    }
+    for (const bytes of damaged) {
+      await writeFile(file, bytes);
+      const error = await readCheckpoint(folder).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CheckpointError);
+      expect((error as Error).message.startsWith(`${file}: `)).toBe(true);
+    }
+    expect(damaged.length).toBeGreaterThan(100);
+  });
+
+  it('says where to point --resume when there is no checkpoint', async () => {
+    const error = await readCheckpoint(path.join(dir, 'nowhere')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect((error as Error).message).toBe(
+      `${path.join(dir, 'nowhere', CHECKPOINT_FILE)}: no checkpoint there; --resume takes the --out folder of an interrupted run`,
+    );
+  });
+});
