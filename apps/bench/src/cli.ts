@@ -194,21 +194,28 @@ async function main(): Promise<void> {
     const sweepSides = (['tfjs-wasm', 'pytorch'] as const).filter((side) => sides.includes(side));
     for (const threads of options.threads) {
       for (const batchSize of options.batchSizes ?? [options.batchSize]) {
-        const figures: Record<'tfjs-wasm' | 'pytorch', number[]> = { 'tfjs-wasm': [], pytorch: [] };
+        const results: Record<'tfjs-wasm' | 'pytorch', ComputeResult[]> = { 'tfjs-wasm': [], pytorch: [] };
         for (let round = 0; round < options.rounds; round++) {
           for (const side of roundOrder(sweepSides, round)) {
             const job = computeJob(side, options, modelConfig, { batchSize, threads, trainOnly: true });
             const result = await run(side, options, threads, job);
             if (result.kind !== 'compute') throw new BenchError(`${side}: expected a compute result`);
-            figures[side].push(result.train.samplesPerSecond);
+            results[side].push(result);
           }
         }
+        const wasm = results['tfjs-wasm'].length ? summarizeCompute(results['tfjs-wasm']) : null;
+        const pytorch = results.pytorch.length ? summarizeCompute(results.pytorch) : null;
         const row = {
           batchSize,
           threads,
-          wasmSamplesPerSecond: figures['tfjs-wasm'].length ? median(figures['tfjs-wasm']) : null,
-          pytorchSamplesPerSecond: figures.pytorch.length ? median(figures.pytorch) : null,
-          rounds: { wasm: figures['tfjs-wasm'], pytorch: figures.pytorch },
+          wasmSamplesPerSecond: wasm?.trainSamplesPerSecond ?? null,
+          pytorchSamplesPerSecond: pytorch?.trainSamplesPerSecond ?? null,
+          wasmSamplesPerCpuSecond: wasm?.trainSamplesPerCpuSecond ?? null,
+          pytorchSamplesPerCpuSecond: pytorch?.trainSamplesPerCpuSecond ?? null,
+          rounds: {
+            wasm: results['tfjs-wasm'].map((result) => result.train.samplesPerSecond),
+            pytorch: results.pytorch.map((result) => result.train.samplesPerSecond),
+          },
         };
         sweep.push(row);
         log(

@@ -79,14 +79,28 @@ describe('formatDataTable', () => {
 });
 
 describe('formatSweepTable', () => {
-  it('lists one row per batch size and thread count with the ratio', () => {
+  it('lists one row per batch size and thread count with wall and CPU ratios', () => {
     const table = formatSweepTable([
-      { batchSize: 32, threads: 1, wasmSamplesPerSecond: 100, pytorchSamplesPerSecond: 400 },
-      { batchSize: 512, threads: 2, wasmSamplesPerSecond: 300, pytorchSamplesPerSecond: null },
+      {
+        batchSize: 32,
+        threads: 1,
+        wasmSamplesPerSecond: 100,
+        pytorchSamplesPerSecond: 400,
+        wasmSamplesPerCpuSecond: 300,
+        pytorchSamplesPerCpuSecond: 600,
+      },
+      {
+        batchSize: 512,
+        threads: 2,
+        wasmSamplesPerSecond: 300,
+        pytorchSamplesPerSecond: null,
+        wasmSamplesPerCpuSecond: 350,
+        pytorchSamplesPerCpuSecond: null,
+      },
     ]);
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toMatch(/^\| 32 +\| +1 \| +100 \| +400 \| +0\.25× \|$/);
-    expect(lines[3]).toMatch(/^\| 512 +\| +2 \| +300 \| +n\/a \| +n\/a \|$/);
+    expect(lines[2]).toMatch(/^\| 32 +\| +1 \| +100 \| +400 \| +0\.25× \| +300 \| +600 \| +0\.50× \|$/);
+    expect(lines[3]).toMatch(/^\| 512 +\| +2 \| +300 \| +n\/a \| +n\/a \| +350 \| +n\/a \| +n\/a \|$/);
   });
 });

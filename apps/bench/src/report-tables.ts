@@ -19,6 +19,8 @@ export interface SweepRow {
   threads: number;
   wasmSamplesPerSecond: number | null;
   pytorchSamplesPerSecond: number | null;
+  wasmSamplesPerCpuSecond: number | null;
+  pytorchSamplesPerCpuSecond: number | null;
 }
 
 /**
@@ -81,16 +83,31 @@ export function formatDataTable(node: DataSummary | undefined, python: DataSumma
   );
 }
 
-/** The batch-size and thread sweep of training throughput, tfjs-wasm against PyTorch. */
+/**
+ * The batch-size and thread sweep of training throughput, tfjs-wasm against PyTorch: images per
+ * wall-clock second and per CPU-second of the side's process, each with the ratio `wasm / PyTorch`.
+ */
 export function formatSweepTable(rows: readonly SweepRow[]): string {
   return formatMarkdownTable(
-    ['batch size', 'PyTorch threads', 'tfjs-wasm samples/s', 'PyTorch samples/s', 'wasm / PyTorch'],
+    [
+      'batch size',
+      'PyTorch threads',
+      'tfjs-wasm samples/s',
+      'PyTorch samples/s',
+      'wasm / PyTorch',
+      'tfjs-wasm per CPU-s',
+      'PyTorch per CPU-s',
+      'wasm / PyTorch (CPU)',
+    ],
     rows.map((row) => [
       String(row.batchSize),
       String(row.threads),
       formatFigure(row.wasmSamplesPerSecond),
       formatFigure(row.pytorchSamplesPerSecond),
       formatRatio(ratio(row.wasmSamplesPerSecond, row.pytorchSamplesPerSecond)),
+      formatFigure(row.wasmSamplesPerCpuSecond),
+      formatFigure(row.pytorchSamplesPerCpuSecond),
+      formatRatio(ratio(row.wasmSamplesPerCpuSecond, row.pytorchSamplesPerCpuSecond)),
     ]),
   );
 }
