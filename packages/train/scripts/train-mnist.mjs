@@ -71,7 +71,10 @@ const result = await train({
 const cpu = process.cpuUsage(cpuBefore);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const samples = result.history.length * data.train.count;
-const trainSeconds = result.history.reduce((sum, record) => sum + data.train.count / record.samplesPerSecond, 0);
+const trainSeconds = result.history.reduce(
+  (sum, record) => sum + data.train.count / record.samplesPerSecond,
+  0,
+);
 // On a shared machine wall-clock throughput depends on the other processes; the process's own CPU
 // time (training + validation, WASM is single-threaded) gives the figure for an idle core.
 console.log(
