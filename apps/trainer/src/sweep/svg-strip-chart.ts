@@ -21,6 +21,18 @@ function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) covering [min, max], about five of them. */
+function roundTicks(min: number, max: number): number[] {
+  const rough = (max - min) / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
+  const ticks: number[] = [];
+  for (let k = Math.floor(min / step + 1e-9); k <= Math.ceil(max / step - 1e-9); k++) {
+    ticks.push(Number((k * step).toFixed(12)));
+  }
+  return ticks;
+}
+
 /**
  * Draws a strip chart (one column of dots per category, with a bar at each column's mean) as an
  * inline SVG string. Hand-drawn like the run report's line charts: a few dots and lines per
@@ -40,11 +52,12 @@ export function svgStripChart({
   const plotH = height - margin.top - margin.bottom;
   const shown = points.filter((p) => categories.includes(p.category) && Number.isFinite(p.value));
   const values = shown.map((p) => p.value);
-  let lo = values.length > 0 ? Math.min(...values) : 0;
-  let hi = values.length > 0 ? Math.max(...values) : 1;
-  const pad = (hi - lo) * 0.1 || 0.005;
-  lo -= pad;
-  hi += pad;
+  const min = values.length > 0 ? Math.min(...values) : 0;
+  const max = values.length > 0 ? Math.max(...values) : 1;
+  const pad = (max - min) * 0.1 || 0.005;
+  const ticks = roundTicks(min - pad, max + pad);
+  const lo = ticks[0]!;
+  const hi = ticks[ticks.length - 1]!;
   const column = plotW / Math.max(1, categories.length);
   const x = (category: string) => margin.left + column * (categories.indexOf(category) + 0.5);
   const y = (v: number) => margin.top + plotH - ((v - lo) / (hi - lo)) * plotH;
@@ -53,8 +66,7 @@ export function svgStripChart({
     `<svg class="strip" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(title)}" xmlns="http://www.w3.org/2000/svg">`,
     `<text x="${margin.left}" y="18" class="chart-title">${escapeXml(title)}</text>`,
   ];
-  for (let i = 0; i <= 4; i++) {
-    const v = lo + ((hi - lo) * i) / 4;
+  for (const v of ticks) {
     parts.push(
       `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`,
       `<text x="${margin.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${escapeXml(format(v))}</text>`,
