@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Copies a trainer run's model into packages/model/weights (the pretrained weights that
+// `loadPretrained()` of @mnist/model ships) and records where they came from: the run's test
+// accuracy, seed, backend, config and the SHA-256 of each file.
+// Usage: node scripts/update-pretrained.mjs <trainer --out folder> [--min-accuracy 0.992]
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { 'min-accuracy': { type: 'string', default: '0.992' } },
+});
+const from = path.resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0] ?? 'artifacts/pretrained');
+const target = path.resolve(import.meta.dirname, '..', 'packages', 'model', 'weights');
+const minAccuracy = Number(values['min-accuracy']);
+
+const metrics = JSON.parse(await readFile(path.join(from, 'metrics.json'), 'utf8'));
+const accuracy = metrics.test?.accuracy;
+if (typeof accuracy !== 'number' || accuracy < minAccuracy) {
+  console.error(
+    `${path.join(from, 'metrics.json')}: test accuracy ${accuracy} is below --min-accuracy ${minAccuracy}; ` +
+      'not shipping these weights.',
+  );
+  process.exit(1);
+}
+
+// Write beside the target, then rename: a failed copy never leaves a mismatched pair.
+await mkdir(target, { recursive: true });
+const files = {};
+for (const name of ['weights.bin', 'model.json']) {
+  const bytes = await readFile(path.join(from, name));
+  files[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const temp = path.join(target, `.${name}.tmp-${process.pid}`);
+  await writeFile(temp, bytes);
+  await rename(temp, path.join(target, name));
+}
+const provenance = {
+  testAccuracy: accuracy,
+  testLoss: metrics.test.loss,
+  testImages: metrics.test.count ?? 10000,
+  seed: metrics.seed,
+  backend: metrics.backend,
+  epochsRun: metrics.history?.length,
+  trainingSeconds: metrics.totalSeconds,
+  config: metrics.config,
+  files,
+  command: 'pnpm pretrained',
+  createdAt: new Date().toISOString(),
+};
+const temp = path.join(target, `.provenance.json.tmp-${process.pid}`);
+await writeFile(temp, `${JSON.stringify(provenance, null, 2)}\n`);
+await rename(temp, path.join(target, 'provenance.json'));
+console.log(
+  `pretrained weights: test accuracy ${(accuracy * 100).toFixed(2)}%, weights.bin sha256 ${files['weights.bin'].sha256}`,
+);
