@@ -79,7 +79,13 @@ describe('release through changesets to a real registry', () => {
     const all = await readPackages(workspace);
     const publishable = all.filter((pkg) => !pkg.private);
     expect(publishable.map((pkg) => pkg.name).sort()).toEqual(
-      expect.arrayContaining(['@mnist/core', '@mnist/data', '@mnist/metrics', '@mnist/model', '@mnist/train']),
+      expect.arrayContaining([
+        '@mnist/core',
+        '@mnist/data',
+        '@mnist/metrics',
+        '@mnist/model',
+        '@mnist/train',
+      ]),
     );
     for (const pkg of publishable) {
       expect(await publishedVersions(pkg.name), pkg.name).toEqual([pkg.version]);
@@ -132,7 +138,10 @@ describe('release through changesets to a real registry', () => {
       ].join('\n'),
     );
     const { stdout } = await runCommand('node', ['predict.mjs'], { cwd: consumer, env });
-    const output = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { digits: number[]; sums: number[] };
+    const output = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      digits: number[];
+      sums: number[];
+    };
     expect(output.digits).toHaveLength(DIGITS_TO_CHECK);
     for (const sum of output.sums) expect(sum).toBeCloseTo(1, 4);
     const correct = output.digits.filter((digit, i) => digit === labels[i]).length;
