@@ -11,9 +11,10 @@ if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0
 fi
-if [ "$(id -u)" != 0 ]; then
-  echo "Missing Debian packages: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2
-  exit 1
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  # Not ours to install here: the browser test will fail and name what is missing.
+  echo "Missing: ${need[*]} (the browser test needs them). On Debian/Ubuntu: sudo apt-get install -y ${need[*]}" >&2
+  exit 0
 fi
 echo "installing: ${need[*]}"
 apt-get update -qq
