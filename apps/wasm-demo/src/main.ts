@@ -150,7 +150,8 @@ async function showGallery(current: LayersModel): Promise<void> {
   });
   ui.gallery.replaceChildren(...tiles);
   ui.gallerySummary.textContent =
-    `The first ${set.count} images of the MNIST test set: ${set.count - wrong} right, ${wrong} wrong` +
+    `${set.count} images of the MNIST test set, the model's known mistakes among them: ` +
+    `${set.count - wrong} right, ${wrong} wrong` +
     (wrong > 0 ? ' (marked red: predicted ≠ true digit).' : '.');
 }
 
