@@ -5,7 +5,7 @@ import type {
   TrainingConfig,
   TrainingConfigInput,
 } from '@mnist/core';
-import { Command, CommanderError, Option } from 'commander';
+import { Option } from 'commander';
 import { CliUsageError } from './cli-usage-error.js';
 import {
   filterList,
@@ -15,6 +15,7 @@ import {
   positiveNumber,
   wholeNumber,
 } from './option-parsers.js';
+import { createQuietCommand, parseQuietly, type QuietCommand } from './quiet-command.js';
 
 /** What the user asked for on the command line; unset fields fall back to `--config`, then defaults. */
 export interface CliOptions {
@@ -61,26 +62,15 @@ export function stripLeadingSeparator(argv: readonly string[]): string[] {
   return argv[0] === '--' ? argv.slice(1) : [...argv];
 }
 
-function buildProgram(defaults: CliDefaults, output: { text: string }): Command {
+function buildProgram(defaults: CliDefaults): QuietCommand {
   const { model, training } = defaults;
   const shown = (value: unknown) => ` (default: ${Array.isArray(value) ? value.join(',') : String(value)})`;
-  const program = new Command('mnist-train')
-    .description(
-      'Train the MNIST CNN, evaluate it on the 10,000 test images and write the model and a report.',
-    )
-    .version(defaults.version, '-V, --version', 'print the version and exit')
-    .helpOption('-h, --help', 'show this help and exit')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => {
-        output.text += text;
-      },
-      // Errors are rethrown as CliUsageError and printed once by the caller.
-      writeErr: () => {},
-    })
-    .allowExcessArguments(false)
-    // Flag values never go through a config or environment layer inside commander: we layer them ourselves.
-    .showSuggestionAfterError(true);
+  // Flag values never go through a config or environment layer inside commander: we layer them ourselves.
+  const command = createQuietCommand(
+    'mnist-train',
+    'Train the MNIST CNN, evaluate it on the 10,000 test images and write the model and a report.',
+  );
+  const program = command.program.version(defaults.version, '-V, --version', 'print the version and exit');
 
   const add = (option: Option) => program.addOption(option);
   // Defaults are printed in the description instead of set on the option so that an unset flag stays
@@ -209,7 +199,7 @@ function buildProgram(defaults: CliDefaults, output: { text: string }): Command 
       '             130 interrupted (Ctrl-C or SIGTERM; a checkpoint is saved, --resume continues).',
     ].join('\n'),
   );
-  return program;
+  return command;
 }
 
 interface RawOptions {
@@ -248,20 +238,10 @@ function defined<T extends object>(fields: T): Partial<T> {
  * throws `CliUsageError` (exit status 2) naming the flag and what it accepts.
  */
 export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): ParsedCli {
-  const output = { text: '' };
-  const program = buildProgram(defaults, output);
-  try {
-    program.parse(stripLeadingSeparator(argv), { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
-        return { action: 'print', text: output.text };
-      }
-      throw new CliUsageError(error.message.replace(/^error: /, ''), { cause: error });
-    }
-    throw error;
-  }
-  const raw = program.opts<RawOptions>();
+  const command = buildProgram(defaults);
+  const printed = parseQuietly(command, stripLeadingSeparator(argv));
+  if (printed !== null) return printed;
+  const raw = command.program.opts<RawOptions>();
   if (raw.cacheDir !== undefined && raw.dataUrl === undefined) {
     throw new CliUsageError(
       '--cache-dir only applies to downloads: add --data-url <url> or drop --cache-dir.',

@@ -1,6 +1,7 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Option } from 'commander';
 import { CliUsageError } from '../cli-usage-error.js';
 import { fraction, nonEmptyPath, positiveNumber, wholeNumber } from '../option-parsers.js';
+import { createQuietCommand, parseQuietly, type QuietCommand } from '../quiet-command.js';
 import { parseSweepList } from './parse-search-space.js';
 import { SWEEP_PARAMS } from './sweep-params.js';
 import type { SearchSpace, SweepSettings } from './sweep-types.js';
@@ -35,22 +36,13 @@ export const DEFAULT_SWEEP_DIR = './artifacts/sweep';
 
 const BACKENDS = ['auto', 'node', 'wasm', 'cpu'];
 
-function buildProgram(defaults: SweepCliDefaults, output: { text: string }): Command {
-  const program = new Command('mnist-train sweep')
-    .description(
-      'Search hyperparameters: train one short trial per combination, in parallel processes, and rank the trials ' +
-        'by their best validation accuracy. Writes sweep.json, sweep.html and best.json (a --config file) to --out.',
-    )
-    .helpOption('-h, --help', 'show this help and exit')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => {
-        output.text += text;
-      },
-      writeErr: () => {},
-    })
-    .allowExcessArguments(false)
-    .showSuggestionAfterError(true);
+function buildProgram(defaults: SweepCliDefaults): QuietCommand {
+  const command = createQuietCommand(
+    'mnist-train sweep',
+    'Search hyperparameters: train one short trial per combination, in parallel processes, and rank the trials ' +
+      'by their best validation accuracy. Writes sweep.json, sweep.html and best.json (a --config file) to --out.',
+  );
+  const { program } = command;
   const add = (option: Option) => program.addOption(option);
 
   for (const spec of SWEEP_PARAMS) {
@@ -127,7 +119,7 @@ function buildProgram(defaults: SweepCliDefaults, output: { text: string }): Com
       'Exit status: 0 every trial ran, 1 a trial failed or the sweep could not write, 2 bad flag or space, 130 interrupted.',
     ].join('\n'),
   );
-  return program;
+  return command;
 }
 
 interface RawOptions {
@@ -154,18 +146,10 @@ interface RawOptions {
  * @throws CliUsageError (a SearchSpaceError for bad lists) naming the flag.
  */
 export function parseSweepArgs(argv: readonly string[], defaults: SweepCliDefaults): ParsedSweepCli {
-  const output = { text: '' };
-  const program = buildProgram(defaults, output);
-  try {
-    program.parse([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed') return { action: 'print', text: output.text };
-      throw new CliUsageError(`sweep: ${error.message.replace(/^error: /, '')}`, { cause: error });
-    }
-    throw error;
-  }
-  const raw = program.opts<RawOptions>();
+  const command = buildProgram(defaults);
+  const printed = parseQuietly(command, argv, 'sweep: ');
+  if (printed !== null) return printed;
+  const raw = command.program.opts<RawOptions>();
   if (raw.search === 'random' && raw.trials === undefined) {
     throw new CliUsageError('sweep: --search random needs --trials <n>, the number of combinations to try.');
   }
