@@ -9,7 +9,13 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { disposeIntermediate, heapFloat32, runWasmKernel, viewAs } from './wasm-backend-access.js';
+import {
+  disposeIntermediate,
+  heapFloat32,
+  runStrideOneConv2D,
+  runWasmKernel,
+  viewAs,
+} from './wasm-backend-access.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
 
@@ -52,22 +58,7 @@ function filterGradByConv(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend
       dyTv.set(dyv.subarray(from, from + outChannels), (p * batchSize + n) * outChannels);
     }
   }
-  const conv = runWasmKernel(
-    'Conv2D',
-    backend,
-    { x: xT, filter: dyT },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [strideHeight, strideWidth],
-    },
-  );
+  const conv = runStrideOneConv2D(backend, xT, dyT, [top, bottom, left, right], [strideHeight, strideWidth]);
   disposeIntermediate(backend, xT);
   disposeIntermediate(backend, dyT);
 

@@ -8,7 +8,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { disposeIntermediate, heapFloat32, runWasmKernel } from './wasm-backend-access.js';
+import { disposeIntermediate, heapFloat32, runStrideOneConv2D } from './wasm-backend-access.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
 
@@ -70,23 +70,7 @@ function inputGradByConv(
       }
     }
   }
-  const [top, bottom, left, right] = pads;
-  const dx = runWasmKernel(
-    'Conv2D',
-    backend,
-    { x: stuffed, filter: flipped },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    },
-  );
+  const dx = runStrideOneConv2D(backend, stuffed, flipped, pads, [1, 1]);
   disposeIntermediate(backend, flipped);
   if (strided) disposeIntermediate(backend, stuffed);
   return dx;

@@ -28,6 +28,35 @@ export function runWasmKernel(
   return config.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
 }
 
+/**
+ * Runs the stock stride-1 NHWC `Conv2D` with explicit spatial padding `[top, bottom, left, right]`
+ * and the given dilations: the one fast call both convolution gradients are built on.
+ */
+export function runStrideOneConv2D(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  [top, bottom, left, right]: readonly [number, number, number, number],
+  dilations: readonly [number, number],
+): TensorInfo {
+  return runWasmKernel(
+    'Conv2D',
+    backend,
+    { x, filter },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [...dilations],
+    },
+  );
+}
+
 /** Frees an intermediate made inside a kernel (one reference, the one `makeOutput` gave it). */
 export function disposeIntermediate(backend: BackendWasm, info: TensorInfo): void {
   backend.disposeData(info.dataId);
