@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelConfig, TrainingConfig } from '@mnist/core';
 import type { TensorSnapshot, TrainingState } from '@mnist/train';
@@ -70,7 +70,6 @@ export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Prom
   const body = Buffer.concat([preamble, json, ...chunks]);
   const digest = createHash('sha256').update(body).digest();
   const file = path.join(dir, CHECKPOINT_FILE);
-  await removeStaleTemps(dir);
   await writeFileAtomic(file, Buffer.concat([body, digest]));
   await syncDir(dir);
   return file;
@@ -182,19 +181,6 @@ function decodeNumber(_key: string, value: unknown): unknown {
     return Number((value as { $number: string }).$number);
   }
   return value;
-}
-
-const cleaned = new Set<string>();
-
-/** Temp files of checkpoint writes killed half-way (by another process): never renamed, never read. */
-async function removeStaleTemps(dir: string): Promise<void> {
-  if (cleaned.has(dir)) return;
-  cleaned.add(dir);
-  const stale = /^\.checkpoint\.ckpt\.(\d+)\.[0-9a-f]+\.tmp$/;
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const pid = stale.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid) await rm(path.join(dir, name), { force: true });
-  }
 }
 
 async function syncDir(dir: string): Promise<void> {

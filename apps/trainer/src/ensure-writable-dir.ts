@@ -1,10 +1,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputDirError } from './output-dir-error.js';
+import { removeStaleTempFiles } from './remove-stale-temp-files.js';
 
 /**
  * Creates `dir` if needed and proves it is writable by writing and removing a probe file, so a bad
- * `--out` fails in a second instead of after an hour of training. Throws `OutputDirError`.
+ * `--out` fails in a second instead of after an hour of training; then clears the temp files that
+ * killed earlier runs left there. Throws `OutputDirError`.
  */
 export async function ensureWritableDir(dir: string, flag = '--out'): Promise<void> {
   try {
@@ -23,6 +25,7 @@ export async function ensureWritableDir(dir: string, flag = '--out'): Promise<vo
     });
   }
   await rm(probe, { force: true });
+  await removeStaleTempFiles(dir);
 }
 
 function describe(error: unknown): string {
