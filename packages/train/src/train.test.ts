@@ -243,6 +243,39 @@ describe('train', { timeout: 120_000 }, () => {
     model.dispose();
   });
 
+  it('awaits afterEpoch once per epoch with the trained model, before the next epoch starts', async () => {
+    const calls: string[] = [];
+    let sawWeights = 0;
+    const model = createModel(TINY_MODEL, { seed: SEED });
+    await train({
+      model,
+      data: { train: slice(split.train, 0, 64), validation: slice(split.validation, 0, 32) },
+      config: { epochs: 2, batchSize: 32, backend: 'wasm', seed: SEED },
+      onEvent: (event) => {
+        if (event.type !== 'batchEnd') calls.push(event.type);
+      },
+      afterEpoch: async (record, trained) => {
+        calls.push(`afterEpoch ${record.epoch} start`);
+        expect(trained).toBe(model);
+        sawWeights = trained.countParams();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        calls.push(`afterEpoch ${record.epoch} end`);
+      },
+    });
+    expect(calls).toEqual([
+      'trainStart',
+      'epochEnd',
+      'afterEpoch 0 start',
+      'afterEpoch 0 end',
+      'epochEnd',
+      'afterEpoch 1 start',
+      'afterEpoch 1 end',
+      'trainEnd',
+    ]);
+    expect(sawWeights).toBe(model.countParams());
+    model.dispose();
+  });
+
   it('refuses data that does not fit the model', async () => {
     const model = createModel(TINY_MODEL, { seed: SEED });
     const small: ImageSet = {
