@@ -20,6 +20,7 @@ const training: TrainingConfig = {
   validationSplit: 0.1,
   seed: 42,
   backend: 'auto',
+  threads: 'auto',
   earlyStopping: { patience: 3, minDelta: 0, restoreBestWeights: true },
   learningRateSchedule: { kind: 'constant' },
 };

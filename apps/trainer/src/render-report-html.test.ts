@@ -55,6 +55,7 @@ function fixtureMetrics(): RunMetrics {
         validationSplit: 0.1,
         seed: 7,
         backend: 'wasm',
+        threads: 1,
         earlyStopping: null,
         learningRateSchedule: { kind: 'constant' },
       },

@@ -30,6 +30,13 @@ export interface TrainingConfig {
   /** Seed of the shuffle, split and weight initialization: same seed, same backend, same numbers. */
   seed: number;
   backend: BackendChoice;
+  /**
+   * Threads that compute each batch's gradients together on the `wasm` and `cpu` backends (data
+   * parallel: each takes a slice of the batch, their gradients are averaged, one optimizer step);
+   * `auto` takes one per core, at most one per 16 images of a batch, and 1 for short runs or the
+   * `tensorflow` backend (already multi-threaded). 1 trains on the calling thread only.
+   */
+  threads: number | 'auto';
   earlyStopping: EarlyStoppingConfig | null;
   learningRateSchedule: LearningRateSchedule;
 }

@@ -45,6 +45,8 @@ describe('resolveTrainingConfig', () => {
     expect(config.batchSize).toBe(DEFAULT_TRAINING_CONFIG.batchSize);
     expect(config.backend).toBe('cpu');
     expect(config.earlyStopping).toBeNull();
+    expect(config.threads).toBe('auto');
+    expect(resolveTrainingConfig({ threads: 2 }).threads).toBe(2);
   });
 
   it('fills a partial earlyStopping from the defaults', () => {
@@ -77,6 +79,9 @@ describe('resolveTrainingConfig', () => {
     [{ seed: -1 }, /"seed" must be an integer in \[0, 4294967295\], got -1/],
     [{ seed: 2 ** 32 }, /"seed"/],
     [{ backend: 'gpu' }, /"backend" must be one of 'auto', 'node', 'wasm', 'cpu', got 'gpu'/],
+    [{ threads: 0 }, /"threads" must be 'auto' or an integer in \[1, 64\], got 0/],
+    [{ threads: 'all' }, /"threads" must be 'auto' or an integer in \[1, 64\], got 'all'/],
+    [{ threads: 2.5 }, /"threads".*got 2.5/],
     [{ earlyStopping: 3 }, /"earlyStopping" must be null or an object/],
     [{ earlyStopping: { patience: 0 } }, /"earlyStopping.patience" must be an integer >= 1, got 0/],
     [{ earlyStopping: { minDelta: -1 } }, /"earlyStopping.minDelta" must be a finite number >= 0, got -1/],

@@ -22,6 +22,8 @@ const SCHEDULE_KEYS: Record<LearningRateSchedule['kind'], readonly string[]> = {
   cosine: ['kind', 'minLearningRate'],
 };
 const MAX_SEED = 0xffffffff;
+// Far above any useful count (each thread holds a copy of the model and a WASM heap).
+const MAX_THREADS = 64;
 
 /**
  * Fills the missing fields of `input` from `DEFAULT_TRAINING_CONFIG` and checks every field, so
@@ -56,6 +58,15 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
       `training config field "backend" must be one of ${BACKEND_CHOICES.map((b) => `'${b}'`).join(', ')}, got ${describe(merged.backend)}`,
     );
   }
+  const threads: unknown = merged.threads;
+  if (
+    threads !== 'auto' &&
+    !(typeof threads === 'number' && Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)
+  ) {
+    throw new TrainingConfigError(
+      `training config field "threads" must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describe(threads)}`,
+    );
+  }
   return {
     epochs: merged.epochs,
     batchSize: merged.batchSize,
@@ -63,6 +74,7 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
     validationSplit: merged.validationSplit,
     seed: merged.seed,
     backend: merged.backend,
+    threads: merged.threads,
     earlyStopping: resolveEarlyStopping(merged.earlyStopping),
     learningRateSchedule: resolveSchedule(merged.learningRateSchedule, merged.learningRate),
   };
