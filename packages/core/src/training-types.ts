@@ -63,6 +63,8 @@ export interface EpochRecord {
 export interface TrainStartEvent {
   type: 'trainStart';
   backend: BackendName;
+  /** Threads computing each batch's gradients (`TrainingConfig.threads` resolved; added by @mnist/train). */
+  threads?: number;
   epochs: number;
   batchesPerEpoch: number;
   trainSamples: number;

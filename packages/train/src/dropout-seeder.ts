@@ -14,8 +14,11 @@ interface LayerLike {
 export interface DropoutSeeder {
   /** Number of dropout layers found. */
   readonly count: number;
-  /** Gives each dropout layer a seed derived from `seed`, `epoch`, `batch` and its position. */
-  seedStep(seed: number, epoch: number, batch: number): void;
+  /**
+   * Gives each dropout layer a seed derived from `seed`, `epoch`, `batch` and its position, and
+   * from `shard` when a thread trains a slice of the batch (shard 0 draws what one thread draws).
+   */
+  seedStep(seed: number, epoch: number, batch: number, shard?: number): void;
   /** Puts back the seeds the layers had before (usually none). */
   restore(): void;
 }
@@ -39,9 +42,10 @@ export function createDropoutSeeder(model: LayersModel): DropoutSeeder {
   const originals = found.map((layer) => layer.seed);
   return {
     count: found.length,
-    seedStep(seed, epoch, batch) {
+    seedStep(seed, epoch, batch, shard = 0) {
       found.forEach((layer, index) => {
-        layer.seed = deriveSeed(seed, epoch, batch, index);
+        layer.seed =
+          shard === 0 ? deriveSeed(seed, epoch, batch, index) : deriveSeed(seed, epoch, batch, index, shard);
       });
     },
     restore() {

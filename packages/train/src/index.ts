@@ -23,3 +23,4 @@ export type {
 export type { TensorSnapshot, TrainingState } from './training-state.js';
 export { TrainingDivergedError } from './training-diverged-error.js';
 export { TrainingStateError } from './training-state-error.js';
+export { GradientThreadError } from './gradient-thread-error.js';

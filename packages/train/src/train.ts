@@ -10,17 +10,22 @@ import type {
 import { countBatches, iterateBatches } from '@mnist/data';
 import {
   type AdamOptimizer,
+  add,
   addN,
   dispose,
   keep,
+  mul,
   type Scalar,
+  slice,
   stack,
   sum,
   type Tensor,
   type Tensor1D,
+  tensor,
   train as optimizers,
   tidy,
   type Variable,
+  variableGrads,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { captureAdamState, restoreAdamState } from './adam-state.js';
@@ -28,9 +33,11 @@ import { countCorrect, meanCrossEntropy, sampleCrossEntropy } from './batch-stat
 import { checkTrainingState } from './check-training-state.js';
 import { checkImageSet } from './check-image-set.js';
 import { deriveSeed } from './derive-seed.js';
-import { createDropoutSeeder } from './dropout-seeder.js';
+import { createDropoutSeeder, type DropoutSeeder } from './dropout-seeder.js';
 import { forEachPrediction } from './for-each-prediction.js';
+import { type GradientThreads, startGradientThreads } from './gradient-threads.js';
 import { learningRateAt } from './learning-rate-at.js';
+import { resolveThreadCount } from './resolve-thread-count.js';
 import { resolveTrainingConfig } from './resolve-training-config.js';
 import { selectBackend } from './select-backend.js';
 import { snapshotTensors, tensorFromSnapshot } from './snapshot-tensors.js';
@@ -86,6 +93,8 @@ export interface TrainingResult {
   seconds: number;
   /** The tfjs backend that trained. */
   backend: BackendName;
+  /** Threads that computed each batch's gradients (see `TrainingConfig.threads`). */
+  threads: number;
   /** The config in effect, defaults filled in. */
   config: TrainingConfig;
 }
@@ -132,6 +141,13 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   const emit = (event: TrainingEvent) => onEvent?.(event);
 
   const { epochs, batchSize, seed } = config;
+  const threadCount = resolveThreadCount({
+    threads: config.threads,
+    backend,
+    batchSize,
+    plannedImages: data.train.count * (epochs - (resumeFrom?.epoch ?? 0)),
+    cores: await availableCores(),
+  });
   const batchesPerEpoch = countBatches(data.train.count, batchSize);
   const hasValidation = data.validation.count > 0;
   const earlyStopping = config.earlyStopping;
@@ -141,6 +157,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   emit({
     type: 'trainStart',
     backend,
+    threads: threadCount,
     epochs,
     batchesPerEpoch,
     trainSamples: data.train.count,
@@ -188,7 +205,9 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
     await onCheckpoint(state);
   };
 
+  let threads: GradientThreads | null = null;
   try {
+    if (threadCount > 1) threads = await startGradientThreads(model, backend, threadCount - 1);
     if (resume !== undefined) {
       checkTrainingState(resume, {
         seed,
@@ -241,31 +260,34 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
         const next = batches.next();
         if (next.done) break;
         const { xs, ys, size } = next.value;
-        let stats: Tensor1D;
+        let batchLoss: number;
+        let batchCorrect: number;
+        let weightSum: number;
         try {
-          dropout.seedStep(seed, epoch, batchIndex);
-          stats = trainStep(model, optimizer, variables, xs, ys);
+          const position = { seed, epoch, batch: batchIndex };
+          [batchLoss, batchCorrect, weightSum] =
+            threads === null
+              ? await readStats(trainStep(model, optimizer, dropout, position, variables, xs, ys))
+              : await parallelTrainStep(model, optimizer, dropout, position, variables, threads, xs, ys);
         } finally {
           dispose([xs, ys]);
         }
-        const [batchLoss, batchCorrect, weightSum] = await stats.data<'float32'>();
-        stats.dispose();
         // Broken weights only get worse: stop here, the last checkpoint is the last good state.
         // The weights are checked too: the clipped loss and ReLU (on some backends) hide NaNs.
         if (!Number.isFinite(batchLoss) || !Number.isFinite(weightSum)) {
-          throw new TrainingDivergedError(epoch, batchIndex, batchLoss!, Number.isFinite(weightSum));
+          throw new TrainingDivergedError(epoch, batchIndex, batchLoss, Number.isFinite(weightSum));
         }
         trainMs += performance.now() - stepStart;
         seen += size;
-        lossSum += batchLoss! * size;
-        correct += batchCorrect!;
+        lossSum += batchLoss * size;
+        correct += batchCorrect;
         emit({
           type: 'batchEnd',
           epoch,
           batch: batchIndex,
           batchesPerEpoch,
-          loss: batchLoss!,
-          accuracy: batchCorrect! / size,
+          loss: batchLoss,
+          accuracy: batchCorrect / size,
           samplesPerSecond: seen / (trainMs / 1000),
         });
         batchIndex++;
@@ -326,6 +348,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
       model.setWeights(best.weights);
     }
   } finally {
+    await threads?.terminate();
     dropout.restore();
     optimizer.dispose();
     dispose(best.weights ?? []);
@@ -340,6 +363,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
     epochsRun: history.length,
     seconds,
     backend,
+    threads: threadCount,
     config,
   };
   emit({
@@ -353,6 +377,13 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   return result;
 }
 
+/** Which step of the run a batch is: seeds its dropout masks. */
+interface StepPosition {
+  seed: number;
+  epoch: number;
+  batch: number;
+}
+
 /**
  * One Adam step on a batch; returns `[loss, correct, sum of the updated weights]`, computed in the
  * same pass (the sum is NaN or infinite when some weight is, or when the weights blew up).
@@ -360,10 +391,13 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
 function trainStep(
   model: LayersModel,
   optimizer: AdamOptimizer,
+  dropout: DropoutSeeder,
+  position: StepPosition,
   variables: Variable[],
   xs: Tensor,
   ys: Tensor,
 ): Tensor1D {
+  dropout.seedStep(position.seed, position.epoch, position.batch);
   return tidy(() => {
     let correct: Scalar | undefined;
     const loss = optimizer.minimize(
@@ -381,6 +415,111 @@ function trainStep(
     correct!.dispose();
     return stats;
   });
+}
+
+async function readStats(stats: Tensor1D): Promise<[number, number, number]> {
+  const [loss, correct, weightSum] = await stats.data<'float32'>();
+  stats.dispose();
+  return [loss!, correct!, weightSum!];
+}
+
+/**
+ * The same Adam step as `trainStep`, with the batch cut into one contiguous slice per thread: the
+ * helper threads compute the gradients of theirs while this thread computes the first, then the
+ * slices' mean gradients, weighted by their sizes, are exactly the batch's mean gradient (up to the
+ * order of float additions) and the optimizer takes one step. Dropout masks are drawn per slice
+ * (`DropoutSeeder.seedStep`'s shard), so they differ from one thread's, not in distribution.
+ */
+async function parallelTrainStep(
+  model: LayersModel,
+  optimizer: AdamOptimizer,
+  dropout: DropoutSeeder,
+  position: StepPosition,
+  variables: Variable[],
+  threads: GradientThreads,
+  xs: Tensor,
+  ys: Tensor,
+): Promise<[number, number, number]> {
+  const size = xs.shape[0]!;
+  const slices = splitBatch(size, threads.count + 1);
+  if (slices.length === 1)
+    return readStats(trainStep(model, optimizer, dropout, position, variables, xs, ys));
+
+  // The helpers start first, so their slices run while this thread computes its own.
+  threads.publishWeights();
+  const images = xs.dataSync() as Float32Array;
+  const labels = ys.dataSync() as Float32Array;
+  const pixels = images.length / size;
+  const classes = labels.length / size;
+  const remote = slices.slice(1).map(([start, end], index) =>
+    threads.computeShard(index, {
+      ...position,
+      shard: index + 1,
+      xs: images.slice(start * pixels, end * pixels),
+      ys: labels.slice(start * classes, end * classes),
+      size: end - start,
+    }),
+  );
+
+  const ownSize = slices[0]![1];
+  dropout.seedStep(position.seed, position.epoch, position.batch);
+  const ownXs = slice(xs, 0, ownSize);
+  const ownYs = slice(ys, 0, ownSize);
+  let ownCorrect: Scalar | undefined;
+  const own = variableGrads(() => {
+    const probabilities = model.apply(ownXs, { training: true }) as Tensor;
+    ownCorrect = keep(countCorrect(probabilities, ownYs));
+    return meanCrossEntropy(probabilities, ownYs);
+  }, variables);
+  dispose([ownXs, ownYs]);
+  try {
+    const results = await Promise.all(remote);
+    const weightSum = tidy(() => {
+      const gradients: { name: string; tensor: Tensor }[] = [];
+      variables.forEach((variable, i) => {
+        let gradient = mul(own.grads[variable.name]!, ownSize / size);
+        results.forEach((result, k) => {
+          const [start, end] = slices[k + 1]!;
+          const theirs = tensor(result.gradients[i]!, variable.shape);
+          gradient = add(gradient, mul(theirs, (end - start) / size));
+        });
+        gradients.push({ name: variable.name, tensor: gradient });
+      });
+      optimizer.applyGradients(gradients);
+      return addN(variables.map((variable) => sum(variable)));
+    });
+    let loss = (own.value.dataSync()[0]! * ownSize) / size;
+    let correct = ownCorrect!.dataSync()[0]!;
+    results.forEach((result, k) => {
+      const [start, end] = slices[k + 1]!;
+      loss += (result.loss * (end - start)) / size;
+      correct += result.correct;
+    });
+    const total = (await weightSum.data())[0]!;
+    weightSum.dispose();
+    return [loss, correct, total];
+  } finally {
+    dispose([own.value, ownCorrect!, ...Object.values(own.grads)]);
+  }
+}
+
+/** Cuts `size` rows into at most `parts` contiguous, non-empty `[start, end)` slices of near-equal size. */
+function splitBatch(size: number, parts: number): [number, number][] {
+  const count = Math.min(parts, size);
+  return Array.from({ length: count }, (_, i) => [
+    Math.floor((i * size) / count),
+    Math.floor(((i + 1) * size) / count),
+  ]);
+}
+
+async function availableCores(): Promise<number> {
+  try {
+    const os = await import('node:os');
+    return os.availableParallelism();
+  } catch {
+    // Not on Node (a browser bundle): no worker_threads either.
+    return 1;
+  }
 }
 
 /** Mean loss and accuracy of `model` on `set`, in inference mode. */

@@ -1,0 +1,106 @@
+// Entry point of a gradient thread (a Node worker thread started by `startGradientThreads`): holds
+// a copy of the model on its own tfjs instance and, per request, computes the gradients of one slice
+// of a batch with the main thread's current weights. Stateless between steps but for the model.
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  dispose,
+  keep,
+  memory,
+  type Tensor,
+  tensor,
+  type Variable,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
+import { type LayersModel, models } from '@tensorflow/tfjs-layers';
+import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
+import { createDropoutSeeder } from './dropout-seeder.js';
+import type {
+  GradientStepRequest,
+  GradientThreadInit,
+  GradientThreadMessage,
+  TensorSlot,
+} from './gradient-thread-protocol.js';
+import { selectBackend } from './select-backend.js';
+
+const port = parentPort!;
+const init = workerData as GradientThreadInit;
+const send = (message: GradientThreadMessage) => port.postMessage(message);
+
+function view(buffer: SharedArrayBuffer, slot: TensorSlot): Float32Array {
+  return new Float32Array(buffer, slot.offset * 4, slot.size);
+}
+
+function checkLayout(model: LayersModel): void {
+  const check = (what: string, shapes: number[][], slots: TensorSlot[]) => {
+    const same =
+      shapes.length === slots.length && shapes.every((shape, i) => shape.join() === slots[i]!.shape.join());
+    if (!same) {
+      throw new Error(
+        `the thread's copy of the model has ${what} [${shapes.map((s) => `[${s}]`).join(', ')}], the main thread's [${slots.map((s) => `[${s.shape}]`).join(', ')}]`,
+      );
+    }
+  };
+  check(
+    'weights',
+    model.weights.map((w) => w.shape as number[]),
+    init.weightSlots,
+  );
+  check(
+    'trainable weights',
+    model.trainableWeights.map((w) => w.shape as number[]),
+    init.gradientSlots,
+  );
+}
+
+async function start(): Promise<void> {
+  await selectBackend(init.backend === 'tensorflow' ? 'node' : init.backend);
+  const model = await models.modelFromJSON({ modelTopology: init.modelTopology } as never);
+  checkLayout(model);
+  const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
+  const dropout = createDropoutSeeder(model);
+  const [rows, cols, channels] = (model.inputs[0]!.shape as number[]).slice(1);
+
+  const step = (request: GradientStepRequest): GradientThreadMessage => {
+    // The main thread's weights after its last update. `write` keeps the new tensor's storage and
+    // frees the old one; disposing our handle leaves the variable the only owner.
+    model.weights.forEach((weight, i) => {
+      const slot = init.weightSlots[i]!;
+      const value = tensor(view(init.weights, slot), slot.shape);
+      weight.write(value);
+      value.dispose();
+    });
+    dropout.seedStep(request.seed, request.epoch, request.batch, request.shard);
+    const xs = tensor(request.xs, [request.size, rows!, cols!, channels!]);
+    const ys = tensor(request.ys, [request.size, request.ys.length / request.size]);
+    let correct: Tensor | undefined;
+    // `variableGrads` disposes every tensor `f` makes but the loss; the count is kept past it.
+    const { value, grads } = variableGrads(() => {
+      const probabilities = model.apply(xs, { training: true }) as Tensor;
+      correct = keep(countCorrect(probabilities, ys));
+      return meanCrossEntropy(probabilities, ys);
+    }, variables);
+    variables.forEach((variable, i) => {
+      view(init.gradients, init.gradientSlots[i]!).set(grads[variable.name]!.dataSync());
+    });
+    const figures = { loss: value.dataSync()[0]!, correct: correct!.dataSync()[0]! };
+    dispose([xs, ys, value, correct!, ...Object.values(grads)]);
+    return { type: 'done', ...figures, numTensors: memory().numTensors };
+  };
+
+  port.on('message', (request: GradientStepRequest) => {
+    try {
+      send(step(request));
+    } catch (error) {
+      send(errorMessage(error));
+    }
+  });
+  send({ type: 'ready' });
+}
+
+function errorMessage(error: unknown): GradientThreadMessage {
+  return error instanceof Error
+    ? { type: 'error', message: error.message, stack: error.stack }
+    : { type: 'error', message: String(error) };
+}
+
+start().catch((error: unknown) => send(errorMessage(error)));
