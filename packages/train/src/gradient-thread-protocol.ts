@@ -35,10 +35,25 @@ export interface GradientStepRequest {
   batch: number;
 }
 
+/** A slice of a set to measure in inference mode with the published weights. Internal. */
+export interface MeasureRequest {
+  type: 'measure';
+  /** Images `[count, rows, cols]`, normalized, flattened. */
+  images: Float32Array;
+  labels: Uint8Array;
+  count: number;
+  rows: number;
+  cols: number;
+}
+
+/** What a thread is asked to do. Internal. */
+export type GradientThreadRequest = GradientStepRequest | MeasureRequest;
+
 /** What a thread answers: its gradients are in its shared buffer; the slice's figures here. Internal. */
 export type GradientThreadMessage =
   | { type: 'ready' }
   | { type: 'done'; loss: number; correct: number; numTensors: number }
+  | { type: 'measured'; lossSum: number; correct: number; numTensors: number }
   | { type: 'error'; message: string; stack?: string };
 
 /** Lays tensors of `shapes` out one after the other in one float32 buffer. Internal. */

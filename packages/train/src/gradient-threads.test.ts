@@ -118,6 +118,12 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
         expect(result.correct).toBeGreaterThanOrEqual(0);
         expect(result.correct).toBeLessThanOrEqual(8);
       }
+      for (let round = 0; round < 3; round++) {
+        const measured = await threads.measure(0, data.validation);
+        counts.push(measured.numTensors);
+        expect(measured.correct).toBeGreaterThanOrEqual(0);
+        expect(measured.lossSum / data.validation.count).toBeGreaterThan(0);
+      }
       expect(new Set(counts.slice(1)).size).toBe(1);
       expect(counts[0]).toBe(counts.at(-1));
       expect(Math.min(...gradientSums)).toBeGreaterThan(0);

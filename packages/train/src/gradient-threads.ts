@@ -1,11 +1,13 @@
-import type { BackendName } from '@mnist/core';
+import type { BackendName, ImageSet } from '@mnist/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { GradientThreadError } from './gradient-thread-error.js';
+import type { LossAndAccuracySums } from './measure-loss-and-accuracy.js';
 import {
   type GradientStepRequest,
   type GradientThreadInit,
   type GradientThreadMessage,
+  type GradientThreadRequest,
   layOutSlots,
   type TensorSlot,
 } from './gradient-thread-protocol.js';
@@ -29,6 +31,8 @@ export interface GradientThreads {
   publishWeights(): void;
   /** Starts helper `thread` on a slice; publish the weights first. */
   computeShard(thread: number, request: Omit<GradientStepRequest, 'type'>): Promise<ShardResult>;
+  /** Measures `set` in inference mode on helper `thread`; publish the weights first. */
+  measure(thread: number, set: ImageSet): Promise<LossAndAccuracySums & { numTensors: number }>;
   /** Stops every thread. */
   terminate(): Promise<void>;
 }
@@ -111,7 +115,7 @@ export async function startGradientThreads(
     });
     worker.on('error', (error) => fail(`crashed: ${error.message}`, error));
     worker.on('exit', (code) => fail(`exited with code ${code}`));
-    const request = (message: GradientStepRequest) => {
+    const request = (message: GradientThreadRequest) => {
       if (failure !== null) return Promise.reject(failure);
       return new Promise<GradientThreadMessage>((resolve, reject) => {
         pending = { resolve, reject };
@@ -156,6 +160,14 @@ export async function startGradientThreads(
         numTensors: reply.numTensors,
         gradients: gradientViews,
       };
+    },
+    async measure(thread, set) {
+      const { images, labels, count, rows, cols } = set;
+      const reply = await threads[thread]!.request({ type: 'measure', images, labels, count, rows, cols });
+      if (reply.type !== 'measured') {
+        throw new GradientThreadError(`gradient thread ${thread + 1}: unexpected reply '${reply.type}'`);
+      }
+      return { lossSum: reply.lossSum, correct: reply.correct, numTensors: reply.numTensors };
     },
     async terminate() {
       await Promise.all(threads.map((thread) => thread.worker.terminate()));

@@ -18,8 +18,11 @@ import type {
   GradientStepRequest,
   GradientThreadInit,
   GradientThreadMessage,
+  GradientThreadRequest,
+  MeasureRequest,
   TensorSlot,
 } from './gradient-thread-protocol.js';
+import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { selectBackend } from './select-backend.js';
 
 const port = parentPort!;
@@ -60,7 +63,7 @@ async function start(): Promise<void> {
   const dropout = createDropoutSeeder(model);
   const [rows, cols, channels] = (model.inputs[0]!.shape as number[]).slice(1);
 
-  const step = (request: GradientStepRequest): GradientThreadMessage => {
+  const loadPublishedWeights = () => {
     // The main thread's weights after its last update. `write` keeps the new tensor's storage and
     // frees the old one; disposing our handle leaves the variable the only owner.
     model.weights.forEach((weight, i) => {
@@ -69,6 +72,10 @@ async function start(): Promise<void> {
       weight.write(value);
       value.dispose();
     });
+  };
+
+  const step = (request: GradientStepRequest): GradientThreadMessage => {
+    loadPublishedWeights();
     dropout.seedStep(request.seed, request.epoch, request.batch, request.shard);
     const xs = tensor(request.xs, [request.size, rows!, cols!, channels!]);
     const ys = tensor(request.ys, [request.size, request.ys.length / request.size]);
@@ -87,9 +94,16 @@ async function start(): Promise<void> {
     return { type: 'done', ...figures, numTensors: memory().numTensors };
   };
 
-  port.on('message', (request: GradientStepRequest) => {
+  const measure = async (request: MeasureRequest): Promise<GradientThreadMessage> => {
+    loadPublishedWeights();
+    const { images, labels, count, rows, cols } = request;
+    const sums = await measureLossAndAccuracy(model, { images, labels, count, rows, cols });
+    return { type: 'measured', ...sums, numTensors: memory().numTensors };
+  };
+
+  port.on('message', async (request: GradientThreadRequest) => {
     try {
-      send(step(request));
+      send(request.type === 'step' ? step(request) : await measure(request));
     } catch (error) {
       send(errorMessage(error));
     }

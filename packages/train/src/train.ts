@@ -29,14 +29,14 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { captureAdamState, restoreAdamState } from './adam-state.js';
-import { countCorrect, meanCrossEntropy, sampleCrossEntropy } from './batch-statistics.js';
+import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
 import { checkTrainingState } from './check-training-state.js';
 import { checkImageSet } from './check-image-set.js';
 import { deriveSeed } from './derive-seed.js';
 import { createDropoutSeeder, type DropoutSeeder } from './dropout-seeder.js';
-import { forEachPrediction } from './for-each-prediction.js';
 import { type GradientThreads, startGradientThreads } from './gradient-threads.js';
 import { learningRateAt } from './learning-rate-at.js';
+import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { resolveThreadCount } from './resolve-thread-count.js';
 import { resolveTrainingConfig } from './resolve-training-config.js';
 import { selectBackend } from './select-backend.js';
@@ -99,9 +99,6 @@ export interface TrainingResult {
   config: TrainingConfig;
 }
 
-// Inference batch for validation: larger than training batches (no gradients to keep) yet small
-// enough that the first conv layer's activations stay around 25 MB.
-const VALIDATION_BATCH_SIZE = 256;
 // Hand control back to the event loop at least this often, so an abort (a timer, a SIGINT
 // handler) can land mid-epoch: on CPU backends every tfjs call is synchronous.
 const YIELD_EVERY_MS = 20;
@@ -308,7 +305,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
       if (aborted) break;
 
       const validation = hasValidation
-        ? await measure(model, data.validation)
+        ? await measure(model, data.validation, threads)
         : { loss: Number.NaN, accuracy: Number.NaN };
       const record: EpochRecord = {
         epoch,
@@ -522,22 +519,42 @@ async function availableCores(): Promise<number> {
   }
 }
 
-/** Mean loss and accuracy of `model` on `set`, in inference mode. */
-async function measure(model: LayersModel, set: ImageSet): Promise<{ loss: number; accuracy: number }> {
-  let lossSum = 0;
-  let correct = 0;
-  await forEachPrediction(
-    model,
-    set,
-    VALIDATION_BATCH_SIZE,
-    (probabilities, labels) =>
-      stack([sum(sampleCrossEntropy(probabilities, labels)), countCorrect(probabilities, labels)]),
-    async (_start, stats) => {
-      const [batchLoss, batchCorrect] = await stats.data<'float32'>();
-      lossSum += batchLoss!;
-      correct += batchCorrect!;
-    },
+/**
+ * Mean loss and accuracy of `model` on `set`, in inference mode; with gradient threads, each
+ * measures one contiguous part of the set with the current weights.
+ */
+async function measure(
+  model: LayersModel,
+  set: ImageSet,
+  threads: GradientThreads | null,
+): Promise<{ loss: number; accuracy: number }> {
+  const parts =
+    threads === null ? [[0, set.count] as [number, number]] : splitBatch(set.count, threads.count + 1);
+  threads?.publishWeights();
+  const pixels = set.rows * set.cols;
+  const remote = parts.slice(1).map(([start, end], index) =>
+    threads!.measure(index, {
+      ...set,
+      images: set.images.slice(start * pixels, end * pixels),
+      labels: set.labels.slice(start, end),
+      count: end - start,
+    }),
   );
+  const theirs = Promise.all(remote);
+  // Awaited below, after this thread's part; a failure meanwhile must not count as unhandled.
+  theirs.catch(() => undefined);
+  const [ownStart, ownEnd] = parts[0]!;
+  const own = await measureLossAndAccuracy(model, {
+    ...set,
+    images: set.images.subarray(ownStart * pixels, ownEnd * pixels),
+    labels: set.labels.subarray(ownStart, ownEnd),
+    count: ownEnd - ownStart,
+  });
+  let { lossSum, correct } = own;
+  for (const part of await theirs) {
+    lossSum += part.lossSum;
+    correct += part.correct;
+  }
   return { loss: lossSum / set.count, accuracy: correct / set.count };
 }
 
