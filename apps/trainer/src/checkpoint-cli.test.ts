@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createRng } from '@mnist/data';
 import { mnistDataPackageDir } from '@mnist/data/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_FILE, readCheckpoint } from './checkpoint-file.js';
+import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
 import type { RunMetrics } from './run-metrics.js';
 
 // Reliability of the real CLI (dist/cli.js) as a process: Ctrl-C/SIGTERM leave a checkpoint and a
@@ -23,10 +23,15 @@ let dir: string;
 let dataDir: string;
 let reference: { metrics: RunMetrics; weights: Buffer; seconds: number; startup: number };
 
-/** The flags of the small run every test trains (output folder added per test). */
+/**
+ * The flags of the small run every test trains (output folder added per test). The target test
+ * accuracy is one the first epoch reaches, so a resume inside the second epoch only reports the
+ * same time to target if the first epoch's test figure survived in the checkpoint.
+ */
 const RUN = [
   ['--epochs', '2', '--batch-size', '32', '--seed', '5', '--validation-split', '0.2', '--backend', 'wasm'],
   ['--conv-layers', '1', '--filters', '4', '--dense-units', '16', '--dropout', '0.25'],
+  ['--target-accuracy', '20%'],
 ].flat();
 
 interface Outcome {
@@ -62,8 +67,11 @@ async function runCli(args: string[]): Promise<Outcome> {
 
 /** Metrics that must match between runs: everything but timings, dates and the data source. */
 function figures(metrics: RunMetrics) {
+  const { seconds: _s, evaluationSeconds: _e, ...timeToTarget } = metrics.timeToTarget ?? {};
   return {
     history: metrics.history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest),
+    epochTests: metrics.epochTests.map(({ seconds: _s, ...rest }) => rest),
+    timeToTarget,
     test: metrics.test,
     bestEpoch: metrics.training.bestEpoch,
     epochsRun: metrics.training.epochsRun,
@@ -114,6 +122,9 @@ beforeAll(async () => {
   // A finished run leaves no checkpoint behind: nothing is left to resume.
   expect((await readdir(out)).sort()).toEqual(['metrics.json', 'model.json', 'report.html', 'weights.bin']);
   reference = { ...(await outputs(out)), seconds: (performance.now() - t0) / 1000, startup };
+  // The premise of the resume tests below: the target is first reached in epoch 1.
+  expect(reference.metrics.timeToTarget).toMatchObject({ reached: true, epoch: 0, unmeasuredEpochs: [] });
+  expect(reference.metrics.epochTests).toHaveLength(2);
 }, 120_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -153,8 +164,51 @@ describe('mnist-train under interruption', { timeout: 240_000 }, () => {
       expect(figures(result.metrics)).toEqual(figures(reference.metrics));
       expect(result.weights.equals(reference.weights)).toBe(true);
       expect(existsSync(checkpointFile)).toBe(false);
+      // Epoch 1's test figure came from the checkpoint; its time is epoch 1's own seconds.
+      expect(result.metrics.timeToTarget?.seconds).toBe(result.metrics.history[0]!.seconds);
+      expect(resumed.stdout).toMatch(/^reached 20\.00% test accuracy after epoch 1 in \d+s of training; /m);
     },
   );
+
+  it('resumes a checkpoint of an older trainer (no test figures), naming the epochs it could not score', async () => {
+    const out = path.join(dir, 'old-checkpoint');
+    const { child, done } = start([...RUN, '--data-dir', dataDir, '--out', out]);
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('epoch 1/2  test_acc')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    const { checkpoint } = await readCheckpoint(out);
+    expect(checkpoint.epochTests?.map((t) => t.epoch)).toEqual([0]);
+    const { epochTests: _dropped, ...older } = checkpoint;
+    await writeCheckpoint(out, older);
+
+    const resumed = await runCli(['--resume', out]);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    const { metrics, weights } = await outputs(out);
+    // Training itself is unaffected; only epoch 2 has a test figure.
+    expect(weights.equals(reference.weights)).toBe(true);
+    expect(metrics.epochTests.map((t) => t.epoch)).toEqual([1]);
+    expect(metrics.timeToTarget?.unmeasuredEpochs).toEqual([0]);
+    expect(resumed.stdout).toContain('epoch 1 had no test evaluation (resumed from an older checkpoint)');
+  });
+
+  it('trains the same weights with --target-accuracy off, and skips the per-epoch test evaluations', async () => {
+    const out = path.join(dir, 'target-off');
+    const outcome = await runCli([...RUN, '--data-dir', dataDir, '--out', out, '--target-accuracy', 'off']);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).not.toContain('test_acc');
+    expect(outcome.stdout).not.toContain('reached');
+    const { metrics, weights } = await outputs(out);
+    expect(weights.equals(reference.weights)).toBe(true);
+    expect(metrics.test).toEqual(reference.metrics.test);
+    expect(metrics.epochTests).toEqual([]);
+    expect(metrics.timeToTarget).toBeNull();
+  });
 
   it(`survives ${KILL_TRIES} SIGKILLs at random moments: every checkpoint loads and every run ends as if never killed`, async () => {
     console.log(`kill loop seed: ${KILL_SEED} (replay with KILL_LOOP_SEED=${KILL_SEED})`);

@@ -71,6 +71,30 @@ describe('checkpoint files', () => {
     expect((await readCheckpoint(file)).checkpoint).toEqual(written);
   });
 
+  it('round-trips the per-epoch test figures, and still reads checkpoints written without them', async () => {
+    const folder = await mkdtemp(path.join(dir, 'tests-'));
+    const withTests: Checkpoint = {
+      ...sample(),
+      epochTests: [{ epoch: 0, accuracy: 0.9876, loss: Number.NaN, seconds: 1.25 }],
+    };
+    await writeCheckpoint(folder, withTests);
+    expect((await readCheckpoint(folder)).checkpoint).toEqual(withTests);
+    // What the trainer wrote before it recorded test figures: no epochTests key at all.
+    await writeCheckpoint(folder, sample());
+    const { checkpoint } = await readCheckpoint(folder);
+    expect('epochTests' in checkpoint).toBe(false);
+    expect(checkpoint).toEqual(sample());
+  });
+
+  it('refuses test figures that are not a list of epoch records', async () => {
+    const folder = await mkdtemp(path.join(dir, 'bad-tests-'));
+    const bad = { ...sample(), epochTests: [{ epoch: -1, accuracy: 0.5, loss: 1, seconds: 1 }] };
+    await writeCheckpoint(folder, bad);
+    await expect(readCheckpoint(folder)).rejects.toThrow(
+      'the checkpoint is damaged or not a checkpoint (epochTests is not a list of per-epoch test figures)',
+    );
+  });
+
   it('replaces the previous checkpoint whole', async () => {
     const folder = await mkdtemp(path.join(dir, 'replace-'));
     await writeCheckpoint(folder, sample());

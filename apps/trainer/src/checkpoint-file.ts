@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ModelConfig, TrainingConfig } from '@mnist/core';
 import type { TensorSnapshot, TrainingState } from '@mnist/train';
 import { CheckpointError } from './checkpoint-error.js';
+import type { EpochTestRecord } from './run-metrics.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /** File name of the checkpoint inside the output folder. */
@@ -16,6 +17,12 @@ export interface Checkpoint {
   /** The resolved configs of the run, so a resume does not depend on a --config file staying unchanged. */
   config: { model: ModelConfig; training: TrainingConfig };
   state: TrainingState;
+  /**
+   * Test figures of the epochs finished so far (`--target-accuracy`), so a resumed run reports the
+   * same time to target as an uninterrupted one. Absent in checkpoints of older trainers and when
+   * `--target-accuracy off`.
+   */
+  epochTests?: EpochTestRecord[];
 }
 
 // Layout: "MNISTCKP", uint32 LE format version, uint32 LE header length, the header (JSON, tensors
@@ -156,6 +163,10 @@ export async function readCheckpoint(location: string): Promise<{ file: string; 
     typeof header.config === 'object' &&
     header.config !== null;
   if (!wellFormed) damaged('no command, configs or state');
+  const epochTests: unknown = header.epochTests;
+  if (epochTests !== undefined && !(Array.isArray(epochTests) && epochTests.every(isEpochTest))) {
+    damaged('epochTests is not a list of per-epoch test figures');
+  }
   const best = state.best as unknown as { epoch: number; valLoss: number; weights: unknown };
   const checkpoint: Checkpoint = {
     run: header.run,
@@ -166,8 +177,21 @@ export async function readCheckpoint(location: string): Promise<{ file: string; 
       optimizer: tensors(state.optimizer, 'optimizer'),
       best: { ...best, weights: best?.weights === null ? null : tensors(best?.weights, 'best.weights') },
     },
+    ...(header.epochTests === undefined ? {} : { epochTests: header.epochTests }),
   };
   return { file, checkpoint };
+}
+
+function isEpochTest(value: unknown): value is EpochTestRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const { epoch, accuracy, loss, seconds } = value as Record<string, unknown>;
+  return (
+    Number.isInteger(epoch) &&
+    (epoch as number) >= 0 &&
+    typeof accuracy === 'number' &&
+    typeof loss === 'number' &&
+    typeof seconds === 'number'
+  );
 }
 
 // JSON has no NaN or Infinity, and a state has both (validation figures without validation data,

@@ -78,7 +78,7 @@ describe('mnist-train (dist/cli.js)', () => {
     expect((await readdir(out)).sort()).toEqual(['metrics.json', 'model.json', 'report.html', 'weights.bin']);
 
     // Not a terminal: plain lines, no bar.
-    expect(outcome.stdout).toContain('backend: wasm');
+    expect(outcome.stdout).toContain('backend: wasm, threads: auto');
     expect(outcome.stdout).toMatch(
       /model: 1 conv layer \(8 filters, 3x3\), dense 32, [\d,]+ parameters, [\d.]+ MFLOPs/,
     );
@@ -86,6 +86,16 @@ describe('mnist-train (dist/cli.js)', () => {
       /^epoch 1\/1 {2}loss [\d.]+ {2}acc [\d.]+% {2}val_loss [\d.]+ {2}val_acc [\d.]+%/m,
     );
     expect(outcome.stdout).toMatch(/ {4}accuracy +0\.\d{4} +10000/);
+    // The default target: 99% test accuracy, scored after the epoch, out of reach of this tiny run.
+    expect(outcome.stdout).toContain(
+      'target: 99.00% test accuracy; the test images are scored after every epoch',
+    );
+    expect(outcome.stdout).toMatch(
+      /^epoch 1\/1 {2}test_acc [\d.]+% {2}test_loss [\d.]+ {2}[\d.]+s on 10,000 test images$/m,
+    );
+    expect(outcome.stdout).toMatch(
+      /^did not reach 99\.00% test accuracy in 1 epoch \(best [\d.]+% after epoch 1\); the per-epoch test evaluations took \d+s more$/m,
+    );
     expect(outcome.stdout).not.toContain('\u001b[');
 
     const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')) as RunMetrics;
@@ -111,6 +121,20 @@ describe('mnist-train (dist/cli.js)', () => {
       expect(Number.isFinite(metrics.history[0]![key])).toBe(true);
     }
     expect(metrics.test.count).toBe(10000);
+    // One epoch: the model scored after it is the final model, so both test figures agree.
+    expect(metrics.epochTests).toHaveLength(1);
+    expect(metrics.epochTests[0]).toMatchObject({ epoch: 0, accuracy: metrics.test.accuracy });
+    expect(metrics.timeToTarget).toEqual({
+      target: 0.99,
+      reached: false,
+      epoch: null,
+      seconds: null,
+      epochs: 1,
+      best: { epoch: 0, accuracy: metrics.test.accuracy },
+      evaluationSeconds: metrics.epochTests[0]!.seconds,
+      unmeasuredEpochs: [],
+    });
+    expect(metrics.config.training.threads).toBe('auto');
     // 1 epoch on 1,800 images is far from converged, but far above the 10% of chance.
     expect(metrics.test.accuracy).toBeGreaterThan(0.5);
     expect(metrics.test.perClass).toHaveLength(10);
@@ -125,6 +149,7 @@ describe('mnist-train (dist/cli.js)', () => {
     const html = await readFile(path.join(out, 'report.html'), 'utf8');
     expect(html.match(/<td class="cell/g)).toHaveLength(100);
     expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
+    expect(html).toContain('<b>Did not reach 99.00% test accuracy</b> in 1 epoch');
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(metrics.misclassified.shown.length);
 
     const script = path.join(appDir, 'src', 'fixtures', 'predict-saved-model.mjs');

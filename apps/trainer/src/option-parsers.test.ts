@@ -5,6 +5,8 @@ import {
   httpUrl,
   nonEmptyPath,
   positiveNumber,
+  targetAccuracy,
+  threadCount,
   wholeNumber,
 } from './option-parsers.js';
 
@@ -36,5 +38,35 @@ describe('option parsers', () => {
     expect(() => httpUrl('--u')('file:///tmp')).toThrow('--u accepts an http:// or https:// URL');
     expect(nonEmptyPath('--out')('x')).toBe('x');
     expect(() => nonEmptyPath('--out')('  ')).toThrow('--out accepts a file or folder path');
+  });
+
+  it('read a target accuracy as a fraction, a percentage or off', () => {
+    const parse = targetAccuracy('--target-accuracy');
+    expect(parse('0.99')).toBe(0.99);
+    expect(parse('99%')).toBe(0.99);
+    expect(parse('99')).toBe(0.99);
+    expect(parse('99.5%')).toBe(0.995);
+    expect(parse('1')).toBe(1);
+    expect(parse('100')).toBe(1);
+    expect(parse('0.5%')).toBe(0.005);
+    expect(parse('off')).toBe('off');
+    expect(parse('OFF')).toBe('off');
+    for (const bad of ['0', '0%', '-0.5', '101', '101%', 'abc', '%', '', 'on']) {
+      expect(() => parse(bad)).toThrow(
+        `--target-accuracy accepts a fraction such as 0.99, a percentage such as 99% or 99 (above 0, at most 100), or off (got "${bad}")`,
+      );
+    }
+  });
+
+  it('read a thread count as auto or a whole number from 1 to 64', () => {
+    const parse = threadCount('--threads');
+    expect(parse('auto')).toBe('auto');
+    expect(parse('1')).toBe(1);
+    expect(parse('64')).toBe(64);
+    for (const bad of ['0', '65', '2.5', '-1', 'many', '']) {
+      expect(() => parse(bad)).toThrow(
+        `--threads accepts auto or a whole number from 1 to 64 (got "${bad}")`,
+      );
+    }
   });
 });

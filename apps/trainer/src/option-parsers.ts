@@ -87,3 +87,41 @@ export function nonEmptyPath(flag: string): (raw: string) => string {
     return raw;
   };
 }
+
+/**
+ * Parser for `--target-accuracy`: a fraction in (0, 1] (`0.99`), a percentage (`99%`, or a bare
+ * number above 1 such as `99`, read as percent, up to 100), or `off`. Returns the fraction, or the
+ * string `off` (commander turns a parser's null into an empty string, so off needs a value of its own).
+ */
+export function targetAccuracy(flag: string): (raw: string) => number | 'off' {
+  const accepts = 'a fraction such as 0.99, a percentage such as 99% or 99 (above 0, at most 100), or off';
+  const refuse = (raw: string) => new InvalidArgumentError(`${flag} accepts ${accepts} (got "${raw}").`);
+  return (raw) => {
+    const text = raw.trim();
+    if (text.toLowerCase() === 'off') return 'off';
+    const percent = text.endsWith('%');
+    const digits = percent ? text.slice(0, -1) : text;
+    if (!NUMBER_PATTERN.test(digits)) throw refuse(raw);
+    const value = Number(digits);
+    // A bare number above 1 cannot be a fraction: `99` means 99%, as people say it.
+    const share = percent || value > 1 ? value / 100 : value;
+    if (!(share > 0 && share <= 1)) throw refuse(raw);
+    return share;
+  };
+}
+
+/** The most gradient threads a run may ask for, as `resolveTrainingConfig` of @mnist/train allows. */
+export const MAX_THREADS = 64;
+
+/** Parser for `--threads`: `auto` or a whole number of threads from 1 to `MAX_THREADS`. */
+export function threadCount(flag: string): (raw: string) => number | 'auto' {
+  const accepts = `auto or a whole number from 1 to ${MAX_THREADS}`;
+  return (raw) => {
+    if (raw.trim().toLowerCase() === 'auto') return 'auto';
+    const value = toNumber(flag, raw, accepts);
+    if (!Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+      throw new InvalidArgumentError(`${flag} accepts ${accepts} (got "${raw}").`);
+    }
+    return value;
+  };
+}

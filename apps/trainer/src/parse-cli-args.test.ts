@@ -45,7 +45,13 @@ function usageError(...argv: string[]): CliUsageError {
 
 describe('parseCliArgs', () => {
   it('returns only the out default when no flag is given, so --config values are not overridden', () => {
-    expect(run()).toEqual({ model: {}, training: {}, out: './artifacts', quiet: false });
+    expect(run()).toEqual({
+      model: {},
+      training: {},
+      targetAccuracy: 0.99,
+      out: './artifacts',
+      quiet: false,
+    });
   });
 
   it('parses every flag into model, training and run options', () => {
@@ -56,6 +62,10 @@ describe('parseCliArgs', () => {
         '0',
         '--backend',
         'wasm',
+        '--threads',
+        '3',
+        '--target-accuracy',
+        '98.5%',
         '--data-url',
         'http://127.0.0.1:8080/mnist/',
         '--cache-dir',
@@ -74,12 +84,14 @@ describe('parseCliArgs', () => {
         validationSplit: 0.2,
         seed: 0,
         backend: 'wasm',
+        threads: 3,
       },
       earlyStoppingPatience: 2,
       configFile: 'run.json',
       dataUrl: 'http://127.0.0.1:8080/mnist/',
       cacheDir: 'c',
       trainLimit: 500,
+      targetAccuracy: 0.985,
       out: './run1',
       quiet: true,
     });
@@ -88,6 +100,13 @@ describe('parseCliArgs', () => {
   it('takes one filter count for all layers and --no-batch-norm as false', () => {
     expect(run('--filters', '16', '--no-batch-norm').model).toEqual({ filters: 16, batchNorm: false });
     expect(run('--data-dir', '/data/mnist').dataDir).toBe('/data/mnist');
+  });
+
+  it('reads --threads auto and --target-accuracy as a fraction, a bare percentage or off', () => {
+    expect(run('--threads', 'auto').training).toEqual({ threads: 'auto' });
+    expect(run('--target-accuracy', '0.97').targetAccuracy).toBe(0.97);
+    expect(run('--target-accuracy', '99').targetAccuracy).toBe(0.99);
+    expect(run('--target-accuracy', 'off').targetAccuracy).toBeNull();
   });
 
   it('drops the literal -- that `pnpm train -- --epochs 1` passes first', () => {
@@ -118,6 +137,8 @@ describe('parseCliArgs', () => {
       '--dense-units',
       '--batch-norm',
       '--early-stopping-patience',
+      '--threads',
+      '--target-accuracy',
       '--config',
       '--out',
       '--quiet',
@@ -128,6 +149,8 @@ describe('parseCliArgs', () => {
     expect(text).toContain('(default: 32,64,64)');
     expect(text).toContain('(default: "./artifacts")');
     expect(text).toContain('Exit status');
+    expect(text).toContain('(default: auto)');
+    expect(text).toContain('for reporting only');
     expect(parseCliArgs(['--version'], defaults)).toEqual({ action: 'print', text: '1.2.3\n' });
   });
 
@@ -147,6 +170,13 @@ describe('parseCliArgs', () => {
     [['--dense-units', '-1'], /--dense-units.*0 or more/],
     [['--train-limit', '0'], /--train-limit.*1 or more/],
     [['--early-stopping-patience', '2.5'], /--early-stopping-patience.*whole number/],
+    [['--threads', '0'], /--threads accepts auto or a whole number from 1 to 64 \(got "0"\)/],
+    [['--threads', 'all'], /--threads accepts auto or a whole number from 1 to 64/],
+    [
+      ['--target-accuracy', '150'],
+      /--target-accuracy accepts a fraction such as 0\.99, a percentage .* or off \(got "150"\)/,
+    ],
+    [['--target-accuracy', 'high'], /--target-accuracy accepts a fraction/],
     [['--backend', 'gpu'], /--backend.*Allowed choices are auto, node, wasm, cpu/],
     [['--data-url', 'ftp://example.com/'], /--data-url.*http/],
     [['--data-url', 'not a url'], /--data-url.*http/],

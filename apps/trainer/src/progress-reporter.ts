@@ -16,7 +16,8 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-function formatSeconds(seconds: number): string {
+/** A duration as progress lines print it: `41s`, `2m05s`, `1h3m` (`?` when unknown). */
+export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   if (seconds < 60) return `${Math.round(seconds)}s`;
   const m = Math.floor(seconds / 60);

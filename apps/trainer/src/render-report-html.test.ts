@@ -73,6 +73,8 @@ function fixtureMetrics(): RunMetrics {
       samplesPerSecond: 1000 + epoch,
       learningRate: 0.001,
     })),
+    epochTests: [],
+    timeToTarget: null,
     test: fixtureReport(),
     misclassified: {
       count: 45,
@@ -139,6 +141,49 @@ describe('renderReportHtml', () => {
     }
     expect(charts[0]).toContain('<title>validation, epoch 2: 0.2</title>');
     expect(charts[1]).toContain('<title>train, epoch 3: 95%</title>');
+  });
+
+  it('has no time-to-target line or test curve when --target-accuracy is off', () => {
+    expect(html).not.toContain('class="target"');
+    expect(html).not.toContain('test accuracy</b>');
+  });
+
+  it('states the time to target and draws the per-epoch test accuracy when it was measured', () => {
+    const metrics = fixtureMetrics();
+    metrics.epochTests = [0, 1, 2].map((epoch) => ({
+      epoch,
+      accuracy: 0.97 + epoch * 0.011,
+      loss: 0.1,
+      seconds: 3.25,
+    }));
+    metrics.timeToTarget = {
+      target: 0.99,
+      reached: true,
+      epoch: 2,
+      seconds: 168,
+      epochs: 3,
+      best: { epoch: 2, accuracy: 0.992 },
+      evaluationSeconds: 9.75,
+      unmeasuredEpochs: [],
+    };
+    const page = renderReportHtml(metrics, images);
+    expect(page).toContain(
+      '<p class="target"><b>Reached 99.00% test accuracy</b> after epoch 3 in <b>2 min 48 s</b> of training (training and validation time). The per-epoch test evaluations took 9.8 s more;',
+    );
+    const accuracy = page.match(/<svg class="chart" [^>]*aria-label="Accuracy"[\s\S]*?<\/svg>/)?.[0] ?? '';
+    expect(accuracy.match(/<polyline/g)).toHaveLength(3);
+    expect(accuracy).toContain('<title>test, epoch 3: 99.2%</title>');
+
+    metrics.timeToTarget = {
+      ...metrics.timeToTarget,
+      target: 0.995,
+      reached: false,
+      epoch: null,
+      seconds: null,
+    };
+    expect(renderReportHtml(metrics, images)).toContain(
+      '<b>Did not reach 99.50% test accuracy</b> in 3 epochs (best 99.20% after epoch 3).',
+    );
   });
 
   it('renders the confusion matrix as a 10x10 heatmap, rows = true labels', () => {

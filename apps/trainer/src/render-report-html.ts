@@ -99,6 +99,26 @@ ${figures}
 </div>`;
 }
 
+/** The time-to-target sentence under the headline figures; empty when `--target-accuracy off`. */
+function targetLine(metrics: RunMetrics): string {
+  const result = metrics.timeToTarget;
+  if (result === null) return '';
+  const target = `${pct(result.target)} test accuracy`;
+  const evaluations = `The per-epoch test evaluations took ${duration(result.evaluationSeconds)} more; they are for reporting only and never pick the model or stop training.`;
+  const sentence =
+    result.reached && result.epoch !== null && result.seconds !== null
+      ? `<b>Reached ${esc(target)}</b> after epoch ${result.epoch + 1} in <b>${esc(duration(result.seconds))}</b> of training (training and validation time).`
+      : `<b>Did not reach ${esc(target)}</b> in ${result.epochs} epoch${result.epochs === 1 ? '' : 's'}` +
+        (result.best === null
+          ? '.'
+          : ` (best ${esc(pct(result.best.accuracy))} after epoch ${result.best.epoch + 1}).`);
+  const unmeasured =
+    result.unmeasuredEpochs.length === 0
+      ? ''
+      : ` Epochs ${result.unmeasuredEpochs.map((e) => e + 1).join(', ')} had no test evaluation (resumed from an older checkpoint).`;
+  return `<p class="target">${sentence} ${esc(evaluations)}${esc(unmeasured)}</p>`;
+}
+
 function configTable(config: Record<string, unknown>): string {
   return Object.entries(config)
     .map(
@@ -110,7 +130,7 @@ function configTable(config: Record<string, unknown>): string {
 
 const STYLE = `
 :root { color-scheme: light; --ink: #1d2330; --muted: #5d6678; --line: #e3e6ee; --card: #fff; --bg: #f5f6fa;
-  --train: #2f6fde; --val: #e07b16; --good: #17804d; }
+  --train: #2f6fde; --val: #e07b16; --test: #8a3fc4; --good: #17804d; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
 main { max-width: 1120px; margin: 0 auto; padding: 28px 24px 48px; }
@@ -124,6 +144,7 @@ section, .hero { background: var(--card); border: 1px solid var(--line); border-
 .headline .value.fair { color: #b76e00; }
 .headline .value.poor { color: #c9302c; }
 .headline .label { color: var(--muted); font-size: 14px; }
+.target { grid-column: 1 / -1; margin: 0; padding-top: 12px; border-top: 1px solid var(--line); }
 .stats { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 10px; }
 .stat { background: var(--bg); border-radius: 8px; padding: 10px 12px; }
 .stat .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
@@ -187,12 +208,23 @@ export function renderReportHtml(metrics: RunMetrics, images: ReadonlyMap<number
       { name: 'validation', color: 'var(--val)', values: history.map((h) => h.valLoss), dashed: true },
     ],
   });
+  const testAccuracy = new Map(metrics.epochTests.map((t) => [t.epoch, t.accuracy] as const));
   const accuracyChart = svgLineChart({
     title: 'Accuracy',
     format: (v) => `${trimNumber(v * 100)}%`,
     series: [
       { name: 'train', color: 'var(--train)', values: history.map((h) => h.accuracy) },
       { name: 'validation', color: 'var(--val)', values: history.map((h) => h.valAccuracy), dashed: true },
+      // Epochs without a test figure (an older checkpoint resumed) are NaN, which the chart skips.
+      ...(testAccuracy.size === 0
+        ? []
+        : [
+            {
+              name: 'test',
+              color: 'var(--test)',
+              values: history.map((h) => testAccuracy.get(h.epoch) ?? Number.NaN),
+            },
+          ]),
     ],
   });
   const versions = Object.entries(metrics.versions)
@@ -224,6 +256,7 @@ export function renderReportHtml(metrics: RunMetrics, images: ReadonlyMap<number
     ${stat('parameters', compact(metrics.model.parameters), `${compact(metrics.model.flopsPerImage)}FLOPs / image`)}
     ${stat('images', `${compact(metrics.data.trainSamples)} train`, `${compact(metrics.data.validationSamples)} validation · ${compact(metrics.data.testSamples)} test`)}
   </div>
+  ${targetLine(metrics)}
 </div>
 
 <section>

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BackendName,
+  type EpochRecord,
   MnistError,
   type ModelConfig,
   type RawImageSet,
@@ -28,6 +29,7 @@ import { collectMisclassified } from './collect-misclassified.js';
 import { collectVersions, trainerVersion } from './collect-versions.js';
 import { silenceCpuBanner } from './silence-cpu-banner.js';
 import { ensureWritableDir } from './ensure-writable-dir.js';
+import { formatEpochTestLine, formatTimeToTarget } from './format-time-to-target.js';
 import { limitImageSet } from './limit-image-set.js';
 import { loadResume, type ResumePlan } from './load-resume.js';
 import { type ConfigFile, loadConfigFile } from './load-config-file.js';
@@ -36,7 +38,8 @@ import { type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cl
 import { createProgressReporter, type ProgressOutput } from './progress-reporter.js';
 import { renderReportHtml } from './render-report-html.js';
 import { resolveUserPath } from './resolve-user-path.js';
-import type { RunMetrics } from './run-metrics.js';
+import type { EpochTestRecord, RunMetrics } from './run-metrics.js';
+import { computeTimeToTarget } from './time-to-target.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /** Where the trainer reads its environment from and writes to; `process` in the real CLI. */
@@ -171,7 +174,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     });
     silenceCpuBanner();
     const fallback = skipped.length === 0 ? '' : ` (${skipped.join('; ')})`;
-    say(`backend: ${backend}${fallback}`);
+    say(`backend: ${backend}, threads: ${run.training.threads}${fallback}`);
 
     const dataset = await loadMnist({ source: run.source });
     const trainRaw: RawImageSet = limitImageSet(dataset.train, options.trainLimit);
@@ -197,6 +200,41 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
         `${(summary.flopsPerImage / 1e6).toFixed(2)} MFLOPs per image`,
     );
 
+    const target = options.targetAccuracy;
+    // Test figures of the epochs before a resume come from the checkpoint, so the time to target
+    // is the one an uninterrupted run reports; epoch records likewise come from the training state.
+    const restored = resume?.checkpoint.state;
+    const epochTests: EpochTestRecord[] = (resume?.checkpoint.epochTests ?? []).filter(
+      (test) => test.epoch < (restored?.epoch ?? 0),
+    );
+    const epochRecords: EpochRecord[] = [...(restored?.history ?? [])];
+    let reachedTarget = target !== null && epochTests.some((test) => test.accuracy >= target);
+    if (target !== null) {
+      say(
+        `target: ${(target * 100).toFixed(2)}% test accuracy; the test images are scored after every epoch ` +
+          'to time it (for reporting only: they never pick the model or stop training)',
+      );
+    }
+    // Measures the model on the test set between epochs, outside every epoch's timed seconds.
+    const scoreOnTest = async (record: EpochRecord, trained: typeof model) => {
+      if (target === null) return;
+      epochRecords.push(record);
+      const started = performance.now();
+      const { report } = await evaluateModel(trained, testSet);
+      const test: EpochTestRecord = {
+        epoch: record.epoch,
+        accuracy: report.accuracy,
+        loss: report.loss,
+        seconds: (performance.now() - started) / 1000,
+      };
+      epochTests.push(test);
+      say(formatEpochTestLine(test, run.training.epochs, testSet.count));
+      if (!reachedTarget && test.accuracy >= target) {
+        reachedTarget = true;
+        say(formatTimeToTarget(computeTimeToTarget(epochRecords, epochTests, target)));
+      }
+    };
+
     if (resume !== undefined) {
       say(`resuming from ${resume.file} at ${position(resume.checkpoint.state)}`);
     }
@@ -208,9 +246,11 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       ...(io.signal === undefined ? {} : { signal: io.signal }),
       ...(resume === undefined ? {} : { resumeFrom: resume.checkpoint.state }),
       checkpointEveryBatches: options.checkpointEvery ?? 0,
+      afterEpoch: scoreOnTest,
       onCheckpoint: async (state: TrainingState) => {
         const config = { model: run.model, training: run.training };
-        const file = await writeCheckpoint(outDir, { run: command, config, state });
+        const tests = target === null ? {} : { epochTests: [...epochTests] };
+        const file = await writeCheckpoint(outDir, { run: command, config, state, ...tests });
         lastCheckpoint = { file, epoch: state.epoch, batch: state.batch };
       },
     }).catch((caught: unknown) => {
@@ -234,6 +274,8 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     say(
       `test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}%, loss ${evaluation.report.loss.toFixed(4)}`,
     );
+    const timeToTarget = target === null ? null : computeTimeToTarget(result.history, epochTests, target);
+    if (timeToTarget !== null) say(formatTimeToTarget(timeToTarget, { evaluations: true }));
 
     await saveModel(model, outDir);
     model.dispose();
@@ -265,6 +307,8 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
         seconds: result.seconds,
       },
       history: result.history,
+      epochTests: epochTests.filter((test) => test.epoch < result.history.length),
+      timeToTarget,
       test: evaluation.report,
       misclassified,
       versions: collectVersions(),

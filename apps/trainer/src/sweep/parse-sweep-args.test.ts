@@ -52,6 +52,8 @@ describe('parseSweepArgs', () => {
         '90',
         '--seed',
         '7',
+        '--threads',
+        '2',
       ],
       ...[
         '--validation-split',
@@ -76,6 +78,7 @@ describe('parseSweepArgs', () => {
       search: 'random',
       trials: 5,
       parallel: 2,
+      threads: 2,
       settings: {
         epochs: 6,
         seed: 7,
@@ -107,6 +110,7 @@ describe('parseSweepArgs', () => {
     expect(usage('--trials', '3').message).toMatch(/--trials only applies to --search random/);
     expect(usage('--validation-split', '0').message).toMatch(/ranked by validation accuracy/);
     expect(usage('--parallel', '0').message).toMatch(/--parallel accepts a whole number of 1 or more/);
+    expect(usage('--threads', '65').message).toMatch(/--threads accepts auto or a whole number from 1 to 64/);
     expect(usage('--trial-time-limit', '-5').message).toMatch(
       /--trial-time-limit accepts a number greater than 0/,
     );
@@ -122,6 +126,7 @@ describe('parseSweepArgs', () => {
       '--search',
       '--trials',
       '--parallel',
+      '--threads',
       '--trial-time-limit',
       '--out',
     ]) {

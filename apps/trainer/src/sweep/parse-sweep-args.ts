@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { CliUsageError } from '../cli-usage-error.js';
-import { fraction, nonEmptyPath, positiveNumber, wholeNumber } from '../option-parsers.js';
+import { fraction, nonEmptyPath, positiveNumber, threadCount, wholeNumber } from '../option-parsers.js';
 import { createQuietCommand, parseQuietly, type QuietCommand } from '../quiet-command.js';
 import { parseSweepList } from './parse-search-space.js';
 import { SWEEP_PARAMS } from './sweep-params.js';
@@ -15,6 +15,8 @@ export interface SweepCliOptions {
   /** `--trials`: how many points random search tries. */
   trials?: number;
   parallel: number;
+  /** `--threads`: gradient threads of every trial; unset, the sweep picks (see `trialThreads`). */
+  threads?: number | 'auto';
   /** Shared trial settings; `epochs` and `seed` are filled from the defaults when not given. */
   settings: SweepSettings;
   out: string;
@@ -69,6 +71,12 @@ function buildProgram(defaults: SweepCliDefaults): QuietCommand {
       '--parallel <n>',
       `trials running at once (default: ${defaults.parallel}, the number of cores)`,
     ).argParser(wholeNumber('--parallel', 1)),
+  );
+  add(
+    new Option(
+      '--threads <n|auto>',
+      'gradient threads of each trial (default: 1 when more than one trial runs at a time, else auto)',
+    ).argParser(threadCount('--threads')),
   );
   add(
     new Option(
@@ -127,6 +135,7 @@ interface RawOptions {
   search: 'grid' | 'random';
   trials?: number;
   parallel?: number;
+  threads?: number | 'auto';
   trialTimeLimit?: number;
   epochs?: number;
   earlyStoppingPatience?: number;
@@ -183,6 +192,7 @@ export function parseSweepArgs(argv: readonly string[], defaults: SweepCliDefaul
       search: raw.search,
       ...(raw.trials === undefined ? {} : { trials: raw.trials }),
       parallel: raw.parallel ?? defaults.parallel,
+      ...(raw.threads === undefined ? {} : { threads: raw.threads }),
       settings,
       out: raw.out,
       quiet: raw.quiet === true,

@@ -49,12 +49,18 @@ afterAll(async () => {
 });
 
 const settings: SweepSettings = { epochs: 3, seed: 5, trainLimit: 300, backend: 'cpu' };
-const runnerFor = (mode: string, extra: Partial<SweepSettings> = {}, graceSeconds = 30) =>
+const runnerFor = (
+  mode: string,
+  extra: Partial<SweepSettings> = {},
+  graceSeconds = 30,
+  threads?: number | 'auto',
+) =>
   createProcessTrialRunner({
     cliPath,
     settings: { ...settings, ...extra },
     env: { ...process.env, FAKE_MODE: mode },
     graceSeconds,
+    ...(threads === undefined ? {} : { threads }),
   });
 const job = (id: string) => ({
   id,
@@ -106,10 +112,18 @@ describe('createProcessTrialRunner', () => {
     const seen = JSON.parse(await readFile(path.join(trial.outDir, 'seen.json'), 'utf8'));
     expect(seen.args).toEqual([
       ...['--config', path.join(trial.outDir, TRIAL_CONFIG_FILE), '--out', trial.outDir],
-      ...['--epochs', '3', '--seed', '5', '--train-limit', '300', '--backend', 'cpu', '--quiet'],
+      ...['--epochs', '3', '--seed', '5', '--train-limit', '300', '--backend', 'cpu'],
+      ...['--target-accuracy', 'off', '--quiet'],
     ]);
     expect(seen.config).toEqual({ model: { convLayers: 2, filters: [32, 64], dropout: 0.5 }, training: {} });
     await expect(readFile(path.join(trial.outDir, 'stale.txt'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("passes the sweep's --threads to every trial", async () => {
+    const trial = job('threads');
+    await runnerFor('ok', {}, 30, 1)(trial, new AbortController().signal);
+    const seen = JSON.parse(await readFile(path.join(trial.outDir, 'seen.json'), 'utf8'));
+    expect(seen.args.slice(-5)).toEqual(['--threads', '1', '--target-accuracy', 'off', '--quiet']);
   });
 
   // The limit leaves the fake CLI ample time to start and print, even on a loaded machine.

@@ -11,6 +11,11 @@ export interface ProcessTrialRunnerOptions {
   /** The trainer CLI script to run (the built `dist/cli.js`). */
   cliPath: string;
   settings: SweepSettings;
+  /**
+   * `--threads` of every trial; unset, the trainer's default. Trials running side by side should
+   * get 1, or their gradient threads fight over the same cores.
+   */
+  threads?: number | 'auto';
   /** The Node.js binary; defaults to the one running the sweep. */
   nodePath?: string;
   env?: NodeJS.ProcessEnv;
@@ -42,15 +47,23 @@ export function settingsFlags(settings: SweepSettings): string[] {
  * A `TrialRunner` that runs each trial as its own trainer process (`node dist/cli.js`), so every
  * trial has its own tfjs backend and a crash takes down one trial only. The trial's parameters go
  * in `<trial>/trial-config.json` (passed as `--config`), the shared settings as flags, output to
- * the trial's folder; the score is read from the `history` of the metrics.json it writes. The
- * trainer has no flag to skip its final test-set evaluation, so each trial still evaluates on the
- * test set, but the sweep never reads those figures.
+ * the trial's folder; the score is read from the `history` of the metrics.json it writes. Trials
+ * run with `--target-accuracy off`, so no time goes into per-epoch test evaluations; the trainer
+ * has no flag to skip its final test-set evaluation, so each trial still evaluates on the test set
+ * once, but the sweep never reads those figures.
  *
  * With `--trial-time-limit`, the trial is sent SIGINT when its time is up (the trainer stops after
  * the current batch and writes nothing), and it is scored on the epoch lines it printed.
  */
 export function createProcessTrialRunner(options: ProcessTrialRunnerOptions): TrialRunner {
-  const { cliPath, settings, nodePath = process.execPath, env = process.env, graceSeconds = 30 } = options;
+  const {
+    cliPath,
+    settings,
+    threads,
+    nodePath = process.execPath,
+    env = process.env,
+    graceSeconds = 30,
+  } = options;
   const limit = settings.trialTimeLimit;
 
   return async (job: TrialJob, signal: AbortSignal): Promise<TrialOutcome> => {
@@ -63,6 +76,9 @@ export function createProcessTrialRunner(options: ProcessTrialRunnerOptions): Tr
     await writeFileAtomic(configFile, `${JSON.stringify(trialConfig(job.params), null, 2)}\n`);
 
     const args = [cliPath, '--config', configFile, '--out', job.outDir, ...settingsFlags(settings)];
+    if (threads !== undefined) args.push('--threads', String(threads));
+    // Trials are ranked on validation accuracy only: the test set is not scored after each epoch.
+    args.push('--target-accuracy', 'off');
     // Epoch lines are only needed to score a trial cut short by the time limit.
     if (limit === undefined) args.push('--quiet');
 

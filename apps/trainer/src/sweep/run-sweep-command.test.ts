@@ -98,6 +98,7 @@ describe('pnpm train -- sweep (dist/cli.js, real trainer processes)', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('sweep: 2 trials');
+    expect(first.stdout).toContain('grid search, 2 at a time (1 thread each)');
     expect(first.stdout.match(/^\[\d\/2 finished, \d running, \d left\] done /gm)).toHaveLength(2);
 
     const file = JSON.parse(await readFile(path.join(out, 'sweep.json'), 'utf8')) as SweepFile;
@@ -113,6 +114,10 @@ describe('pnpm train -- sweep (dist/cli.js, real trainer processes)', () => {
         Math.max(...metrics.history.map((e: { valAccuracy: number }) => e.valAccuracy)),
       );
       expect(metrics.config.model.filters).toBe(4);
+      // Trials side by side get one gradient thread each, and no per-epoch test evaluations.
+      expect(metrics.config.training.threads).toBe(1);
+      expect(metrics.timeToTarget).toBeNull();
+      expect(metrics.epochTests).toEqual([]);
       expect(metrics.data.trainSamples + metrics.data.validationSamples).toBe(300);
     }
     const best = await loadConfigFile(path.join(out, 'best.json'));

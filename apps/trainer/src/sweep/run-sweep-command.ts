@@ -14,6 +14,7 @@ import { createProcessTrialRunner } from './process-trial-runner.js';
 import { isScored, rankTrials } from './rank-trials.js';
 import { runSweep, SWEEP_FILES } from './run-sweep.js';
 import type { SearchSpace, SearchStrategy, TrialRunner } from './sweep-types.js';
+import { trialThreads } from './trial-threads.js';
 
 /** Where the sweep command reads its environment from and writes to; `process` in the real CLI. */
 export interface SweepIo {
@@ -91,6 +92,7 @@ export async function runSweepCommand(argv: readonly string[], io: SweepIo = pro
   const outDir = userPath(options.out);
   const settings = { ...options.settings };
   if (settings.dataDir !== undefined) settings.dataDir = userPath(settings.dataDir);
+  const threads = trialThreads(options.parallel, options.threads);
   const say = (line: string) => {
     if (!options.quiet) io.stdout.write(`${line}\n`);
   };
@@ -105,7 +107,7 @@ export async function runSweepCommand(argv: readonly string[], io: SweepIo = pro
         );
         return SWEEP_EXIT.failed;
       }
-      runner = createProcessTrialRunner({ cliPath, settings });
+      runner = createProcessTrialRunner({ cliPath, settings, threads });
     }
     const budget =
       `${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} per trial` +
@@ -113,7 +115,11 @@ export async function runSweepCommand(argv: readonly string[], io: SweepIo = pro
       (settings.trainLimit === undefined
         ? ''
         : `, first ${settings.trainLimit.toLocaleString('en-US')} training images`);
-    say(`sweep into ${outDir}: ${search.kind} search, ${options.parallel} at a time, ${budget}`);
+    const perTrial =
+      threads === 'auto' ? 'auto threads' : `${threads} thread${threads === 1 ? '' : 's'} each`;
+    say(
+      `sweep into ${outDir}: ${search.kind} search, ${options.parallel} at a time (${perTrial}), ${budget}`,
+    );
     const result = await runSweep({
       outDir,
       space,
