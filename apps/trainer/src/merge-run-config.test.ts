@@ -19,6 +19,14 @@ describe('mergeRunConfig', () => {
     });
   });
 
+  it('takes threads from the --config file unless --threads is given', () => {
+    const file = { training: { threads: 2 } };
+    expect(mergeRunConfig(file, { model: {}, training: {} }, defaults).training).toEqual({ threads: 2 });
+    expect(mergeRunConfig(file, { model: {}, training: { threads: 'auto' } }, defaults).training).toEqual({
+      threads: 'auto',
+    });
+  });
+
   it('turns early stopping off with patience 0 and keeps the other fields for a positive one', () => {
     expect(
       mergeRunConfig({}, { model: {}, training: {}, earlyStoppingPatience: 0 }, defaults).training,

@@ -57,6 +57,40 @@ describe('createProgressReporter', () => {
     expect(out.text()).not.toContain('\u001b[');
   });
 
+  it('times the next epoch from a line logged between epochs, so a test evaluation does not inflate its eta', () => {
+    const out = capture(false);
+    let clock = 0;
+    const reporter = createProgressReporter(out.output, { now: () => clock });
+    reporter.onEvent({
+      type: 'trainStart',
+      backend: 'cpu',
+      epochs: 2,
+      batchesPerEpoch: 4,
+      trainSamples: 256,
+      validationSamples: 0,
+    });
+    const epoch = (e: number) => {
+      for (let batch = 0; batch < 4; batch++) {
+        clock += 1000;
+        const stats = { loss: 1, accuracy: 0.5, samplesPerSecond: 64 };
+        reporter.onEvent({ type: 'batchEnd', epoch: e, batch, batchesPerEpoch: 4, ...stats });
+      }
+    };
+    epoch(0);
+    clock += 60_000; // a slow evaluation after the epoch, then its line
+    reporter.log('epoch 1/2  test_acc 90.00%');
+    epoch(1);
+    // One second per batch in both epochs: 3 batches left at the first quarter.
+    expect(out.text().match(/eta \S+/g)).toEqual([
+      'eta 3s',
+      'eta 2s',
+      'eta 1s',
+      'eta 3s',
+      'eta 2s',
+      'eta 1s',
+    ]);
+  });
+
   it('draws a bar on a terminal and still ends each epoch with the summary line', () => {
     const out = capture(true);
     feed(createProgressReporter(out.output));

@@ -10,7 +10,7 @@ export interface ProgressOutput {
 /** Turns training events into a live bar per epoch (terminal) or a few plain lines (logs, CI). */
 export interface ProgressReporter {
   onEvent(event: TrainingEvent): void;
-  /** Prints a line without tearing a bar that is being drawn. */
+  /** Prints a line without tearing a bar that is being drawn; the next epoch is timed from it. */
   log(line: string): void;
   /** Stops any bar still running (on errors or Ctrl-C). */
   stop(): void;
@@ -71,6 +71,9 @@ export function createProgressReporter(
       if (bar) bar.stop();
       write(line);
       bar = undefined;
+      // Lines are logged between epochs after work that is not training (the per-epoch test
+      // evaluation): the next epoch's time-left estimate starts from here, not from epochEnd.
+      epochStart = now();
     },
     stop: stopBar,
     onEvent(event) {
