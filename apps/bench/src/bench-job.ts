@@ -15,6 +15,7 @@ export interface ComputeJob {
   side: SideName;
   modelConfig: ModelConfig;
   seed: number;
+  /** Training threads: `threads` of @mnist/train on tfjs-wasm, `torch.set_num_threads` on PyTorch. */
   threads: number;
   batchSize: number;
   warmupSteps: number;
@@ -59,11 +60,16 @@ export interface ComputeResult {
   kind: 'compute';
   side: SideName;
   parameters: number;
-  /** Threads the side actually used (tfjs-wasm in Node is single-threaded whatever is asked). */
+  /**
+   * Threads that trained, as the side reports them (`TrainingResult.threads` of @mnist/train,
+   * `torch.get_num_threads()`); `NaN` on tfjs-node, whose TensorFlow pool sizes itself. Inference
+   * and latency always run on one thread on the tfjs sides.
+   */
   threads: number;
   /**
-   * `cpuSeconds` is the process's user + system CPU time over the timed loop (all threads): on a
-   * shared machine, images per CPU-second move far less with other load than images per second.
+   * `cpuSeconds` is the process's user + system CPU time over the timed loop, every thread of the
+   * process included (gradient worker threads, OpenMP threads): on a shared machine, images per
+   * CPU-second move far less with other load than images per second.
    */
   train: {
     steps: number;

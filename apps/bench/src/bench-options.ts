@@ -13,7 +13,11 @@ export interface BenchOptions {
   /** Timed training steps on the tfjs `cpu` backend, far slower: it runs in the first round only. */
   cpuSteps: number;
   batchSize: number;
-  /** Thread counts; the first is used for the main comparison, all of them in the scaling sweep. */
+  /**
+   * Training thread counts of tfjs-wasm and PyTorch: the first is the main table's (which also
+   * has inference, latency and the other sides); every one is timed for training at `batchSize`
+   * and at each of `batchSizes`.
+   */
   threads: number[];
   rounds: number;
   quick: boolean;

@@ -23,7 +23,14 @@ import type { BenchOptions, SideName } from './bench-options.js';
 import { formatFigure } from './format-figure.js';
 import { machineInfo } from './machine-info.js';
 import { BENCH_USAGE, parseBenchArgs } from './parse-bench-args.js';
-import { formatDataTable, formatMainTable, formatSweepTable, type SweepRow } from './report-tables.js';
+import { type BestVsBest, bestVsBest } from './best-vs-best.js';
+import {
+  formatBestVsBest,
+  formatDataTable,
+  formatMainTable,
+  formatSweepTable,
+  type SweepRow,
+} from './report-tables.js';
 import { type ChildCommand, runChild } from './run-child.js';
 import { type DataSummary, type SideSummary, summarizeCompute, summarizeData } from './summarize-results.js';
 import { median } from './stats.js';
@@ -50,13 +57,61 @@ function childFor(side: SideName, options: BenchOptions, threads: number): Child
  * OS on free, so each 1,000-image inference batch (100 MB of activations per layer) page-faults
  * its memory in anew: 10x the CPU time of the same work in chunks of 100. Raising the mmap and trim
  * thresholds keeps that memory in the heap, as the WASM heap of tfjs-wasm, which never shrinks, does.
+ *
+ * On more than one thread, OpenMP's idle threads spin by default, waiting for the next parallel
+ * region; on a machine with no idle core they take CPU from the thread doing the work. Measured
+ * here on 2 threads at load 3, passive waiting trained 3-9x faster (README, "How it measures");
+ * an `OMP_WAIT_POLICY` set by the caller wins, to re-check that on a quiet machine.
  */
 function pytorchEnv(threads: number): Record<string, string> {
   return {
     OMP_NUM_THREADS: String(threads),
     MKL_NUM_THREADS: String(threads),
+    ...(threads > 1 ? { OMP_WAIT_POLICY: process.env['OMP_WAIT_POLICY'] ?? 'PASSIVE' } : {}),
     MALLOC_MMAP_THRESHOLD_: String(2 ** 30),
     MALLOC_TRIM_THRESHOLD_: String(2 ** 30),
+  };
+}
+
+/** The sides whose training is timed at every thread count and batch size. */
+type TrainSide = 'tfjs-wasm' | 'pytorch';
+const TRAIN_SIDES: readonly TrainSide[] = ['tfjs-wasm', 'pytorch'];
+
+function isTrainSide(side: SideName): side is TrainSide {
+  return (TRAIN_SIDES as readonly SideName[]).includes(side);
+}
+
+/** Training results of both sides, all rounds, at one thread count and batch size. */
+interface TrainingCell {
+  threads: number;
+  batchSize: number;
+  results: Record<TrainSide, ComputeResult[]>;
+}
+
+/** A sweep row with the per-round figures behind its medians, for the JSON file. */
+type RecordedRow = SweepRow & {
+  rounds: Record<'wasm' | 'pytorch', number[]>;
+  threadsUsed: Record<'wasm' | 'pytorch', number[]>;
+};
+
+function rowOf(cell: TrainingCell): RecordedRow {
+  const wasm = cell.results['tfjs-wasm'].length ? summarizeCompute(cell.results['tfjs-wasm']) : null;
+  const pytorch = cell.results.pytorch.length ? summarizeCompute(cell.results.pytorch) : null;
+  return {
+    batchSize: cell.batchSize,
+    threads: cell.threads,
+    wasmSamplesPerSecond: wasm?.trainSamplesPerSecond ?? null,
+    pytorchSamplesPerSecond: pytorch?.trainSamplesPerSecond ?? null,
+    wasmSamplesPerCpuSecond: wasm?.trainSamplesPerCpuSecond ?? null,
+    pytorchSamplesPerCpuSecond: pytorch?.trainSamplesPerCpuSecond ?? null,
+    rounds: {
+      wasm: cell.results['tfjs-wasm'].map((result) => result.train.samplesPerSecond),
+      pytorch: cell.results.pytorch.map((result) => result.train.samplesPerSecond),
+    },
+    threadsUsed: {
+      wasm: cell.results['tfjs-wasm'].map((result) => result.threads),
+      pytorch: cell.results.pytorch.map((result) => result.threads),
+    },
   };
 }
 
@@ -102,6 +157,15 @@ function roundOrder<T>(items: readonly T[], round: number): T[] {
   return round % 2 === 0 ? [...items] : [...items].reverse();
 }
 
+/** The best-vs-best figures for the JSON file: `null` fields when a side has none. */
+function bestFields(best: BestVsBest | null): {
+  ours: BestVsBest['ours'] | null;
+  pytorch: BestVsBest['pytorch'] | null;
+  ratio: number | null;
+} {
+  return { ours: best?.ours ?? null, pytorch: best?.pytorch ?? null, ratio: best?.ratio ?? null };
+}
+
 function describeCompute(result: ComputeResult): string {
   const parts = [`train ${formatFigure(result.train.samplesPerSecond)} samples/s`];
   if (result.infer) parts.push(`infer ${formatFigure(result.infer.samplesPerSecond)} samples/s`);
@@ -129,7 +193,8 @@ async function main(): Promise<void> {
   const mainThreads = options.threads[0]!;
   log(
     `bench: ${machine.nproc} cores (${machine.cpuModel}), load average ${machine.loadAverageAtStart.toFixed(2)}; ` +
-      `batch ${options.batchSize}, ${options.rounds} round(s), PyTorch threads ${mainThreads}${options.quick ? ', quick' : ''}`,
+      `batch ${options.batchSize}, ${options.rounds} round(s), training threads ${options.threads.join(',')}` +
+      `${options.quick ? ', quick' : ''}`,
   );
 
   // Parameter counts first: the comparison means nothing unless both sides built the same model.
@@ -160,21 +225,58 @@ async function main(): Promise<void> {
   const idxDir = mnistDataPackageDir();
   const dataSides = (['tfjs-wasm', 'pytorch'] as const).filter((side) => sides.includes(side));
 
+  const trainSides = TRAIN_SIDES.filter((side) => sides.includes(side));
+  const cells = new Map<string, TrainingCell>();
+  const cellFor = (threads: number, batchSize: number): TrainingCell => {
+    const key = `${threads}x${batchSize}`;
+    let cell = cells.get(key);
+    if (cell === undefined) {
+      cell = { threads, batchSize, results: { 'tfjs-wasm': [], pytorch: [] } };
+      cells.set(key, cell);
+    }
+    return cell;
+  };
+  /** Runs one compute job; a training side's result also goes into its thread and batch cell. */
+  const runCompute = async (side: SideName, job: ComputeJob): Promise<ComputeResult> => {
+    const result = await run(side, options, job.threads, job);
+    if (result.kind !== 'compute')
+      throw new BenchError(`${side}: expected a compute result, got ${result.kind}`);
+    if (isTrainSide(side)) {
+      cellFor(job.threads, job.batchSize).results[side].push(result);
+      if (result.threads !== job.threads) {
+        log(`  ${side}: asked for ${job.threads} training thread(s), ran ${result.threads}`);
+      }
+    }
+    return result;
+  };
+
   for (let round = 0; round < options.rounds; round++) {
     log(`round ${round + 1}/${options.rounds}`);
     // The cpu backend takes minutes per step: it runs in the first round only.
     const roundSides = round === 0 ? sides : sides.filter((side) => side !== 'tfjs-cpu');
     for (const side of roundOrder(roundSides, round)) {
+      // tfjs cpu, a reference for plain JavaScript, trains on one thread: more would only add time.
+      const threads = side === 'tfjs-cpu' ? 1 : mainThreads;
       const job = computeJob(side, options, modelConfig, {
         batchSize: options.batchSize,
-        threads: mainThreads,
+        threads,
         trainOnly: false,
       });
-      const result = await run(side, options, mainThreads, job);
-      if (result.kind !== 'compute')
-        throw new BenchError(`${side}: expected a compute result, got ${result.kind}`);
+      const result = await runCompute(side, job);
       computeResults.set(side, [...(computeResults.get(side) ?? []), result]);
       log(`  ${side}: ${describeCompute(result)}`);
+    }
+    // The other thread counts, in the same round, so that the thread table shares its noise.
+    for (const threads of options.threads.slice(1)) {
+      for (const side of roundOrder(trainSides, round)) {
+        const job = computeJob(side, options, modelConfig, {
+          batchSize: options.batchSize,
+          threads,
+          trainOnly: true,
+        });
+        const result = await runCompute(side, job);
+        log(`  ${side}, ${threads} threads: train ${formatFigure(result.train.samplesPerSecond)} samples/s`);
+      }
     }
     for (const side of roundOrder(dataSides, round)) {
       const result = await run(side, options, 1, { kind: 'data', side, idxDir });
@@ -189,35 +291,23 @@ async function main(): Promise<void> {
   const dataSummaries = new Map<SideName, DataSummary>();
   for (const [side, results] of dataResults) dataSummaries.set(side, summarizeData(results));
 
-  const sweep: (SweepRow & { rounds: { wasm: number[]; pytorch: number[] } })[] = [];
-  if (options.batchSizes !== null || options.threads.length > 1) {
-    const sweepSides = (['tfjs-wasm', 'pytorch'] as const).filter((side) => sides.includes(side));
+  // The batch-size sweep; the main batch size was timed in the rounds above at every thread count.
+  const sweepBatchSizes = [...new Set([...(options.batchSizes ?? []), options.batchSize])].sort(
+    (a, b) => a - b,
+  );
+  if (options.batchSizes !== null && trainSides.length > 0) {
     for (const threads of options.threads) {
-      for (const batchSize of options.batchSizes ?? [options.batchSize]) {
-        const results: Record<'tfjs-wasm' | 'pytorch', ComputeResult[]> = { 'tfjs-wasm': [], pytorch: [] };
+      for (const batchSize of sweepBatchSizes) {
+        if (batchSize === options.batchSize) continue;
         for (let round = 0; round < options.rounds; round++) {
-          for (const side of roundOrder(sweepSides, round)) {
-            const job = computeJob(side, options, modelConfig, { batchSize, threads, trainOnly: true });
-            const result = await run(side, options, threads, job);
-            if (result.kind !== 'compute') throw new BenchError(`${side}: expected a compute result`);
-            results[side].push(result);
+          for (const side of roundOrder(trainSides, round)) {
+            await runCompute(
+              side,
+              computeJob(side, options, modelConfig, { batchSize, threads, trainOnly: true }),
+            );
           }
         }
-        const wasm = results['tfjs-wasm'].length ? summarizeCompute(results['tfjs-wasm']) : null;
-        const pytorch = results.pytorch.length ? summarizeCompute(results.pytorch) : null;
-        const row = {
-          batchSize,
-          threads,
-          wasmSamplesPerSecond: wasm?.trainSamplesPerSecond ?? null,
-          pytorchSamplesPerSecond: pytorch?.trainSamplesPerSecond ?? null,
-          wasmSamplesPerCpuSecond: wasm?.trainSamplesPerCpuSecond ?? null,
-          pytorchSamplesPerCpuSecond: pytorch?.trainSamplesPerCpuSecond ?? null,
-          rounds: {
-            wasm: results['tfjs-wasm'].map((result) => result.train.samplesPerSecond),
-            pytorch: results.pytorch.map((result) => result.train.samplesPerSecond),
-          },
-        };
-        sweep.push(row);
+        const row = rowOf(cellFor(threads, batchSize));
         log(
           `sweep batch ${batchSize}, threads ${threads}: tfjs-wasm ${formatFigure(row.wasmSamplesPerSecond)}, ` +
             `PyTorch ${formatFigure(row.pytorchSamplesPerSecond)} samples/s`,
@@ -225,6 +315,25 @@ async function main(): Promise<void> {
       }
     }
   }
+  const threadRows = options.threads
+    .map((threads) => cells.get(`${threads}x${options.batchSize}`))
+    .filter((cell): cell is TrainingCell => cell !== undefined)
+    .map(rowOf);
+  const sweep =
+    options.batchSizes === null
+      ? []
+      : options.threads.flatMap((threads) =>
+          sweepBatchSizes
+            .map((batchSize) => cells.get(`${threads}x${batchSize}`))
+            .filter((cell): cell is TrainingCell => cell !== undefined)
+            .map(rowOf),
+        );
+  const threadScope = `batch ${options.batchSize}, threads ${options.threads.join(',')}`;
+  const sweepScope = `batch sizes ${sweepBatchSizes.join(',')}, threads ${options.threads.join(',')}`;
+  const best = {
+    atBatchSize: { scope: threadScope, ...bestFields(bestVsBest(threadRows)) },
+    sweep: sweep.length > 0 ? { scope: sweepScope, ...bestFields(bestVsBest(sweep)) } : null,
+  };
 
   const finishedAt = new Date();
   const pytorchRuntime = described.get('pytorch')?.runtime ?? {};
@@ -234,11 +343,13 @@ async function main(): Promise<void> {
     inferBatchSize: options.inferBatchSize,
   });
   const dataTable = formatDataTable(dataSummaries.get('tfjs-wasm'), dataSummaries.get('pytorch'));
+  const threadTable = threadRows.length > 1 ? formatSweepTable(threadRows) : null;
+  const sweepTable = sweep.length > 0 ? formatSweepTable(sweep) : null;
   const lines = [
     '',
     `Default model (${[...described.values()][0]?.parameters.toLocaleString('en-US') ?? '?'} parameters), ` +
-      `Adam ${LEARNING_RATE}, batch ${options.batchSize}, PyTorch threads ${mainThreads}; ` +
-      `median of ${options.rounds} interleaved round(s)` +
+      `Adam ${LEARNING_RATE}, batch ${options.batchSize}, training on ${mainThreads} thread(s) ` +
+      `(tfjs cpu: 1; inference and latency: 1 on tfjs); median of ${options.rounds} interleaved round(s)` +
       (sides.includes('tfjs-cpu') ? ` (tfjs cpu: first round only, ${options.cpuSteps} step(s))` : '') +
       '; (×) = ours / PyTorch.',
     '',
@@ -247,8 +358,19 @@ async function main(): Promise<void> {
     dataTable,
   ];
   for (const [side, reason] of unavailable) lines.push('', `${side} unavailable: ${reason}`);
-  if (sweep.length > 0)
-    lines.push('', 'Training throughput, batch size and thread sweep:', '', formatSweepTable(sweep));
+  if (threadTable !== null) {
+    lines.push(
+      '',
+      `Training by thread count, batch ${options.batchSize} (tfjs-wasm: train() of @mnist/train; CPU-s: all threads of the process):`,
+      '',
+      threadTable,
+    );
+  }
+  if (trainSides.length === 2) lines.push('', formatBestVsBest(bestVsBest(threadRows), threadScope));
+  if (sweepTable !== null) {
+    lines.push('', 'Training throughput, batch size and thread sweep:', '', sweepTable);
+    lines.push('', formatBestVsBest(bestVsBest(sweep), sweepScope));
+  }
   lines.push(
     '',
     `${machine.nproc} cores, ${machine.cpuModel}; Node ${machine.node}, tfjs ${wasmRuntime['tfjs'] ?? '?'}; ` +
@@ -266,7 +388,13 @@ async function main(): Promise<void> {
     finishedAt: finishedAt.toISOString(),
     command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
     machine: { ...machine, loadAverageAtEnd: loadavg()[0] },
-    runtimes: { tfjs: wasmRuntime, pytorch: { ...pytorchRuntime, env: pytorchEnv(mainThreads) } },
+    runtimes: {
+      tfjs: wasmRuntime,
+      pytorch: {
+        ...pytorchRuntime,
+        envByThreads: Object.fromEntries(options.threads.map((threads) => [threads, pytorchEnv(threads)])),
+      },
+    },
     options,
     model: {
       config: modelConfig,
@@ -299,8 +427,10 @@ async function main(): Promise<void> {
       }),
     ),
     data: Object.fromEntries(dataSummaries),
+    threads: threadRows,
+    bestVsBest: best,
     sweep,
-    tables: { main: mainTable, data: dataTable, sweep: sweep.length ? formatSweepTable(sweep) : null },
+    tables: { main: mainTable, data: dataTable, threads: threadTable, sweep: sweepTable },
     rounds: {
       compute: Object.fromEntries(
         [...computeResults].map(([side, results]) => [

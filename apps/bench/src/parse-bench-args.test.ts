@@ -3,11 +3,12 @@ import { BenchError } from './bench-error.js';
 import { DEFAULT_BENCH_OPTIONS, parseBenchArgs } from './parse-bench-args.js';
 
 describe('parseBenchArgs', () => {
-  it('gives the defaults with no flags: the trainer batch size, one thread, three rounds, every side', () => {
+  it('gives the defaults with no flags: the trainer batch size, 1 and 2 threads, three rounds, every side', () => {
     const options = parseBenchArgs([]);
     expect(options).toEqual({ ...DEFAULT_BENCH_OPTIONS });
     expect(options.batchSize).toBe(64);
-    expect(options.threads).toEqual([1]);
+    // Both sides train on 1 and on 2 threads by default; the main table runs at the first.
+    expect(options.threads).toEqual([1, 2]);
     expect(options.rounds).toBe(3);
     expect(options.sides).toEqual(['tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'pytorch']);
     expect(options.batchSizes).toBeNull();
@@ -48,10 +49,22 @@ describe('parseBenchArgs', () => {
     });
   });
 
-  it('parses the sweep lists, dropping duplicates', () => {
-    const options = parseBenchArgs(['--batch-sizes', '32,64,128,256,512', '--threads', '1,2,2']);
+  it('parses the sweep lists, dropping duplicates and keeping the order given', () => {
+    const options = parseBenchArgs(['--batch-sizes', '32,64,128,256,512', '--threads', '2,1,2']);
     expect(options.batchSizes).toEqual([32, 64, 128, 256, 512]);
-    expect(options.threads).toEqual([1, 2]);
+    // The first thread count is the main table's: `--threads 2,1` puts 2 threads there.
+    expect(options.threads).toEqual([2, 1]);
+  });
+
+  it('accepts thread counts up to the 64 that @mnist/train accepts', () => {
+    expect(parseBenchArgs(['--threads', '4']).threads).toEqual([4]);
+    expect(parseBenchArgs(['--threads', '1,64']).threads).toEqual([1, 64]);
+  });
+
+  it('does not share the default thread list between calls', () => {
+    parseBenchArgs([]).threads.push(8);
+    expect(parseBenchArgs([]).threads).toEqual([1, 2]);
+    expect(DEFAULT_BENCH_OPTIONS.threads).toEqual([1, 2]);
   });
 
   it('lowers the defaults for --quick, but explicit flags still win', () => {
@@ -82,9 +95,10 @@ describe('parseBenchArgs', () => {
       /--steps: expected a positive integer, got "1e3"/,
     );
     expect(() => parseBenchArgs(['--batch-size', '-4'])).toThrow(BenchError);
-    expect(() => parseBenchArgs(['--threads', '3'])).toThrow(
-      /--threads: expected an integer from 1 to 2, got 3/,
+    expect(() => parseBenchArgs(['--threads', '65'])).toThrow(
+      /--threads: expected an integer from 1 to 64, got 65/,
     );
+    expect(() => parseBenchArgs(['--threads', '0,2'])).toThrow(/--threads: expected an integer from 1/);
     expect(() => parseBenchArgs(['--batch-sizes', '32,,64'])).toThrow(
       /--batch-sizes: expected a comma-separated list/,
     );

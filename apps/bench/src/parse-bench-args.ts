@@ -2,13 +2,16 @@ import { parseArgs } from 'node:util';
 import { BenchError } from './bench-error.js';
 import { ALL_SIDES, type BenchOptions, type SideName } from './bench-options.js';
 
-/** Defaults of a full run: the default model and batch size, 3 interleaved rounds. */
+/**
+ * Defaults of a full run: the default model and batch size, 3 interleaved rounds, training on 1
+ * and 2 threads on both tfjs-wasm and PyTorch (the 2 cores of the machine the figures come from).
+ */
 export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = Object.freeze({
   steps: 30,
   warmupSteps: 5,
   cpuSteps: 1,
   batchSize: 64,
-  threads: [1],
+  threads: [1, 2],
   rounds: 3,
   quick: false,
   batchSizes: null,
@@ -46,11 +49,13 @@ Options:
   --cpu-steps <n>         timed training steps on the slow tfjs cpu backend, which runs
                           in the first round only (default ${DEFAULT_BENCH_OPTIONS.cpuSteps})
   --batch-size <n>        training batch size (default ${DEFAULT_BENCH_OPTIONS.batchSize}, the trainer's default)
-  --threads <n[,n]>       PyTorch threads, 1 or 2 (default 1); a list also sweeps them
+  --threads <list>        training threads of tfjs-wasm (train() of @mnist/train) and of
+                          PyTorch, each timed side by side (default 1,2); the main table
+                          (inference, latency, the other sides) runs at the first
   --rounds <n>            interleaved rounds; figures are medians over rounds (default ${DEFAULT_BENCH_OPTIONS.rounds})
   --batch-sizes <list>    also sweep training throughput (tfjs-wasm and PyTorch) over batch
-                          sizes, e.g. 32,64,128,256,512, timing as many images as --steps
-                          steps of --batch-size
+                          sizes at each thread count, e.g. 32,64,128,256,512, timing as
+                          many images as --steps steps of --batch-size
   --infer-batches <n>     timed inference batches of 1,000 images per round (default ${DEFAULT_BENCH_OPTIONS.inferBatches})
   --latency-calls <n>     single-image predictions per round (default ${DEFAULT_BENCH_OPTIONS.latencyCalls})
   --sides <list>          any of ${ALL_SIDES.join(',')} (default all)
@@ -123,7 +128,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (values['batch-size'] !== undefined) {
     options.batchSize = positiveInt('batch-size', values['batch-size'], 8192);
   }
-  if (values.threads !== undefined) options.threads = intList('threads', values.threads, 2);
+  // 64: the most TrainingConfig.threads of @mnist/train accepts.
+  if (values.threads !== undefined) options.threads = intList('threads', values.threads, 64);
   if (values.rounds !== undefined) options.rounds = positiveInt('rounds', values.rounds, 100);
   if (values['batch-sizes'] !== undefined) {
     options.batchSizes = intList('batch-sizes', values['batch-sizes'], 8192);

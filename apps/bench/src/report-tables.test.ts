@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SideName } from './bench-options.js';
-import { formatDataTable, formatMainTable, formatSweepTable } from './report-tables.js';
+import { formatBestVsBest, formatDataTable, formatMainTable, formatSweepTable } from './report-tables.js';
 import type { SideSummary } from './summarize-results.js';
 
 const MB = 1024 * 1024;
@@ -52,6 +52,19 @@ describe('formatMainTable', () => {
     ]);
   });
 
+  it('shows the threads each side trained on, n/a where the side sizes its own pool', () => {
+    const table = formatMainTable(
+      ['tfjs-wasm', 'tfjs-node', 'pytorch'],
+      new Map<SideName, SideSummary>([
+        ['tfjs-wasm', { ...summaries.get('tfjs-wasm')!, threads: 2 }],
+        ['tfjs-node', { ...summaries.get('tfjs-cpu')!, side: 'tfjs-node', threads: Number.NaN }],
+        ['pytorch', { ...summaries.get('pytorch')!, threads: 2 }],
+      ]),
+      { batchSize: 64, inferBatchSize: 1000 },
+    );
+    expect(table.split('\n').at(-1)).toMatch(/^\| threads used +\| +2 \| +n\/a \| +2 \|$/);
+  });
+
   it('shows n/a ratios when PyTorch did not run', () => {
     const table = formatMainTable(
       ['tfjs-wasm', 'pytorch'],
@@ -100,7 +113,45 @@ describe('formatSweepTable', () => {
     ]);
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
+    // One thread count for both sides: tfjs-wasm trains with as many threads as PyTorch now.
+    expect(lines[0]).toMatch(/^\| batch size \| threads \| tfjs-wasm samples\/s \| PyTorch samples\/s \|/);
     expect(lines[2]).toMatch(/^\| 32 +\| +1 \| +100 \| +400 \| +0\.25× \| +300 \| +600 \| +0\.50× \|$/);
     expect(lines[3]).toMatch(/^\| 512 +\| +2 \| +300 \| +n\/a \| +n\/a \| +350 \| +n\/a \| +n\/a \|$/);
+  });
+});
+
+describe('formatBestVsBest', () => {
+  const best = (threads: number, batchSize: number, samplesPerSecond: number) => ({
+    threads,
+    batchSize,
+    samplesPerSecond,
+    samplesPerCpuSecond: null,
+  });
+
+  it("names each side's thread count, and the ratio of the two bests", () => {
+    expect(
+      formatBestVsBest(
+        { ours: best(2, 64, 900), pytorch: best(1, 64, 2000), ratio: 0.45 },
+        'batch 64, threads 1,2',
+      ),
+    ).toBe(
+      'Best vs best (batch 64, threads 1,2): tfjs-wasm 900 samples/s (2 threads) vs PyTorch 2,000 samples/s (1 thread): 0.45×.',
+    );
+  });
+
+  it('names the batch sizes when the two bests were found at different ones', () => {
+    const line = formatBestVsBest(
+      { ours: best(2, 256, 800), pytorch: best(1, 512, 2600), ratio: 800 / 2600 },
+      'whole sweep',
+    );
+    expect(line).toContain(
+      'tfjs-wasm 800 samples/s (batch 256, 2 threads) vs PyTorch 2,600 samples/s (batch 512, 1 thread): 0.31×',
+    );
+  });
+
+  it('says n/a when a side has no figure', () => {
+    expect(formatBestVsBest(null, 'batch 64')).toBe(
+      'Best vs best (batch 64): n/a (a side has no training figure).',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { BestVsBest, TrainingBest } from './best-vs-best.js';
 import type { SideName } from './bench-options.js';
 import { formatFigure, formatRatio, ratio } from './format-figure.js';
 import { formatMarkdownTable } from './format-table.js';
@@ -13,7 +14,10 @@ export const SIDE_TITLES: Readonly<Record<SideName, string>> = {
 
 const MB = 1024 * 1024;
 
-/** One row of the sweep: training throughput of both sides at one batch size and thread count. */
+/**
+ * One row of the sweep: training throughput of both sides at one batch size and thread count
+ * (`threads` of @mnist/train on tfjs-wasm, `torch.set_num_threads` on PyTorch).
+ */
 export interface SweepRow {
   batchSize: number;
   threads: number;
@@ -84,14 +88,15 @@ export function formatDataTable(node: DataSummary | undefined, python: DataSumma
 }
 
 /**
- * The batch-size and thread sweep of training throughput, tfjs-wasm against PyTorch: images per
- * wall-clock second and per CPU-second of the side's process, each with the ratio `wasm / PyTorch`.
+ * The batch-size and thread sweep of training throughput, tfjs-wasm against PyTorch at the same
+ * batch size and thread count: images per wall-clock second and per CPU-second of the side's
+ * process (all its threads), each with the ratio `wasm / PyTorch`.
  */
 export function formatSweepTable(rows: readonly SweepRow[]): string {
   return formatMarkdownTable(
     [
       'batch size',
-      'PyTorch threads',
+      'threads',
       'tfjs-wasm samples/s',
       'PyTorch samples/s',
       'wasm / PyTorch',
@@ -109,5 +114,23 @@ export function formatSweepTable(rows: readonly SweepRow[]): string {
       formatFigure(row.pytorchSamplesPerCpuSecond),
       formatRatio(ratio(row.wasmSamplesPerCpuSecond, row.pytorchSamplesPerCpuSecond)),
     ]),
+  );
+}
+
+function describeBest(best: TrainingBest, withBatch: boolean): string {
+  const threads = `${best.threads} thread${best.threads === 1 ? '' : 's'}`;
+  return `${formatFigure(best.samplesPerSecond)} samples/s (${withBatch ? `batch ${best.batchSize}, ` : ''}${threads})`;
+}
+
+/**
+ * The best-vs-best line: our fastest training configuration against PyTorch's, each picked from
+ * `scope` (e.g. `batch 64` or `whole sweep`); batch sizes are named only when they may differ.
+ */
+export function formatBestVsBest(best: BestVsBest | null, scope: string): string {
+  if (best === null) return `Best vs best (${scope}): n/a (a side has no training figure).`;
+  const withBatch = best.ours.batchSize !== best.pytorch.batchSize;
+  return (
+    `Best vs best (${scope}): tfjs-wasm ${describeBest(best.ours, withBatch)} vs ` +
+    `PyTorch ${describeBest(best.pytorch, withBatch)}: ${formatRatio(best.ratio)}.`
   );
 }

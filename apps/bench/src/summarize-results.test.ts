@@ -67,11 +67,21 @@ describe('summarizeCompute', () => {
     expect(summary.latencyP95Ms).toBeNull();
   });
 
-  it('refuses no results and results of two sides', () => {
+  it('refuses no results, results of two sides and results of two thread counts', () => {
     expect(() => summarizeCompute([])).toThrow(/at least one result/);
     expect(() =>
       summarizeCompute([compute(1, 1, null), { ...compute(1, 1, null), side: 'pytorch' }]),
     ).toThrow(/one side/);
+    expect(() => summarizeCompute([compute(1, 1, null), { ...compute(1, 1, null), threads: 2 }])).toThrow(
+      /one thread count, got 1, 2/,
+    );
+  });
+
+  it('reports the threads the side trained on, NaN included (tfjs-node sizes its own pool)', () => {
+    const twoThreads = { ...compute(300, null, null), threads: 2 };
+    expect(summarizeCompute([twoThreads, twoThreads]).threads).toBe(2);
+    const pool = { ...compute(300, null, null), side: 'tfjs-node' as const, threads: Number.NaN };
+    expect(summarizeCompute([pool, pool]).threads).toBeNaN();
   });
 });
 

@@ -37,7 +37,7 @@ function medianOrNull(values: (number | null)[]): number | null {
 }
 
 /**
- * Folds the compute results of one side (one per round) into medians. Taking each round's own
+ * Folds the compute results of one side and thread count (one per round) into medians. Taking each round's own
  * median and p95 first, then the median over rounds, keeps one disturbed round from moving a figure.
  */
 export function summarizeCompute(results: readonly ComputeResult[]): SideSummary {
@@ -46,6 +46,13 @@ export function summarizeCompute(results: readonly ComputeResult[]): SideSummary
   if (results.some((result) => result.side !== first.side)) {
     throw new BenchError(
       `summarizeCompute: expected results of one side, got ${results.map((r) => r.side).join(', ')}`,
+    );
+  }
+  // A median over rounds that trained on different thread counts would describe none of them.
+  // Object.is: tfjs-node reports NaN threads in every round.
+  if (results.some((result) => !Object.is(result.threads, first.threads))) {
+    throw new BenchError(
+      `summarizeCompute: expected results of one thread count, got ${results.map((r) => r.threads).join(', ')}`,
     );
   }
   return {

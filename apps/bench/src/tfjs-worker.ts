@@ -4,12 +4,10 @@
  * side (reference/torch-bench.py) runs the same jobs the same way.
  */
 import { performance } from 'node:perf_hooks';
-import type { ModelConfig } from '@mnist/core';
+import type { ImageSet, ModelConfig } from '@mnist/core';
 import { loadMnist } from '@mnist/data/node';
 import { createModel } from '@mnist/model';
-import { registerWasmTrainingKernels } from '@mnist/wasm-kernels';
-import '@tensorflow/tfjs-backend-cpu';
-import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { selectBackend, train } from '@mnist/train';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type {
@@ -44,7 +42,7 @@ function maxRssBytes(): number {
 }
 
 /** Sets up the side's backend; returns a reason when it cannot run here. */
-async function setUpBackend(side: SideName, threads: number): Promise<string | null> {
+async function setUpBackend(side: SideName): Promise<string | null> {
   if (side === 'tfjs-node') {
     try {
       // tfjs-node is optional and its native library often missing: load it only on this side.
@@ -56,25 +54,13 @@ async function setUpBackend(side: SideName, threads: number): Promise<string | n
     await tf.setBackend('tensorflow');
     return null;
   }
-  if (side === 'tfjs-wasm') {
-    // Asked for, but Node has no threaded WASM build: getThreadsCount() reports what is used.
-    setThreadsCount(threads);
-    registerWasmTrainingKernels();
-    await tf.setBackend('wasm');
-    return null;
-  }
-  if (side === 'tfjs-cpu') {
-    await tf.setBackend('cpu');
+  if (side === 'tfjs-wasm' || side === 'tfjs-cpu') {
+    // What a user's `train` call does (it registers @mnist/wasm-kernels on wasm), so the model is
+    // built on the backend that trains it.
+    await selectBackend(side === 'tfjs-wasm' ? 'wasm' : 'cpu');
     return null;
   }
   throw new Error(`tfjs-worker: side ${side} is not a tfjs side`);
-}
-
-function threadsUsed(): number {
-  const backend = tf.getBackend();
-  if (backend === 'wasm') return getThreadsCount();
-  // The cpu backend is plain single-threaded JavaScript; tfjs-node uses TensorFlow's own pool.
-  return backend === 'cpu' ? 1 : Number.NaN;
 }
 
 function runtimeInfo(): RuntimeInfo {
@@ -110,12 +96,99 @@ function describe(job: DescribeJob): DescribeResult {
   return result;
 }
 
-async function compute(job: ComputeJob): Promise<ComputeResult> {
-  const model = buildModel(job.modelConfig, job.seed);
+/** `count` random images of MNIST shape, as on the PyTorch side: pixels in [0, 1), labels 0-9. */
+function randomImageSet(count: number, seed: number): ImageSet {
+  const images = tf.randomUniform([count * IMAGE * IMAGE], 0, 1, 'float32', seed);
+  const labels = tf.randomUniform([count], 0, CLASSES, 'int32', seed + 1);
+  const set: ImageSet = {
+    images: images.dataSync() as Float32Array,
+    labels: Uint8Array.from(labels.dataSync()),
+    count,
+    rows: IMAGE,
+    cols: IMAGE,
+  };
+  tf.dispose([images, labels]);
+  return set;
+}
+
+type TrainFigures = ComputeResult['train'];
+
+/**
+ * Trains through `train` of @mnist/train, what users run: one epoch over exactly
+ * `warmupSteps + steps` batches made from typed arrays, `job.threads` gradient threads. The clock
+ * (wall and process CPU, which counts every thread of the process, gradient threads included)
+ * starts at the `batchEnd` of the last warm-up batch and stops at the last batch's: thread
+ * start-up and warm-up are outside it, building each batch's tensors is inside.
+ */
+async function trainWithTrain(
+  model: LayersModel,
+  job: ComputeJob,
+  backend: 'wasm' | 'cpu',
+): Promise<{ train: TrainFigures; threads: number }> {
+  const { batchSize, warmupSteps, steps } = job;
+  const data = {
+    train: randomImageSet((warmupSteps + steps) * batchSize, job.seed),
+    validation: {
+      images: new Float32Array(0),
+      labels: new Uint8Array(0),
+      count: 0,
+      rows: IMAGE,
+      cols: IMAGE,
+    },
+  };
+  let start = Number.NaN;
+  let cpuStart: NodeJS.CpuUsage | null = null;
+  let seconds = Number.NaN;
+  let cpuSeconds = Number.NaN;
+  let loss = Number.NaN;
+  const startClock = () => {
+    start = performance.now();
+    cpuStart = process.cpuUsage();
+  };
+  const result = await train({
+    model,
+    data,
+    config: {
+      backend,
+      threads: job.threads,
+      batchSize,
+      epochs: 1,
+      learningRate: job.learningRate,
+      seed: job.seed,
+      earlyStopping: null,
+    },
+    onEvent: (event) => {
+      // With no warm-up, the clock starts with the call: the cold start is then what is measured.
+      if (event.type === 'trainStart' && warmupSteps === 0) startClock();
+      if (event.type !== 'batchEnd') return;
+      if (event.batch === warmupSteps - 1) startClock();
+      if (event.batch === warmupSteps + steps - 1 && cpuStart !== null) {
+        seconds = (performance.now() - start) / 1000;
+        cpuSeconds = cpuSecondsSince(cpuStart);
+        loss = event.loss;
+      }
+    },
+  });
+  if (!Number.isFinite(seconds)) {
+    throw new Error(
+      `tfjs-worker: train() ran ${result.epochsRun} epoch(s) but not the ${steps} timed batches`,
+    );
+  }
+  return {
+    train: { steps, batchSize, seconds, cpuSeconds, samplesPerSecond: (steps * batchSize) / seconds, loss },
+    threads: result.threads,
+  };
+}
+
+/**
+ * tfjs-node keeps `trainOnBatch` on one fixed batch (it resolves once the loss is read back, so
+ * every timed step is complete): @mnist/train resolves tfjs-node from its own folder, which a
+ * machine without the native library cannot check.
+ */
+async function trainWithTrainOnBatch(model: LayersModel, job: ComputeJob): Promise<TrainFigures> {
   // The trainer's setup: Adam on categorical cross-entropy of the softmax output.
   model.compile({ optimizer: tf.train.adam(job.learningRate), loss: 'categoricalCrossentropy' });
   const { batchSize } = job;
-  // Random data of MNIST shape, as on the PyTorch side: pixels in [0, 1), labels 0-9.
   const xs = tf.randomUniform([batchSize, IMAGE, IMAGE, 1], 0, 1, 'float32', job.seed);
   const ys = tf.tidy(() =>
     tf.cast(
@@ -123,25 +196,42 @@ async function compute(job: ComputeJob): Promise<ComputeResult> {
       'float32',
     ),
   );
-
-  // trainOnBatch resolves once the loss is read back, so every step is complete when timed.
   const step = async () => (await model.trainOnBatch(xs, ys)) as number;
   for (let i = 0; i < job.warmupSteps; i++) await step();
-  let start = performance.now();
-  let cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let loss = Number.NaN;
   for (let i = 0; i < job.steps; i++) loss = await step();
-  let seconds = (performance.now() - start) / 1000;
-  const train = {
+  const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpuStart);
+  tf.dispose([xs, ys]);
+  return {
     steps: job.steps,
     batchSize,
     seconds,
-    cpuSeconds: cpuSecondsSince(cpuStart),
+    cpuSeconds,
     samplesPerSecond: (job.steps * batchSize) / seconds,
     loss,
   };
-  xs.dispose();
-  ys.dispose();
+}
+
+async function compute(job: ComputeJob): Promise<ComputeResult> {
+  const model = buildModel(job.modelConfig, job.seed);
+  const backend = tf.getBackend();
+  const viaTrain = backend === 'wasm' || backend === 'cpu';
+  let train: TrainFigures;
+  let threads: number;
+  if (viaTrain) {
+    ({ train, threads } = await trainWithTrain(model, job, backend));
+  } else {
+    train = await trainWithTrainOnBatch(model, job);
+    // TensorFlow's own thread pool sizes itself: there is no count to report.
+    threads = Number.NaN;
+  }
+  // Inference and latency run on the calling thread only, with the model as trained.
+  let start: number;
+  let cpuStart: NodeJS.CpuUsage;
+  let seconds: number;
 
   const predict = async (input: tf.Tensor) => {
     const output = model.predict(input) as tf.Tensor;
@@ -190,12 +280,12 @@ async function compute(job: ComputeJob): Promise<ComputeResult> {
     kind: 'compute',
     side: job.side,
     parameters,
-    threads: threadsUsed(),
+    threads,
     train,
     infer,
     latencyMs,
     maxRssBytes: maxRssBytes(),
-    runtime: runtimeInfo(),
+    runtime: { ...runtimeInfo(), trainLoop: viaTrain ? '@mnist/train train()' : 'trainOnBatch' },
   };
 }
 
@@ -225,7 +315,7 @@ async function main(): Promise<void> {
     emit(await data(job));
     return;
   }
-  const unavailable = await setUpBackend(job.side, job.kind === 'compute' ? job.threads : 1);
+  const unavailable = await setUpBackend(job.side);
   if (unavailable !== null) {
     emit({ kind: 'unavailable', side: job.side, reason: unavailable });
     return;
