@@ -31,7 +31,7 @@ describe('bestVsBest', () => {
     expect(result?.ratio).toBeCloseTo(800 / 2600, 12);
   });
 
-  it('keeps the row with fewer threads on a tie and skips missing figures', () => {
+  it('keeps the earlier row on a tie and skips missing figures', () => {
     const result = bestVsBest([row(1, 64, 600, null), row(2, 64, 600, 1000), row(4, 64, null, Number.NaN)]);
     expect(result?.ours.threads).toBe(1);
     expect(result?.pytorch.threads).toBe(2);

@@ -25,7 +25,7 @@ function best(
   for (const row of rows) {
     const [samplesPerSecond, samplesPerCpuSecond] = pick(row);
     if (samplesPerSecond === null || !Number.isFinite(samplesPerSecond)) continue;
-    // Strictly faster only: on a tie the earlier row (fewer threads, as the sweep orders them) wins.
+    // Strictly faster only: on a tie the earlier row wins (the first --threads count, the main table's).
     if (found === null || samplesPerSecond > found.samplesPerSecond) {
       found = { threads: row.threads, batchSize: row.batchSize, samplesPerSecond, samplesPerCpuSecond };
     }

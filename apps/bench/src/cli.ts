@@ -275,7 +275,9 @@ async function main(): Promise<void> {
           trainOnly: true,
         });
         const result = await runCompute(side, job);
-        log(`  ${side}, ${threads} threads: train ${formatFigure(result.train.samplesPerSecond)} samples/s`);
+        log(
+          `  ${side}, ${threads} thread(s): train ${formatFigure(result.train.samplesPerSecond)} samples/s`,
+        );
       }
     }
     for (const side of roundOrder(dataSides, round)) {
