@@ -6,10 +6,11 @@ function capture(isTTY: boolean) {
   return { output: { isTTY, write: (text: string) => chunks.push(text) }, text: () => chunks.join('') };
 }
 
-function feed(reporter: ReturnType<typeof createProgressReporter>) {
+function feed(reporter: ReturnType<typeof createProgressReporter>, threads?: number) {
   reporter.onEvent({
     type: 'trainStart',
     backend: 'cpu',
+    threads,
     epochs: 1,
     batchesPerEpoch: 8,
     trainSamples: 450,
@@ -55,6 +56,19 @@ describe('createProgressReporter', () => {
     );
     expect(lines[5]).toBe('trained 1 epoch in 3s');
     expect(out.text()).not.toContain('\u001b[');
+  });
+
+  it('says how many threads compute the gradients when train reports it', () => {
+    for (const [threads, suffix] of [
+      [2, ', 2 threads'],
+      [1, ', 1 thread'],
+    ] as const) {
+      const out = capture(false);
+      feed(createProgressReporter(out.output, { now: () => 0 }), threads);
+      expect(out.text().split('\n')[0]).toBe(
+        `training on 450 images (50 held out for validation), 1 epoch of 8 batches${suffix}`,
+      );
+    }
   });
 
   it('times the next epoch from a line logged between epochs, so a test evaluation does not inflate its eta', () => {

@@ -83,7 +83,7 @@ export function createProgressReporter(
           epochStart = now();
           epochs = event.epochs;
           write(
-            `training on ${event.trainSamples.toLocaleString('en-US')} images (${event.validationSamples.toLocaleString('en-US')} held out for validation), ${event.epochs} epoch${event.epochs === 1 ? '' : 's'} of ${event.batchesPerEpoch} batches`,
+            `training on ${event.trainSamples.toLocaleString('en-US')} images (${event.validationSamples.toLocaleString('en-US')} held out for validation), ${event.epochs} epoch${event.epochs === 1 ? '' : 's'} of ${event.batchesPerEpoch} batches${event.threads === undefined ? '' : `, ${event.threads} thread${event.threads === 1 ? '' : 's'}`}`,
           );
           break;
         case 'batchEnd': {

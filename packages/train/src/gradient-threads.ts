@@ -1,6 +1,7 @@
 import type { BackendName, ImageSet } from '@mnist/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { copyTensorValues } from './copy-tensor-values.js';
 import { GradientThreadError } from './gradient-thread-error.js';
 import type { LossAndAccuracySums } from './measure-loss-and-accuracy.js';
 import {
@@ -145,7 +146,7 @@ export async function startGradientThreads(
     count,
     publishWeights() {
       model.weights.forEach((weight, i) => {
-        weightViews[i]!.set((weight.read() as Tensor).dataSync() as Float32Array);
+        copyTensorValues(weight.read() as Tensor, weightViews[i]!);
       });
     },
     async computeShard(thread, request) {

@@ -13,6 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { type LayersModel, models } from '@tensorflow/tfjs-layers';
 import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
+import { copyTensorValues } from './copy-tensor-values.js';
 import { createDropoutSeeder } from './dropout-seeder.js';
 import type {
   GradientStepRequest,
@@ -61,6 +62,8 @@ async function start(): Promise<void> {
   checkLayout(model);
   const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
   const dropout = createDropoutSeeder(model);
+  const weightViews = init.weightSlots.map((slot) => view(init.weights, slot));
+  const gradientViews = init.gradientSlots.map((slot) => view(init.gradients, slot));
   const [rows, cols, channels] = (model.inputs[0]!.shape as number[]).slice(1);
 
   const loadPublishedWeights = () => {
@@ -68,7 +71,7 @@ async function start(): Promise<void> {
     // frees the old one; disposing our handle leaves the variable the only owner.
     model.weights.forEach((weight, i) => {
       const slot = init.weightSlots[i]!;
-      const value = tensor(view(init.weights, slot), slot.shape);
+      const value = tensor(weightViews[i]!, slot.shape);
       weight.write(value);
       value.dispose();
     });
@@ -87,7 +90,7 @@ async function start(): Promise<void> {
       return meanCrossEntropy(probabilities, ys);
     }, variables);
     variables.forEach((variable, i) => {
-      view(init.gradients, init.gradientSlots[i]!).set(grads[variable.name]!.dataSync());
+      copyTensorValues(grads[variable.name]!, gradientViews[i]!);
     });
     const figures = { loss: value.dataSync()[0]!, correct: correct!.dataSync()[0]! };
     dispose([xs, ys, value, correct!, ...Object.values(grads)]);
