@@ -100,6 +100,8 @@ describe('mnist-train (dist/cli.js)', () => {
 
     const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')) as RunMetrics;
     expect(metrics.backend).toBe('wasm');
+    // `auto` stays on one thread for a run this short (under 20,000 training images).
+    expect(metrics.threads).toBe(1);
     expect(metrics.seed).toBe(7);
     expect(metrics.config.training).toMatchObject({
       epochs: 1,

@@ -36,6 +36,7 @@ function fixtureMetrics(): RunMetrics {
     finishedAt: '2026-11-26T12:03:00.000Z',
     totalSeconds: 180.4,
     backend: 'wasm',
+    threads: 1,
     seed: 7,
     config: {
       model: {
@@ -124,7 +125,7 @@ describe('renderReportHtml', () => {
   it('shows the headline figures', () => {
     expect(html).toContain('<div class="value fair">95.50%</div>');
     expect(html).toContain('accuracy on 1,000 test images · 45 wrong');
-    expect(html).toContain('<div class="value">wasm</div>');
+    expect(html).toContain('<div class="value">wasm</div><div class="hint">1 thread</div>');
     expect(html).toContain('<div class="value">3 min 0 s</div>');
     expect(html).toContain('123.5 k');
   });

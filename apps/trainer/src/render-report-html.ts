@@ -248,7 +248,7 @@ export function renderReportHtml(metrics: RunMetrics, images: ReadonlyMap<number
   <div class="headline"><div class="value ${test.accuracy >= 0.98 ? 'good' : test.accuracy >= 0.9 ? 'fair' : 'poor'}">${esc(pct(test.accuracy))}</div><div class="label">accuracy on ${esc(test.count.toLocaleString('en-US'))} test images · ${esc(metrics.misclassified.count.toLocaleString('en-US'))} wrong</div></div>
   <div class="stats">
     ${stat('test loss', test.loss.toFixed(4))}
-    ${stat('backend', metrics.backend)}
+    ${stat('backend', metrics.backend, `${metrics.threads} thread${metrics.threads === 1 ? '' : 's'}`)}
     ${stat('total time', duration(metrics.totalSeconds), `training ${duration(metrics.training.seconds)}`)}
     ${stat('epochs', String(metrics.training.epochsRun), epochsNote)}
     ${stat('validation accuracy', last ? pct(last.valAccuracy) : '–', last ? `loss ${last.valLoss.toFixed(4)}` : '')}

@@ -59,6 +59,8 @@ export interface RunMetrics {
   /** Wall-clock seconds from start to the last file written. */
   totalSeconds: number;
   backend: BackendName;
+  /** Threads that computed the gradients (`training.threads` resolved; `auto` depends on the cores). */
+  threads: number;
   seed: number;
   /** The fully resolved configs; `{ model, training }` can be passed back as `--config`. */
   config: { model: ModelConfig; training: TrainingConfig };

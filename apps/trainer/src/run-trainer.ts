@@ -291,6 +291,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       finishedAt: new Date().toISOString(),
       totalSeconds: (performance.now() - t0) / 1000,
       backend: result.backend,
+      threads: result.threads,
       seed: run.training.seed,
       config: { model: run.model, training: result.config },
       data: {
