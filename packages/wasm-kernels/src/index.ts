@@ -2,6 +2,5 @@ export { batchMatMulConfig } from './batch-mat-mul.js';
 export { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 export { maxPoolGradConfig } from './max-pool-grad.js';
-export { sumConfig } from './sum.js';
 export { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 export { WasmKernelError } from './wasm-kernel-error.js';

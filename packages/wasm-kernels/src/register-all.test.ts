@@ -7,7 +7,6 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
-import { sumConfig } from './sum.js';
 import { prepareBackends, randomValues } from './test-support.js';
 
 beforeAll(prepareBackends);
@@ -37,13 +36,12 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(5);
+    expect(wasmTrainingKernelConfigs).toHaveLength(4);
     for (const config of [
       conv2DBackpropFilterConfig,
       conv2DBackpropInputConfig,
       maxPoolGradConfig,
       batchMatMulConfig,
-      sumConfig,
     ]) {
       expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
     }

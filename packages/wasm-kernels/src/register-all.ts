@@ -3,7 +3,6 @@ import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
-import { rememberStockSum, sumConfig } from './sum.js';
 
 /** Every kernel this package provides for the `wasm` backend. */
 export const wasmTrainingKernelConfigs: KernelConfig[] = [
@@ -11,18 +10,16 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
-  sumConfig,
 ];
 
 /**
  * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2DBackpropInput`,
- * `MaxPoolGrad`, `BatchMatMul` and `Sum`. Idempotent; call it once before training (before or after `tf.setBackend`).
+ * `MaxPoolGrad` and `BatchMatMul`. Idempotent; call it once before training (before or after `tf.setBackend`).
  * It does not import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
  */
 export function registerWasmTrainingKernels(): void {
   for (const config of wasmTrainingKernelConfigs) {
     const current = getKernel(config.kernelName, config.backendName);
-    if (config === sumConfig) rememberStockSum(current);
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current !== undefined) unregisterKernel(config.kernelName, config.backendName);
     registerKernel(config);
