@@ -3,6 +3,7 @@
 // of a batch with the main thread's current weights. Stateless between steps but for the model.
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  backend,
   dispose,
   keep,
   memory,
@@ -58,6 +59,10 @@ function checkLayout(model: LayersModel): void {
 
 async function start(): Promise<void> {
   await selectBackend(init.backend === 'tensorflow' ? 'node' : init.backend);
+  // tfjs's cpu backend prints an "install tfjs-node" banner on first use; the app has already said
+  // which backend trains, and each thread would print it again in the middle of its output.
+  const active = backend() as unknown as { firstUse?: boolean };
+  if (typeof active.firstUse === 'boolean') active.firstUse = false;
   const model = await models.modelFromJSON({ modelTopology: init.modelTopology } as never);
   checkLayout(model);
   const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
