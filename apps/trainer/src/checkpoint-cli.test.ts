@@ -170,6 +170,38 @@ describe('mnist-train under interruption', { timeout: 240_000 }, () => {
     },
   );
 
+  it('with --threads 2 stops on SIGINT (no thread keeps the process alive) and resumes to the weights of an uninterrupted 2-thread run', async () => {
+    const threaded = [...RUN, '--data-dir', dataDir, '--threads', '2'];
+    const wholeDir = path.join(dir, 'threads-whole');
+    const whole = await runCli([...threaded, '--out', wholeDir]);
+    expect(whole.stderr).toBe('');
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).toContain('2 epochs of 13 batches, 2 threads');
+    const uninterrupted = await outputs(wholeDir);
+    expect(uninterrupted.metrics.threads).toBe(2);
+    // Two threads draw their own dropout masks per slice: a model of its own, not one thread's.
+    expect(uninterrupted.weights.equals(reference.weights)).toBe(false);
+
+    const out = path.join(dir, 'threads-signal');
+    const { child, done } = start([...threaded, '--out', out]);
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('epoch 1/2')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    // `done` waits for the process to close: a worker thread left running would hold it open.
+    const stopped = await done;
+    expect(stopped.code).toBe(130);
+    expect((await readCheckpoint(out)).checkpoint.state.epoch).toBe(1);
+    const resumed = await runCli(['--resume', out]);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    const result = await outputs(out);
+    expect(figures(result.metrics)).toEqual(figures(uninterrupted.metrics));
+    expect(result.weights.equals(uninterrupted.weights)).toBe(true);
+  });
+
   it('resumes a checkpoint of an older trainer (no test figures), naming the epochs it could not score', async () => {
     const out = path.join(dir, 'old-checkpoint');
     const { child, done } = start([...RUN, '--data-dir', dataDir, '--out', out]);
