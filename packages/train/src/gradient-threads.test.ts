@@ -39,6 +39,7 @@ beforeAll(async () => {
 async function trainWith(threads: number, dropout: number, epochs = 1) {
   const model = createModel({ ...TINY_MODEL, dropout }, { seed: SEED });
   const threadCounts: number[] = [];
+  const measured: { loss: number; accuracy: number }[] = [];
   const result = await train({
     model,
     data,
@@ -46,9 +47,13 @@ async function trainWith(threads: number, dropout: number, epochs = 1) {
     onEvent: (event) => {
       if (event.type === 'trainStart') threadCounts.push(event.threads ?? -1);
     },
+    // The validation set again, measured across the threads after the epoch.
+    afterEpoch: async (_record, _model, tools) => {
+      measured.push(await tools.measure(data.validation));
+    },
   });
   const weights = model.getWeights().map((weight: Tensor) => weight.dataSync() as Float32Array);
-  return { model, result, weights, threadCounts };
+  return { model, result, weights, threadCounts, measured };
 }
 
 function maxAbsDifference(a: Float32Array[], b: Float32Array[]): number {
@@ -73,6 +78,9 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
     const initial = createModel({ ...TINY_MODEL, dropout: 0 }, { seed: SEED });
     const start = initial.getWeights().map((weight: Tensor) => weight.dataSync() as Float32Array);
     expect(maxAbsDifference(one.weights, start)).toBeGreaterThan(1e-3);
+    expect(one.measured).toHaveLength(1);
+    expect(three.measured[0]!.accuracy).toBe(one.measured[0]!.accuracy);
+    expect(three.measured[0]!.loss).toBeCloseTo(one.measured[0]!.loss, 5);
     const [first, second] = [one.result.history[0]!, three.result.history[0]!];
     expect(second.loss).toBeCloseTo(first.loss, 5);
     expect(second.accuracy).toBe(first.accuracy);

@@ -4,7 +4,7 @@ export { learningRateAt } from './learning-rate-at.js';
 export { selectBackend } from './select-backend.js';
 export type { SelectBackendOptions } from './select-backend.js';
 export { train } from './train.js';
-export type { TrainingResult, TrainOptions } from './train.js';
+export type { AfterEpochTools, TrainingResult, TrainOptions } from './train.js';
 export { evaluateModel } from './evaluate-model.js';
 export type { EvaluateModelOptions, ModelEvaluation } from './evaluate-model.js';
 export { TrainingConfigError } from './training-config-error.js';

@@ -243,7 +243,7 @@ describe('train', { timeout: 120_000 }, () => {
     model.dispose();
   });
 
-  it('awaits afterEpoch once per epoch with the trained model, before the next epoch starts', async () => {
+  it('awaits afterEpoch once per epoch with the trained model and a measure tool, before the next epoch starts', async () => {
     const calls: string[] = [];
     let sawWeights = 0;
     const model = createModel(TINY_MODEL, { seed: SEED });
@@ -254,10 +254,16 @@ describe('train', { timeout: 120_000 }, () => {
       onEvent: (event) => {
         if (event.type !== 'batchEnd') calls.push(event.type);
       },
-      afterEpoch: async (record, trained) => {
+      afterEpoch: async (record, trained, tools) => {
         calls.push(`afterEpoch ${record.epoch} start`);
         expect(trained).toBe(model);
         sawWeights = trained.countParams();
+        // `measure` scores the model as trained so far, as `evaluateModel` does.
+        const measured = await tools.measure(heldOut);
+        const { report } = await evaluateModel(trained, heldOut);
+        expect(measured.accuracy).toBe(report.accuracy);
+        expect(measured.loss).toBeCloseTo(report.loss, 4);
+        await expect(tools.measure(slice(heldOut, 0, 0))).rejects.toThrow(TrainingDataError);
         await new Promise((resolve) => setTimeout(resolve, 20));
         calls.push(`afterEpoch ${record.epoch} end`);
       },

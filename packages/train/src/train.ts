@@ -71,10 +71,22 @@ export interface TrainOptions {
   /**
    * Called after each completed epoch (after its `epochEnd` event, before its checkpoint) with the
    * model as trained so far; training waits for the returned promise. Use it to measure the model
-   * on data that training must not see, e.g. the test set, for a time-to-accuracy figure. Its time
-   * counts in `TrainingResult.seconds` but in no epoch's `seconds`.
+   * on data that training must not see, e.g. the test set, for a time-to-accuracy figure
+   * (`tools.measure` does it on the training threads). Its time counts in `TrainingResult.seconds`
+   * but in no epoch's `seconds`.
    */
-  afterEpoch?: (record: EpochRecord, model: LayersModel) => Promise<void> | void;
+  afterEpoch?: (record: EpochRecord, model: LayersModel, tools: AfterEpochTools) => Promise<void> | void;
+}
+
+/** What `afterEpoch` may use besides the model. */
+export interface AfterEpochTools {
+  /**
+   * Mean cross-entropy and accuracy of the model as trained so far on `set`, in inference mode,
+   * computed as validation is: split across the training threads when there are several.
+   *
+   * @throws {TrainingDataError} for an empty set or images that do not fit the model.
+   */
+  measure(set: ImageSet): Promise<{ loss: number; accuracy: number }>;
 }
 
 /** How a `train` call went. */
@@ -335,7 +347,12 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
         }
       }
       emit({ type: 'epochEnd', ...record, epochs });
-      await options.afterEpoch?.({ ...record }, model);
+      await options.afterEpoch?.({ ...record }, model, {
+        measure: async (set) => {
+          checkImageSet('the set given to measure', set, model, false);
+          return measure(model, set, threads);
+        },
+      });
       await checkpoint(epoch + 1, 0, emptyProgress());
     }
 
