@@ -2,18 +2,8 @@
 // a copy of the model on its own tfjs instance and, per request, computes the gradients of one slice
 // of a batch with the main thread's current weights. Stateless between steps but for the model.
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  backend,
-  dispose,
-  keep,
-  memory,
-  type Tensor,
-  tensor,
-  type Variable,
-  variableGrads,
-} from '@tensorflow/tfjs-core';
+import { backend, dispose, memory, tensor, type Variable } from '@tensorflow/tfjs-core';
 import { type LayersModel, models } from '@tensorflow/tfjs-layers';
-import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
 import { copyTensorValues } from './copy-tensor-values.js';
 import { createDropoutSeeder } from './dropout-seeder.js';
 import type {
@@ -26,6 +16,7 @@ import type {
 } from './gradient-thread-protocol.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { selectBackend } from './select-backend.js';
+import { sliceGradients } from './slice-gradients.js';
 
 const port = parentPort!;
 const init = workerData as GradientThreadInit;
@@ -87,18 +78,12 @@ async function start(): Promise<void> {
     dropout.seedStep(request.seed, request.epoch, request.batch, request.shard);
     const xs = tensor(request.xs, [request.size, rows!, cols!, channels!]);
     const ys = tensor(request.ys, [request.size, request.ys.length / request.size]);
-    let correct: Tensor | undefined;
-    // `variableGrads` disposes every tensor `f` makes but the loss; the count is kept past it.
-    const { value, grads } = variableGrads(() => {
-      const probabilities = model.apply(xs, { training: true }) as Tensor;
-      correct = keep(countCorrect(probabilities, ys));
-      return meanCrossEntropy(probabilities, ys);
-    }, variables);
+    const { loss, correct, grads } = sliceGradients(model, variables, xs, ys);
     variables.forEach((variable, i) => {
       copyTensorValues(grads[variable.name]!, gradientViews[i]!);
     });
-    const figures = { loss: value.dataSync()[0]!, correct: correct!.dataSync()[0]! };
-    dispose([xs, ys, value, correct!, ...Object.values(grads)]);
+    const figures = { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]! };
+    dispose([xs, ys, loss, correct, ...Object.values(grads)]);
     return { type: 'done', ...figures, numTensors: memory().numTensors };
   };
 

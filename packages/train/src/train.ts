@@ -25,7 +25,6 @@ import {
   train as optimizers,
   tidy,
   type Variable,
-  variableGrads,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { captureAdamState, restoreAdamState } from './adam-state.js';
@@ -39,6 +38,7 @@ import { learningRateAt } from './learning-rate-at.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { resolveThreadCount } from './resolve-thread-count.js';
 import { resolveTrainingConfig } from './resolve-training-config.js';
+import { type SliceGradients, sliceGradients } from './slice-gradients.js';
 import { selectBackend } from './select-backend.js';
 import { snapshotTensors, tensorFromSnapshot } from './snapshot-tensors.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
@@ -474,36 +474,38 @@ async function parallelTrainStep(
       size: end - start,
     }),
   );
+  const theirs = Promise.all(remote);
+  // Awaited below, after this thread's slice; a failure meanwhile must not count as unhandled.
+  theirs.catch(() => undefined);
 
   const ownSize = slices[0]![1];
   dropout.seedStep(position.seed, position.epoch, position.batch);
   const ownXs = slice(xs, 0, ownSize);
   const ownYs = slice(ys, 0, ownSize);
-  let ownCorrect: Scalar | undefined;
-  const own = variableGrads(() => {
-    const probabilities = model.apply(ownXs, { training: true }) as Tensor;
-    ownCorrect = keep(countCorrect(probabilities, ownYs));
-    return meanCrossEntropy(probabilities, ownYs);
-  }, variables);
-  dispose([ownXs, ownYs]);
+  let own: SliceGradients;
   try {
-    const results = await Promise.all(remote);
+    own = sliceGradients(model, variables, ownXs, ownYs);
+  } finally {
+    dispose([ownXs, ownYs]);
+  }
+  try {
+    const results = await theirs;
     const weightSum = tidy(() => {
       const gradients: { name: string; tensor: Tensor }[] = [];
       variables.forEach((variable, i) => {
         let gradient = mul(own.grads[variable.name]!, ownSize / size);
         results.forEach((result, k) => {
           const [start, end] = slices[k + 1]!;
-          const theirs = tensor(result.gradients[i]!, variable.shape);
-          gradient = add(gradient, mul(theirs, (end - start) / size));
+          const fromThread = tensor(result.gradients[i]!, variable.shape);
+          gradient = add(gradient, mul(fromThread, (end - start) / size));
         });
         gradients.push({ name: variable.name, tensor: gradient });
       });
       optimizer.applyGradients(gradients);
       return addN(variables.map((variable) => sum(variable)));
     });
-    let loss = (own.value.dataSync()[0]! * ownSize) / size;
-    let correct = ownCorrect!.dataSync()[0]!;
+    let loss = (own.loss.dataSync()[0]! * ownSize) / size;
+    let correct = own.correct.dataSync()[0]!;
     results.forEach((result, k) => {
       const [start, end] = slices[k + 1]!;
       loss += (result.loss * (end - start)) / size;
@@ -513,7 +515,7 @@ async function parallelTrainStep(
     weightSum.dispose();
     return [loss, correct, total];
   } finally {
-    dispose([own.value, ownCorrect!, ...Object.values(own.grads)]);
+    dispose([own.loss, own.correct, ...Object.values(own.grads)]);
   }
 }
 

@@ -1,0 +1,41 @@
+import {
+  keep,
+  type NamedTensorMap,
+  type Scalar,
+  type Tensor,
+  type Variable,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
+
+/** A slice's gradients and figures; the caller disposes all three. */
+export interface SliceGradients {
+  /** Mean cross-entropy of the slice. */
+  loss: Scalar;
+  /** Number of right predictions in the slice. */
+  correct: Scalar;
+  /** Gradients of the slice's mean loss, keyed by variable name. */
+  grads: NamedTensorMap;
+}
+
+/**
+ * The gradients of one slice of a batch (dropout on, as in training) with respect to `variables`,
+ * and the slice's loss and correct count from the same forward pass: what the calling thread and
+ * each gradient thread compute for their slice. Seed the dropout layers first. Internal.
+ */
+export function sliceGradients(
+  model: LayersModel,
+  variables: Variable[],
+  xs: Tensor,
+  ys: Tensor,
+): SliceGradients {
+  let correct: Scalar | undefined;
+  // `variableGrads` disposes every tensor `f` makes but the loss; the count is kept past it.
+  const { value, grads } = variableGrads(() => {
+    const probabilities = model.apply(xs, { training: true }) as Tensor;
+    correct = keep(countCorrect(probabilities, ys));
+    return meanCrossEntropy(probabilities, ys);
+  }, variables);
+  return { loss: value, correct: correct!, grads };
+}
