@@ -9,6 +9,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
+import { convElementStrides } from './conv-element-strides.js';
 import {
   disposeIntermediate,
   heapFloat32,
@@ -133,16 +134,10 @@ function filterGradDirect(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
-  const channelsLast = info.dataFormat === 'channelsLast';
-  // Element strides of x and dy in their own layout: [batch, row, column, channel].
-  const xs = channelsLast
-    ? [inHeight * inWidth * inChannels, inWidth * inChannels, inChannels, 1]
-    : [inChannels * inHeight * inWidth, inWidth, 1, inHeight * inWidth];
-  const ys = channelsLast
-    ? [outHeight * outWidth * outChannels, outWidth * outChannels, outChannels, 1]
-    : [outChannels * outHeight * outWidth, outWidth, 1, outHeight * outWidth];
-  const [xsB, xsR, xsC, xsD] = xs as [number, number, number, number];
-  const [ysB, ysR, ysC, ysD] = ys as [number, number, number, number];
+  const {
+    x: [xsB, xsR, xsC, xsD],
+    dy: [ysB, ysR, ysC, ysD],
+  } = convElementStrides(info);
 
   const out = backend.makeOutput([fh, fw, inChannels, outChannels], 'float32');
   const xv = heapFloat32(backend, x);

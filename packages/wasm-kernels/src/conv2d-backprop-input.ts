@@ -8,6 +8,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { convElementStrides } from './conv-element-strides.js';
 import { disposeIntermediate, heapFloat32, runStrideOneConv2D } from './wasm-backend-access.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
@@ -86,15 +87,10 @@ function inputGradDirect(
   const { batchSize, filterHeight: fh, filterWidth: fw, inChannels, outChannels } = info;
   const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
-  const channelsLast = info.dataFormat === 'channelsLast';
-  const xs = channelsLast
-    ? [inHeight * inWidth * inChannels, inWidth * inChannels, inChannels, 1]
-    : [inChannels * inHeight * inWidth, inWidth, 1, inHeight * inWidth];
-  const ys = channelsLast
-    ? [outHeight * outWidth * outChannels, outWidth * outChannels, outChannels, 1]
-    : [outChannels * outHeight * outWidth, outWidth, 1, outHeight * outWidth];
-  const [xsB, xsR, xsC, xsD] = xs as [number, number, number, number];
-  const [ysB, ysR, ysC, ysD] = ys as [number, number, number, number];
+  const {
+    x: [xsB, xsR, xsC, xsD],
+    dy: [ysB, ysR, ysC, ysD],
+  } = convElementStrides(info);
 
   const dx = backend.makeOutput(info.inShape, 'float32');
   const dyv = heapFloat32(backend, dy);
