@@ -1,4 +1,4 @@
-import type { ModelConfig } from '@mnist/core';
+import type { ModelConfig } from '@mnist/model';
 import type { SideName } from './bench-options.js';
 
 /** Build the model only and report its size: the parameter-count check at start. */

@@ -4,9 +4,9 @@
  * side (reference/torch-bench.py) runs the same jobs the same way.
  */
 import { performance } from 'node:perf_hooks';
-import type { ImageSet, ModelConfig } from '@mnist/core';
+import type { ImageSet } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
-import { createModel } from '@mnist/model';
+import { createModel, type ModelConfig } from '@mnist/model';
 import { selectBackend, train } from '@mnist/train';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelConfig, TrainingConfig } from '@mnist/core';
-import type { TensorSnapshot, TrainingState } from '@mnist/train';
+import type { ModelConfig } from '@mnist/model';
+import type { TensorSnapshot, TrainingConfig, TrainingState } from '@mnist/train';
 import { CheckpointError } from './checkpoint-error.js';
 import type { EpochTestRecord } from './run-metrics.js';
 import { writeFileAtomic } from './write-file-atomic.js';

@@ -1,4 +1,4 @@
-import type { RawImageSet } from '@mnist/core';
+import type { RawImageSet } from '@mnist/data';
 
 /** The first `limit` images of `set` (views, no copy), or `set` itself when it has no more than that. */
 export function limitImageSet(set: RawImageSet, limit: number | undefined): RawImageSet {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { ModelConfigInput, TrainingConfigInput } from '@mnist/core';
+import type { ModelConfigInput } from '@mnist/model';
+import type { TrainingConfigInput } from '@mnist/train';
 import { CliUsageError } from './cli-usage-error.js';
 
 /** The contents of a `--config` file: both halves optional, fields validated later by the packages. */

@@ -1,7 +1,6 @@
-import type { ModelConfig, TrainingConfig } from '@mnist/core';
 import { MnistError } from '@mnist/core';
-import { resolveModelConfig } from '@mnist/model';
-import { resolveTrainingConfig } from '@mnist/train';
+import { type ModelConfig, resolveModelConfig } from '@mnist/model';
+import { resolveTrainingConfig, type TrainingConfig } from '@mnist/train';
 import { CheckpointError } from './checkpoint-error.js';
 import { type Checkpoint, readCheckpoint } from './checkpoint-file.js';
 import { CliUsageError } from './cli-usage-error.js';

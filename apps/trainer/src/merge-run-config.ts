@@ -1,10 +1,5 @@
-import type {
-  EarlyStoppingConfig,
-  ModelConfig,
-  ModelConfigInput,
-  TrainingConfig,
-  TrainingConfigInput,
-} from '@mnist/core';
+import type { EarlyStoppingConfig, TrainingConfig, TrainingConfigInput } from '@mnist/train';
+import type { ModelConfig, ModelConfigInput } from '@mnist/model';
 import type { ConfigFile } from './load-config-file.js';
 import type { CliOptions } from './parse-cli-args.js';
 

@@ -1,4 +1,5 @@
-import type { ModelConfig, TrainingConfig } from '@mnist/core';
+import type { ModelConfig } from '@mnist/model';
+import type { TrainingConfig } from '@mnist/train';
 import { describe, expect, it } from 'vitest';
 import { CliUsageError } from './cli-usage-error.js';
 import { type CliDefaults, type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cli-args.js';

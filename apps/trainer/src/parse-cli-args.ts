@@ -1,10 +1,5 @@
-import type {
-  BackendChoice,
-  ModelConfig,
-  ModelConfigInput,
-  TrainingConfig,
-  TrainingConfigInput,
-} from '@mnist/core';
+import type { BackendChoice, TrainingConfig, TrainingConfigInput } from '@mnist/train';
+import type { ModelConfig, ModelConfigInput } from '@mnist/model';
 import { Option } from 'commander';
 import { CliUsageError } from './cli-usage-error.js';
 import {

@@ -1,4 +1,4 @@
-import type { TrainingEvent } from '@mnist/core';
+import type { TrainingEvent } from '@mnist/train';
 import { SingleBar } from 'cli-progress';
 
 /** Where progress goes: a writable stream, and whether it is a terminal (bars) or not (plain lines). */

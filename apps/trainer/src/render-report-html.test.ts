@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import type { EvaluationReport } from '@mnist/core';
+import type { EvaluationReport } from '@mnist/metrics';
 import { describe, expect, it } from 'vitest';
 import { renderReportHtml } from './render-report-html.js';
 import type { RunMetrics } from './run-metrics.js';

@@ -1,4 +1,4 @@
-import type { EvaluationReport } from '@mnist/core';
+import type { EvaluationReport } from '@mnist/metrics';
 import { encodeGrayPng } from './encode-gray-png.js';
 import type { RunMetrics } from './run-metrics.js';
 import { svgLineChart } from './svg-line-chart.js';

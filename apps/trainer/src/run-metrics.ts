@@ -1,4 +1,6 @@
-import type { BackendName, EpochRecord, EvaluationReport, ModelConfig, TrainingConfig } from '@mnist/core';
+import type { BackendName, EpochRecord, TrainingConfig } from '@mnist/train';
+import type { EvaluationReport } from '@mnist/metrics';
+import type { ModelConfig } from '@mnist/model';
 
 /** One wrongly classified test image, as listed in metrics.json (pixels live in report.html only). */
 export interface MisclassifiedRecord {

@@ -1,28 +1,30 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  type BackendName,
-  type EpochRecord,
-  MnistError,
-  type ModelConfig,
-  type RawImageSet,
-  type TrainingConfig,
-  type TrainingEvent,
-} from '@mnist/core';
-import { normalizeImages, splitTrainValidation } from '@mnist/data';
+import { MnistError } from '@mnist/core';
+import { normalizeImages, type RawImageSet, splitTrainValidation } from '@mnist/data';
 import { loadMnist, type MnistSource } from '@mnist/data/node';
 import { formatClassificationReport } from '@mnist/metrics';
-import { createModel, DEFAULT_MODEL_CONFIG, resolveModelConfig, summarizeModel } from '@mnist/model';
+import {
+  createModel,
+  DEFAULT_MODEL_CONFIG,
+  type ModelConfig,
+  resolveModelConfig,
+  summarizeModel,
+} from '@mnist/model';
 import { saveModel } from '@mnist/model/node';
 import {
   type AfterEpochTools,
+  type BackendName,
   DEFAULT_TRAINING_CONFIG,
+  type EpochRecord,
   evaluateModel,
   resolveTrainingConfig,
   selectBackend,
-  TrainingDivergedError,
-  type TrainingState,
   train,
+  type TrainingConfig,
+  TrainingDivergedError,
+  type TrainingEvent,
+  type TrainingState,
 } from '@mnist/train';
 import { CHECKPOINT_FILE, type Checkpoint, writeCheckpoint } from './checkpoint-file.js';
 import { CliUsageError } from './cli-usage-error.js';

@@ -1,4 +1,4 @@
-import type { EpochRecord } from '@mnist/core';
+import type { EpochRecord } from '@mnist/train';
 import { describe, expect, it } from 'vitest';
 import type { EpochTestRecord } from './run-metrics.js';
 import { computeTimeToTarget } from './time-to-target.js';

@@ -1,4 +1,4 @@
-import type { EpochRecord } from '@mnist/core';
+import type { EpochRecord } from '@mnist/train';
 import type { EpochTestRecord, TimeToTarget } from './run-metrics.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RawImageSet } from '@mnist/core';
+import type { RawImageSet } from '@mnist/data';
 import { MnistError } from '@mnist/core';
 import { describe, expect, it } from 'vitest';
 import { GalleryFormatError } from './gallery-format-error.js';

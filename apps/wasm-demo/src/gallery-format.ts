@@ -1,4 +1,4 @@
-import type { RawImageSet } from '@mnist/core';
+import type { RawImageSet } from '@mnist/data';
 import { GalleryFormatError } from './gallery-format-error.js';
 
 const MAGIC = [0x4d, 0x4e, 0x47, 0x4c]; // "MNGL"

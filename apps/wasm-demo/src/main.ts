@@ -1,6 +1,5 @@
 import './style.css';
-import type { DigitPrediction } from '@mnist/core';
-import { loadModelFromUrl, predictDigits } from '@mnist/model';
+import { type DigitPrediction, loadModelFromUrl, predictDigits } from '@mnist/model';
 import { tensor3d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DrawingPad } from './drawing-pad.js';

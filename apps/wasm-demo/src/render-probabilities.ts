@@ -1,4 +1,4 @@
-import type { DigitPrediction } from '@mnist/core';
+import type { DigitPrediction } from '@mnist/model';
 
 /**
  * Fills `list` with one row per digit (label, bar, percentage) on the first call and updates the

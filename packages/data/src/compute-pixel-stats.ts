@@ -1,4 +1,4 @@
-import type { PixelStats, RawImageSet } from '@mnist/core';
+import type { PixelStats, RawImageSet } from './dataset-types.js';
 import { DataArgumentError } from './data-argument-error.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RawImageSet } from '@mnist/core';
+import type { RawImageSet } from './dataset-types.js';
 import { IdxFormatError } from './idx-format-error.js';
 import { parseIdxImages } from './parse-idx-images.js';
 import { parseIdxLabels } from './parse-idx-labels.js';

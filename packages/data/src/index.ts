@@ -1,4 +1,14 @@
 // Browser-safe entry: no Node API is imported from here (see `./node` for file and network sources).
+export type {
+  Batch,
+  ImageSet,
+  LabelEncoding,
+  MnistDataset,
+  PixelStats,
+  RawImageSet,
+  SplitName,
+  TrainValidationSplit,
+} from './dataset-types.js';
 export { IdxFormatError } from './idx-format-error.js';
 export { DataArgumentError } from './data-argument-error.js';
 export { parseIdxImages } from './parse-idx-images.js';

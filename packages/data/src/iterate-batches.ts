@@ -1,4 +1,4 @@
-import type { Batch, ImageSet, LabelEncoding } from '@mnist/core';
+import type { Batch, ImageSet, LabelEncoding } from './dataset-types.js';
 import { DataArgumentError } from './data-argument-error.js';
 import { makeBatch } from './make-batch.js';
 import { shuffledIndices } from './shuffled-indices.js';

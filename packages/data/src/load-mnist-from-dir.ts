@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { MnistDataset } from '@mnist/core';
+import type { MnistDataset } from './dataset-types.js';
 import { DataSourceError } from './data-source-error.js';
 import { decodeImageSet } from './decode-image-set.js';
 import { MNIST_FILE_NAMES, type MnistFileName, mnistFileNames } from './mnist-files.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { MnistDataset } from '@mnist/core';
+import type { MnistDataset } from './dataset-types.js';
 import { DataSourceError } from './data-source-error.js';
 import { loadMnistFromDir } from './load-mnist-from-dir.js';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { MnistDataset } from '@mnist/core';
+import type { MnistDataset } from './dataset-types.js';
 import { DataSourceError } from './data-source-error.js';
 import { downloadMnist } from './download-mnist.js';
 import { loadMnistFromDir, loadMnistFromPaths } from './load-mnist-from-dir.js';

@@ -1,6 +1,6 @@
-import type { Batch, ImageSet, LabelEncoding } from '@mnist/core';
 import { NUM_CLASSES } from '@mnist/core';
 import { tensor1d, tensor2d, tensor4d } from '@tensorflow/tfjs-core';
+import type { Batch, ImageSet, LabelEncoding } from './dataset-types.js';
 import { DataArgumentError } from './data-argument-error.js';
 
 /**

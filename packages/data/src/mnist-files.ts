@@ -1,4 +1,4 @@
-import type { SplitName } from '@mnist/core';
+import type { SplitName } from './dataset-types.js';
 
 /** The four files of MNIST in its standard layout, without the `.gz` suffix. */
 export const MNIST_FILE_NAMES = [

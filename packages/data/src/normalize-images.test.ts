@@ -1,5 +1,5 @@
-import type { RawImageSet } from '@mnist/core';
 import { describe, expect, it } from 'vitest';
+import type { RawImageSet } from './dataset-types.js';
 import { computePixelStats } from './compute-pixel-stats.js';
 import { DataArgumentError } from './data-argument-error.js';
 import { normalizeImages } from './normalize-images.js';

@@ -1,4 +1,4 @@
-import type { ImageSet, PixelStats, RawImageSet } from '@mnist/core';
+import type { ImageSet, PixelStats, RawImageSet } from './dataset-types.js';
 import { DataArgumentError } from './data-argument-error.js';
 
 /**

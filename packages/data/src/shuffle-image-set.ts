@@ -1,4 +1,4 @@
-import type { ImageSet } from '@mnist/core';
+import type { ImageSet } from './dataset-types.js';
 import { shuffledIndices } from './shuffled-indices.js';
 import { subsetImageSet } from './subset-image-set.js';
 

@@ -1,4 +1,4 @@
-import type { ImageSet, TrainValidationSplit } from '@mnist/core';
+import type { ImageSet, TrainValidationSplit } from './dataset-types.js';
 import { DataArgumentError } from './data-argument-error.js';
 import { shuffledIndices } from './shuffled-indices.js';
 import { subsetImageSet } from './subset-image-set.js';

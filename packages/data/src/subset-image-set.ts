@@ -1,4 +1,4 @@
-import type { ImageSet } from '@mnist/core';
+import type { ImageSet } from './dataset-types.js';
 import { DataArgumentError } from './data-argument-error.js';
 
 /**

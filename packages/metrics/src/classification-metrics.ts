@@ -1,4 +1,5 @@
-import { type AveragedMetrics, type ClassMetrics, NUM_CLASSES } from '@mnist/core';
+import { NUM_CLASSES } from '@mnist/core';
+import type { AveragedMetrics, ClassMetrics } from './evaluation-types.js';
 import { countPairs } from './confusion-matrix.js';
 import { checkLabels, checkNotEmpty, checkNumClasses, checkSameLength } from './validate-inputs.js';
 

@@ -1,4 +1,5 @@
-import { type EvaluationReport, NUM_CLASSES } from '@mnist/core';
+import { NUM_CLASSES } from '@mnist/core';
+import type { EvaluationReport } from './evaluation-types.js';
 import { argmaxInto } from './argmax-rows.js';
 import { metricsFromConfusion } from './classification-metrics.js';
 import { countPairs } from './confusion-matrix.js';

@@ -1,4 +1,4 @@
-import type { EvaluationReport } from '@mnist/core';
+import type { EvaluationReport } from './evaluation-types.js';
 import type { ClassificationMetricsResult } from './classification-metrics.js';
 import { MetricsInputError } from './metrics-input-error.js';
 

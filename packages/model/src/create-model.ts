@@ -1,5 +1,6 @@
-import { IMAGE_SIZE, type ModelConfigInput, NUM_CLASSES } from '@mnist/core';
+import { IMAGE_SIZE, NUM_CLASSES } from '@mnist/core';
 import { initializers, type LayersModel, layers, sequential } from '@tensorflow/tfjs-layers';
+import type { ModelConfigInput } from './model-types.js';
 import { ModelConfigError } from './model-config-error.js';
 import { resolveModelConfig } from './resolve-model-config.js';
 

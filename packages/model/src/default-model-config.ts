@@ -1,4 +1,4 @@
-import type { ModelConfig } from '@mnist/core';
+import type { ModelConfig } from './model-types.js';
 
 /**
  * The default CNN for MNIST:

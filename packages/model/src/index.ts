@@ -15,4 +15,4 @@ export type { ModelLoadErrorOptions, ModelLoadFailure } from './model-load-error
 export { ModelSaveError } from './model-save-error.js';
 export { PretrainedWeightsMissingError } from './pretrained-weights-missing-error.js';
 export { ImageShapeError } from './image-shape-error.js';
-export type { DigitPrediction, ModelConfig, ModelConfigInput, ModelSummary } from '@mnist/core';
+export type { DigitPrediction, ModelConfig, ModelConfigInput, ModelSummary } from './model-types.js';

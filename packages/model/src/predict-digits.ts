@@ -1,6 +1,7 @@
-import { type DigitPrediction, IMAGE_SIZE, NUM_CLASSES } from '@mnist/core';
+import { IMAGE_SIZE, NUM_CLASSES } from '@mnist/core';
 import { cast, reshape, type Tensor, type Tensor4D, tidy } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { DigitPrediction } from './model-types.js';
 import { ImageShapeError } from './image-shape-error.js';
 
 /**

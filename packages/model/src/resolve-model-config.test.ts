@@ -1,5 +1,6 @@
-import { MnistError, type ModelConfigInput } from '@mnist/core';
+import { MnistError } from '@mnist/core';
 import { describe, expect, it } from 'vitest';
+import type { ModelConfigInput } from './model-types.js';
 import { DEFAULT_MODEL_CONFIG } from './default-model-config.js';
 import { ModelConfigError } from './model-config-error.js';
 import { resolveModelConfig } from './resolve-model-config.js';

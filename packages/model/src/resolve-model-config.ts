@@ -1,4 +1,5 @@
-import { IMAGE_SIZE, type ModelConfig, type ModelConfigInput } from '@mnist/core';
+import { IMAGE_SIZE } from '@mnist/core';
+import type { ModelConfig, ModelConfigInput } from './model-types.js';
 import { DEFAULT_MODEL_CONFIG } from './default-model-config.js';
 import { ModelConfigError } from './model-config-error.js';
 

@@ -1,5 +1,5 @@
-import type { ModelSummary } from '@mnist/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { ModelSummary } from './model-types.js';
 
 type Shape = (number | null)[];
 

@@ -1,4 +1,4 @@
-import type { ImageSet } from '@mnist/core';
+import type { ImageSet } from '@mnist/data';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { TrainingDataError } from './training-data-error.js';
 

@@ -1,4 +1,4 @@
-import type { TrainingConfig } from '@mnist/core';
+import type { TrainingConfig } from './training-types.js';
 
 /**
  * The training defaults: Adam at 1e-3 on batches of 64 for 6 epochs, the learning rate decayed by

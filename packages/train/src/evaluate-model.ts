@@ -1,5 +1,6 @@
-import { type EvaluationReport, type ImageSet, NUM_CLASSES } from '@mnist/core';
-import { argmaxRows, evaluatePredictions } from '@mnist/metrics';
+import type { ImageSet } from '@mnist/data';
+import { NUM_CLASSES } from '@mnist/core';
+import { argmaxRows, evaluatePredictions, type EvaluationReport } from '@mnist/metrics';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { checkImageSet } from './check-image-set.js';
 import { predictProbabilities } from './predict-probabilities.js';

@@ -1,5 +1,4 @@
-import type { ImageSet } from '@mnist/core';
-import { makeBatch } from '@mnist/data';
+import { type ImageSet, makeBatch } from '@mnist/data';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 

@@ -1,4 +1,4 @@
-import type { BackendName } from '@mnist/core';
+import type { BackendName } from './backend-types.js';
 
 /** Where one tensor's values sit in a shared `Float32Array`: `[offset, offset + size)`. Internal. */
 export interface TensorSlot {

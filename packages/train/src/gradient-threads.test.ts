@@ -1,5 +1,4 @@
-import type { ImageSet, TrainValidationSplit } from '@mnist/core';
-import { normalizeImages } from '@mnist/data';
+import { type ImageSet, normalizeImages, type TrainValidationSplit } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
 import { createModel } from '@mnist/model';
 import { memory, serialization, type Tensor } from '@tensorflow/tfjs-core';

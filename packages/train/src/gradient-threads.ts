@@ -1,6 +1,7 @@
-import type { BackendName, ImageSet } from '@mnist/core';
+import type { ImageSet } from '@mnist/data';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { BackendName } from './backend-types.js';
 import { copyTensorValues } from './copy-tensor-values.js';
 import { GradientThreadError } from './gradient-thread-error.js';
 import type { LossAndAccuracySums } from './measure-loss-and-accuracy.js';

@@ -10,16 +10,19 @@ export type { EvaluateModelOptions, ModelEvaluation } from './evaluate-model.js'
 export { TrainingConfigError } from './training-config-error.js';
 export { TrainingDataError } from './training-data-error.js';
 export { BackendUnavailableError } from './backend-unavailable-error.js';
+export type { BackendChoice, BackendName } from './backend-types.js';
 export type {
-  BackendChoice,
-  BackendName,
+  BatchEndEvent,
   EarlyStoppingConfig,
+  EpochEndEvent,
   EpochRecord,
   LearningRateSchedule,
+  TrainEndEvent,
   TrainingConfig,
   TrainingConfigInput,
   TrainingEvent,
-} from '@mnist/core';
+  TrainStartEvent,
+} from './training-types.js';
 export type { TensorSnapshot, TrainingState } from './training-state.js';
 export { TrainingDivergedError } from './training-diverged-error.js';
 export { TrainingStateError } from './training-state-error.js';

@@ -1,4 +1,4 @@
-import type { LearningRateSchedule } from '@mnist/core';
+import type { LearningRateSchedule } from './training-types.js';
 
 /**
  * The learning rate of zero-based `epoch` out of `epochs` under `schedule`, starting from

@@ -1,4 +1,4 @@
-import type { ImageSet } from '@mnist/core';
+import type { ImageSet } from '@mnist/data';
 import { stack, sum } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { countCorrect, sampleCrossEntropy } from './batch-statistics.js';

@@ -1,4 +1,5 @@
-import { type ImageSet, NUM_CLASSES } from '@mnist/core';
+import type { ImageSet } from '@mnist/data';
+import { NUM_CLASSES } from '@mnist/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { forEachPrediction } from './for-each-prediction.js';
 

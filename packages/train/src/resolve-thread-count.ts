@@ -1,4 +1,4 @@
-import type { BackendName } from '@mnist/core';
+import type { BackendName } from './backend-types.js';
 
 /** Fewest images per thread and batch for `auto`: smaller slices waste more than a thread gains. */
 export const MIN_IMAGES_PER_THREAD = 16;

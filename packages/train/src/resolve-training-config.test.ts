@@ -1,6 +1,6 @@
-import type { TrainingConfigInput } from '@mnist/core';
 import { MnistError } from '@mnist/core';
 import { describe, expect, it } from 'vitest';
+import type { TrainingConfigInput } from './training-types.js';
 import { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
 import { resolveTrainingConfig } from './resolve-training-config.js';
 import { TrainingConfigError } from './training-config-error.js';

@@ -1,10 +1,10 @@
 import type {
-  BackendChoice,
   EarlyStoppingConfig,
   LearningRateSchedule,
   TrainingConfig,
   TrainingConfigInput,
-} from '@mnist/core';
+} from './training-types.js';
+import type { BackendChoice } from './backend-types.js';
 import { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
 import { TrainingConfigError } from './training-config-error.js';
 

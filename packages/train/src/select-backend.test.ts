@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { BackendName } from '@mnist/core';
 import { getBackend } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import type { BackendName } from './backend-types.js';
 import { BackendUnavailableError } from './backend-unavailable-error.js';
 import { selectBackend } from './select-backend.js';
 

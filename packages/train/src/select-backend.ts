@@ -1,6 +1,6 @@
-import type { BackendChoice, BackendName } from '@mnist/core';
 import { registerWasmTrainingKernels } from '@mnist/wasm-kernels';
 import { findBackendFactory, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
+import type { BackendChoice, BackendName } from './backend-types.js';
 import { BackendUnavailableError } from './backend-unavailable-error.js';
 
 /** Options of `selectBackend`. */

@@ -1,10 +1,10 @@
-import type { EpochRecord, ImageSet, TrainingConfigInput, TrainValidationSplit } from '@mnist/core';
-import { normalizeImages } from '@mnist/data';
+import { type ImageSet, normalizeImages, type TrainValidationSplit } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
 import { createModel } from '@mnist/model';
 import { memory, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { EpochRecord, TrainingConfigInput } from './training-types.js';
 import { selectBackend } from './select-backend.js';
 import { train } from './train.js';
 import { TrainingDivergedError } from './training-diverged-error.js';

@@ -1,13 +1,4 @@
-import type {
-  BackendName,
-  EpochRecord,
-  ImageSet,
-  TrainingConfig,
-  TrainingConfigInput,
-  TrainingEvent,
-  TrainValidationSplit,
-} from '@mnist/core';
-import { countBatches, iterateBatches } from '@mnist/data';
+import { countBatches, type ImageSet, iterateBatches, type TrainValidationSplit } from '@mnist/data';
 import {
   type AdamOptimizer,
   add,
@@ -27,6 +18,8 @@ import {
   type Variable,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { EpochRecord, TrainingConfig, TrainingConfigInput, TrainingEvent } from './training-types.js';
+import type { BackendName } from './backend-types.js';
 import { captureAdamState, restoreAdamState } from './adam-state.js';
 import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
 import { checkTrainingState } from './check-training-state.js';

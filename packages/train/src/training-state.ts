@@ -1,4 +1,4 @@
-import type { EpochRecord } from '@mnist/core';
+import type { EpochRecord } from './training-types.js';
 
 /** A tensor's values copied out of tfjs, so that a training state is plain, serializable data. */
 export interface TensorSnapshot {

@@ -1,4 +1,4 @@
-import type { TrainingConfigInput } from '@mnist/core';
+import type { TrainingConfigInput } from '@mnist/train';
 import { resolveModelConfig } from '@mnist/model';
 import type { ConfigFile } from '../load-config-file.js';
 import type { SweepSettings, TrialParams } from './sweep-types.js';

@@ -1,5 +1,5 @@
-import type { ModelConfigInput, TrainingConfigInput } from '@mnist/core';
-import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
+import type { TrainingConfigInput } from '@mnist/train';
+import { DEFAULT_MODEL_CONFIG, type ModelConfigInput } from '@mnist/model';
 import type { ConfigFile } from '../load-config-file.js';
 import { SWEEP_PARAMS } from './sweep-params.js';
 import type { TrialParams } from './sweep-types.js';

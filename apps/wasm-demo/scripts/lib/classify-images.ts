@@ -1,4 +1,4 @@
-import type { RawImageSet } from '@mnist/core';
+import type { RawImageSet } from '@mnist/data';
 import { predictDigits } from '@mnist/model';
 import { tensor3d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';

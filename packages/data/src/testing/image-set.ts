@@ -1,4 +1,4 @@
-import type { ImageSet } from '@mnist/core';
+import type { ImageSet } from '../dataset-types.js';
 
 /** Test helper: an ImageSet of `count` 28x28 images, image i filled with i, label i % 10. */
 export function numberedImageSet(count: number): ImageSet {

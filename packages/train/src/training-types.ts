@@ -1,8 +1,4 @@
-/** Which tfjs backend to train on; `auto` takes tfjs-node if it loads, else WASM, else cpu. */
-export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
-
-/** The tfjs backend that actually ran (`tensorflow` is tfjs-node's name for itself). */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendChoice, BackendName } from './backend-types.js';
 
 /** Stop when validation loss has not improved for `patience` epochs. */
 export interface EarlyStoppingConfig {
