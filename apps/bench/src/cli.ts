@@ -7,9 +7,9 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ModelConfig } from '@mnist/core';
+import { MnistError } from '@mnist/core';
 import { mnistDataPackageDir } from '@mnist/data/node';
-import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '@mnist/model';
 import { BenchError } from './bench-error.js';
 import type {
   BenchJob,
@@ -450,7 +450,9 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  if (BenchError.isInstance(error)) {
+  // Any mnist-ts error (a bad flag, a missing data folder, a bad model config) is the user's to fix:
+  // its message says what, so print it without a stack.
+  if (MnistError.isInstance(error)) {
     process.stderr.write(`bench: ${error.message}\n`);
     process.exitCode = 1;
   } else {

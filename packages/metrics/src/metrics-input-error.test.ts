@@ -13,4 +13,10 @@ describe('MetricsInputError', () => {
     expect(error.message).toBe('yPred is wrong');
     expect(error.cause).toBe(cause);
   });
+
+  it('isInstance is true for its own errors only, not for any MnistError', () => {
+    expect(MetricsInputError.isInstance(new MetricsInputError('k', 'bad k'))).toBe(true);
+    expect(MetricsInputError.isInstance(new MnistError('other'))).toBe(false);
+    expect(MetricsInputError.isInstance(new Error('plain'))).toBe(false);
+  });
 });

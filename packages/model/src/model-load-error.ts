@@ -1,5 +1,8 @@
 import { MnistError, type MnistErrorOptions } from '@mnist/core';
 
+const name = 'ModelLoadError';
+const marker = Symbol.for(`mnist-ts.error.${name}`);
+
 /** Why a model could not be loaded, for callers that react to one case (e.g. a missing model). */
 export type ModelLoadFailure =
   /** A file the model needs (`model.json` or a weights file) does not exist. */
@@ -29,6 +32,9 @@ export interface ModelLoadErrorOptions extends MnistErrorOptions {
  * kind of failure it is; the message says both in words.
  */
 export class ModelLoadError extends MnistError {
+  readonly [marker] = true;
+  override readonly name: string = name;
+
   /** Path or URL of the file at fault. */
   readonly file: string;
   /** What kind of failure it is. */
@@ -38,5 +44,10 @@ export class ModelLoadError extends MnistError {
     super(message, { cause: options.cause });
     this.file = options.file;
     this.reason = options.reason;
+  }
+
+  /** Whether `error` is a `ModelLoadError` (or a subclass), across package copies. */
+  static override isInstance(error: unknown): error is ModelLoadError {
+    return MnistError.hasMarker(error, marker);
   }
 }

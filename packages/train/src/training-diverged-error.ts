@@ -1,5 +1,8 @@
 import { MnistError, type MnistErrorOptions } from '@mnist/core';
 
+const name = 'TrainingDivergedError';
+const marker = Symbol.for(`mnist-ts.error.${name}`);
+
 /**
  * The training loss or the weights became NaN or infinite (a learning rate far too high, bad
  * data): training stops at once rather than carry on with broken weights. `epoch` and `batch`
@@ -8,6 +11,9 @@ import { MnistError, type MnistErrorOptions } from '@mnist/core';
  * cross-entropy and ReLU (on some backends) can keep the loss finite over NaN weights.
  */
 export class TrainingDivergedError extends MnistError {
+  readonly [marker] = true;
+  override readonly name: string = name;
+
   /** Zero-based epoch of the step at fault. */
   readonly epoch: number;
   /** Zero-based batch of the step at fault within its epoch. */
@@ -34,5 +40,10 @@ export class TrainingDivergedError extends MnistError {
     this.batch = batch;
     this.loss = loss;
     this.weightsFinite = weightsFinite;
+  }
+
+  /** Whether `error` is a `TrainingDivergedError` (or a subclass), across package copies. */
+  static override isInstance(error: unknown): error is TrainingDivergedError {
+    return MnistError.hasMarker(error, marker);
   }
 }

@@ -4,3 +4,4 @@ export { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 export { maxPoolGradConfig } from './max-pool-grad.js';
 export { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 export { WasmKernelError } from './wasm-kernel-error.js';
+export type { WasmKernelErrorOptions } from './wasm-kernel-error.js';
