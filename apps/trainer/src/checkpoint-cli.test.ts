@@ -170,6 +170,55 @@ describe('mnist-train under interruption', { timeout: 240_000 }, () => {
     },
   );
 
+  it('with --json, ends an interrupted run with an error event naming the checkpoint, and a --resume --json run starts from it', async () => {
+    const out = path.join(dir, 'json-signal');
+    const { child, done } = start([...RUN, '--data-dir', dataDir, '--out', out, '--json']);
+    // The first epochEnd event: the signal lands inside the second epoch.
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('"type":"epochEnd"')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const stopped = await done;
+    expect(stopped.code).toBe(130);
+    const events = stopped.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const { state } = (await readCheckpoint(out)).checkpoint;
+    expect(events.at(-1)).toEqual({
+      type: 'error',
+      formatVersion: 1,
+      exitStatus: 130,
+      message: expect.stringMatching(/^interrupted; checkpoint saved to /),
+      checkpoint: { file: path.join(out, CHECKPOINT_FILE), epoch: state.epoch, batch: state.batch },
+    });
+    expect(events.filter((e) => e.type === 'done')).toEqual([]);
+    // Human output on stderr: the epoch line and the resume command.
+    expect(stopped.stderr).toMatch(/^epoch 1\/2 {2}loss/m);
+    expect(stopped.stderr).toContain(`resume with: mnist-train --resume ${out}`);
+
+    const resumed = await runCli(['--resume', out, '--json', '--quiet']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    const after = resumed.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(after[0]).toMatchObject({
+      type: 'start',
+      resumedFrom: { file: path.join(out, CHECKPOINT_FILE), epoch: state.epoch, batch: state.batch },
+    });
+    expect(after.at(-1)).toMatchObject({ type: 'done', exitStatus: 0 });
+    // The resumed epoch ends on the figures of an uninterrupted run.
+    const { metrics } = await outputs(out);
+    expect(after.filter((e) => e.type === 'epochEnd').map((e) => e.loss)).toEqual(
+      metrics.history.slice(state.epoch).map((record) => record.loss),
+    );
+    expect(metrics.history.map((r) => r.loss)).toEqual(reference.metrics.history.map((r) => r.loss));
+  });
+
   it('with --threads 2 stops on SIGINT (no thread keeps the process alive) and resumes to the weights of an uninterrupted 2-thread run', async () => {
     const threaded = [...RUN, '--data-dir', dataDir, '--threads', '2'];
     const wholeDir = path.join(dir, 'threads-whole');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonEvent } from './json-events.js';
 import type { RunMetrics } from './run-metrics.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -41,7 +42,130 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Every line of a `--json` run's stdout, parsed; a line that is not a JSON object fails the test. */
+function jsonLines(stdout: string): JsonEvent[] {
+  const lines = stdout.split('\n');
+  expect(lines.pop(), 'stdout ends with a newline').toBe('');
+  return lines.map((line) => {
+    const event = JSON.parse(line) as JsonEvent;
+    expect(event, line).toMatchObject({ type: expect.any(String), formatVersion: 1 });
+    return event;
+  });
+}
+
 describe('mnist-train (dist/cli.js)', () => {
+  it('prints its version, lists the subcommands in --help, and the sweep flags in sweep --help', async () => {
+    const manifest = JSON.parse(await readFile(path.join(appDir, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const version = await runCli(['--version']);
+    expect(version).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: '' });
+    const help = await runCli(['--', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: mnist-train [train] [options]');
+    expect(help.stdout).toMatch(/^Commands:\n {2}train {2}\(the default\).*\n {2}sweep {2}/m);
+    expect((await runCli(['train', '--help'])).stdout).toBe(help.stdout);
+    const sweep = await runCli(['--', 'sweep', '--help']);
+    expect(sweep.code).toBe(0);
+    expect(sweep.stdout).toContain('Usage: mnist-train sweep [options]');
+    expect(sweep.stdout).toContain('--trial-time-limit');
+    const unknown = await runCli(['swep', '--dropout', '0.5']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "swep": mnist-train runs train (the default) or sweep');
+  });
+
+  it('with --json, reports a bad flag as one error event on stdout and the message on stderr', async () => {
+    const outcome = await runCli(['--json', '--epochs', '-1']);
+    expect(outcome.code).toBe(2);
+    expect(jsonLines(outcome.stdout)).toEqual([
+      {
+        type: 'error',
+        formatVersion: 1,
+        exitStatus: 2,
+        message: expect.stringContaining('--epochs accepts a whole number of 1 or more (got "-1")'),
+        checkpoint: null,
+      },
+    ]);
+    expect(outcome.stderr).toContain('Run mnist-train --help');
+  });
+
+  it('with --json, prints start, progress, epochEnd, epochTest and done as JSON lines, human output on stderr', async () => {
+    const out = path.join(dir, 'json-run');
+    const args = ['--json', '--epochs', '2', '--train-limit', '600', '--backend', 'wasm', '--seed', '3'];
+    args.push('--conv-layers', '1', '--filters', '4', '--dense-units', '16', '--out', out);
+    const outcome = await runCli(args);
+    expect(outcome.code).toBe(0);
+    const events = jsonLines(outcome.stdout);
+    // 540 training images in batches of 64: 9 batches, progress after 3, 5 and 7 of them.
+    const epoch = ['progress', 'progress', 'progress', 'epochEnd', 'epochTest'];
+    expect(events.map((e) => e.type)).toEqual(['start', ...epoch, ...epoch, 'done']);
+
+    const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')) as RunMetrics;
+    const [start] = events;
+    expect(start).toMatchObject({
+      backend: 'wasm',
+      threads: metrics.threads,
+      epochs: 2,
+      batchesPerEpoch: 9,
+      config: metrics.config,
+      data: metrics.data,
+      model: metrics.model,
+      targetAccuracy: 0.99,
+      outDir: out,
+      resumedFrom: null,
+      startedAt: metrics.startedAt,
+    });
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress.map((e) => [e.epoch, e.batchesDone, e.batchesPerEpoch])).toEqual([
+      [0, 3, 9],
+      [0, 5, 9],
+      [0, 7, 9],
+      [1, 3, 9],
+      [1, 5, 9],
+      [1, 7, 9],
+    ]);
+    for (const p of progress) {
+      expect(p.loss).toBeGreaterThan(0);
+      expect(p.accuracy).toBeGreaterThanOrEqual(0);
+      expect(p.accuracy).toBeLessThanOrEqual(1);
+      expect(p.etaSeconds).toBeGreaterThanOrEqual(0);
+    }
+    // The epoch records and test figures of metrics.json, to the last digit.
+    const epochEnds = events.filter((e) => e.type === 'epochEnd');
+    expect(epochEnds.map(({ type: _t, formatVersion: _v, epochs: _e, ...record }) => record)).toEqual(
+      metrics.history,
+    );
+    const tests = events.filter((e) => e.type === 'epochTest');
+    expect(tests.map(({ epoch, accuracy, loss, seconds }) => ({ epoch, accuracy, loss, seconds }))).toEqual(
+      metrics.epochTests,
+    );
+    expect(tests[0]).toMatchObject({ epochs: 2, testSamples: 10_000 });
+    const done = events.at(-1);
+    expect(done).toEqual({
+      type: 'done',
+      formatVersion: 1,
+      exitStatus: 0,
+      finishedAt: metrics.finishedAt,
+      totalSeconds: metrics.totalSeconds,
+      training: metrics.training,
+      test: metrics.test,
+      timeToTarget: metrics.timeToTarget,
+      files: {
+        outDir: out,
+        model: path.join(out, 'model.json'),
+        weights: path.join(out, 'weights.bin'),
+        metrics: path.join(out, 'metrics.json'),
+        report: path.join(out, 'report.html'),
+      },
+    });
+    // The human output moved to stderr, whole: the same plain lines a run without --json prints.
+    expect(outcome.stderr).toContain('backend: wasm');
+    expect(outcome.stderr).toMatch(/^epoch 1 {2}33% \(3\/9\) {2}loss [\d.]+ {2}acc [\d.]+%/m);
+    expect(outcome.stderr).toMatch(/^epoch 2\/2 {2}loss [\d.]+ {2}acc [\d.]+% {2}val_loss/m);
+    expect(outcome.stderr).toContain(`wrote model.json, weights.bin, metrics.json and report.html to ${out}`);
+    expect(outcome.stderr).not.toContain('{"type"');
+  });
+
   it('exits with status 2 and names the flag for --epochs -1', async () => {
     const outcome = await runCli(['--epochs', '-1']);
     expect(outcome.code).toBe(2);

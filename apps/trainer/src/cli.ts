@@ -1,13 +1,17 @@
 import { EXIT, runTrainer } from './run-trainer.js';
+import { routeConsoleToStderr } from './route-console-to-stderr.js';
+import { selectCommand } from './select-command.js';
+import { runSweepCommand } from './sweep/index.js';
 
-// >>> sweep hook (owned by src/sweep/): `mnist-train sweep ...` runs a hyperparameter search instead of one run.
-import { runSweepCommand, sweepArgs } from './sweep/index.js';
+// The one argument dispatch: `mnist-train [train] ...` trains one model, `mnist-train sweep ...`
+// runs a hyperparameter search (with its own Ctrl-C handling).
+const { command, args } = selectCommand(process.argv.slice(2));
+if (command === 'sweep') process.exit(await runSweepCommand(args));
 
-const sweepArgv = sweepArgs(process.argv.slice(2));
-if (sweepArgv !== undefined) process.exit(await runSweepCommand(sweepArgv));
-// <<< sweep hook
+// With --json, stdout is for the events alone.
+if (args.includes('--json')) routeConsoleToStderr();
 
-// The CLI entry: wires the process to runTrainer and turns Ctrl-C (or SIGTERM, as sent by process
+// Training: wires the process to runTrainer and turns Ctrl-C (or SIGTERM, as sent by process
 // managers) into a clean stop: the current batch finishes and a checkpoint is written.
 const controller = new AbortController();
 let interrupts = 0;
@@ -23,7 +27,7 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 try {
-  process.exitCode = await runTrainer(process.argv.slice(2), {
+  process.exitCode = await runTrainer(args, {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -11,7 +11,7 @@ import { resolveUserPath } from './resolve-user-path.js';
 export interface ResumePlan {
   file: string;
   checkpoint: Checkpoint;
-  /** The original command's options (plus `--quiet` if given now). */
+  /** The original command's options (plus `--quiet` if given now; `--json` as given now). */
   options: CliOptions;
   /** The folder the original command's relative paths were taken from. */
   baseDir: string;
@@ -22,8 +22,10 @@ export interface ResumePlan {
 /**
  * For `--resume DIR`: reads the checkpoint in `DIR` and the command it belongs to, so the run
  * continues with exactly its original flags, data and configs (a --config file edited since does
- * not matter). Only `--quiet` may accompany `--resume`. Throws `CliUsageError` for other flags,
- * `CheckpointError` for a missing, damaged or incompatible checkpoint.
+ * not matter). Only `--quiet` and `--json` may accompany `--resume`: they choose how this process
+ * prints, not what it trains, so `--json` follows the resuming command alone. Throws
+ * `CliUsageError` for other flags, `CheckpointError` for a missing, damaged or incompatible
+ * checkpoint.
  */
 export async function loadResume(
   argv: readonly string[],
@@ -32,11 +34,12 @@ export async function loadResume(
   io: { env: Readonly<Record<string, string | undefined>>; cwd: string },
 ): Promise<ResumePlan> {
   const extra = stripLeadingSeparator(argv).filter(
-    (arg, i, all) => arg !== '--quiet' && !arg.startsWith('--resume') && all[i - 1] !== '--resume',
+    (arg, i, all) =>
+      arg !== '--quiet' && arg !== '--json' && !arg.startsWith('--resume') && all[i - 1] !== '--resume',
   );
   if (extra.length > 0) {
     throw new CliUsageError(
-      `--resume continues a run with the flags it was started with; drop ${extra.join(' ')} (only --quiet may be added)`,
+      `--resume continues a run with the flags it was started with; drop ${extra.join(' ')} (only --quiet and --json may be added)`,
     );
   }
   const { file, checkpoint } = await readCheckpoint(resolveUserPath(options.resume!, io.env, io.cwd));
@@ -46,7 +49,7 @@ export async function loadResume(
     return {
       file,
       checkpoint,
-      options: { ...parsed.options, quiet: parsed.options.quiet || options.quiet },
+      options: { ...parsed.options, quiet: parsed.options.quiet || options.quiet, json: options.json },
       baseDir: checkpoint.run.baseDir,
       model: resolveModelConfig(checkpoint.config.model),
       training: resolveTrainingConfig(checkpoint.config.training),

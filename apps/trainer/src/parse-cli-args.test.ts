@@ -52,6 +52,7 @@ describe('parseCliArgs', () => {
       targetAccuracy: 0.99,
       out: './artifacts',
       quiet: false,
+      json: false,
     });
   });
 
@@ -74,7 +75,7 @@ describe('parseCliArgs', () => {
       ],
       ...['--train-limit', '500', '--conv-layers', '2', '--kernel-size', '5', '--filters', '8,16'],
       ...['--dropout', '0', '--dense-units', '0', '--batch-norm', '--early-stopping-patience', '2'],
-      ...['--config', 'run.json', '--out', './run1', '--quiet'],
+      ...['--config', 'run.json', '--out', './run1', '--quiet', '--json'],
     );
     expect(options).toEqual({
       model: { convLayers: 2, kernelSize: 5, filters: [8, 16], dropout: 0, denseUnits: 0, batchNorm: true },
@@ -95,6 +96,7 @@ describe('parseCliArgs', () => {
       targetAccuracy: 0.985,
       out: './run1',
       quiet: true,
+      json: true,
     });
   });
 
@@ -143,9 +145,16 @@ describe('parseCliArgs', () => {
       '--config',
       '--out',
       '--quiet',
+      '--json',
+      '--version',
     ]) {
       expect(text).toContain(flag);
     }
+    // One dispatch for the subcommands: the help of the default one lists them all.
+    expect(text).toMatch(/^Usage: mnist-train \[train\] \[options\]$/m);
+    expect(text).toMatch(
+      /^Commands:\n {2}train {2}\(the default\) .*\n {2}sweep {2}.*mnist-train sweep --help/m,
+    );
     expect(text).toContain('(default: 12)');
     expect(text).toContain('(default: 32,64,64)');
     expect(text).toContain('(default: "./artifacts")');
@@ -153,6 +162,14 @@ describe('parseCliArgs', () => {
     expect(text).toContain('(default: auto)');
     expect(text).toContain('for reporting only');
     expect(parseCliArgs(['--version'], defaults)).toEqual({ action: 'print', text: '1.2.3\n' });
+    expect(parseCliArgs(['-V'], defaults)).toEqual({ action: 'print', text: '1.2.3\n' });
+  });
+
+  it('refuses a first word that is no subcommand, naming the ones there are', () => {
+    expect(usageError('swep', '--epochs', '1').message).toBe(
+      'unknown command "swep": mnist-train runs train (the default) or sweep',
+    );
+    expect(usageError('--', 'fit').message).toMatch(/^unknown command "fit"/);
   });
 
   it.each([

@@ -13,6 +13,7 @@ import {
   wholeNumber,
 } from './option-parsers.js';
 import { createQuietCommand, parseQuietly, type QuietCommand } from './quiet-command.js';
+import { COMMANDS } from './commands.js';
 
 /** What the user asked for on the command line; unset fields fall back to `--config`, then defaults. */
 export interface CliOptions {
@@ -39,6 +40,11 @@ export interface CliOptions {
   /** Output folder as typed (relative paths are resolved later against the invoking folder). */
   out: string;
   quiet: boolean;
+  /**
+   * `--json`: one JSON object per event on stdout (see json-events.ts); human output goes to
+   * stderr, or nowhere with `quiet`.
+   */
+  json: boolean;
 }
 
 /** Either options to run with, or text to print before exiting with status 0 (`--help`, `--version`). */
@@ -75,7 +81,9 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
     'mnist-train',
     'Train the MNIST CNN, evaluate it on the 10,000 test images and write the model and a report.',
   );
-  const program = command.program.version(defaults.version, '-V, --version', 'print the version and exit');
+  const program = command.program
+    .usage('[train] [options]')
+    .version(defaults.version, '-V, --version', 'print the version and exit');
 
   const add = (option: Option) => program.addOption(option);
   // Defaults are printed in the description instead of set on the option so that an unset flag stays
@@ -209,9 +217,20 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
     ).argParser(nonEmptyPath('--resume')),
   );
   add(new Option('--quiet', 'print nothing but errors'));
+  add(
+    new Option(
+      '--json',
+      'print one JSON object per event on stdout (start, progress, epochEnd, epochTest, done, error); ' +
+        'human output goes to stderr (none with --quiet)',
+    ),
+  );
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   program.addHelpText(
     'after',
     [
+      '',
+      'Commands:',
+      ...Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(width)}  ${what}`),
       '',
       'Relative paths are taken from the folder the command was typed in.',
       'The per-epoch test accuracy of --target-accuracy is for reporting only: it never selects the',
@@ -250,6 +269,7 @@ interface RawOptions {
   config?: string;
   out: string;
   quiet?: boolean;
+  json?: boolean;
 }
 
 /** Copies the fields that are set, so an unset flag never shows up as an explicit `undefined`. */
@@ -263,8 +283,15 @@ function defined<T extends object>(fields: T): Partial<T> {
  * throws `CliUsageError` (exit status 2) naming the flag and what it accepts.
  */
 export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): ParsedCli {
+  const args = stripLeadingSeparator(argv);
+  // The CLI strips `train` or `sweep` before the trainer sees its arguments: another word first is
+  // a subcommand that does not exist (commander would only say "too many arguments").
+  const first = args[0];
+  if (first !== undefined && !first.startsWith('-') && !Object.hasOwn(COMMANDS, first)) {
+    throw new CliUsageError(`unknown command "${first}": mnist-train runs train (the default) or sweep`);
+  }
   const command = buildProgram(defaults);
-  const printed = parseQuietly(command, stripLeadingSeparator(argv));
+  const printed = parseQuietly(command, args);
   if (printed !== null) return printed;
   const raw = command.program.opts<RawOptions>();
   if (raw.cacheDir !== undefined && raw.dataUrl === undefined) {
@@ -305,6 +332,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Pa
       targetAccuracy: raw.targetAccuracy === 'off' ? null : (raw.targetAccuracy ?? DEFAULT_TARGET_ACCURACY),
       out: raw.out,
       quiet: raw.quiet === true,
+      json: raw.json === true,
     },
   };
 }

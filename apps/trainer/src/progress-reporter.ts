@@ -1,5 +1,6 @@
 import type { TrainingEvent } from '@mnist/train';
 import { SingleBar } from 'cli-progress';
+import { createEpochProgress, type ResumedEpoch } from './epoch-progress.js';
 
 /** Where progress goes: a writable stream, and whether it is a terminal (bars) or not (plain lines). */
 export interface ProgressOutput {
@@ -44,19 +45,47 @@ export function formatEpochLine(event: Extract<TrainingEvent, { type: 'epochEnd'
 }
 
 /**
+ * Whether `output` gets a live bar: only a terminal that can move its cursor. Pipes, files and
+ * `TERM=dumb` get plain lines. Neither draws color (nothing in the trainer does), so `NO_COLOR`
+ * holds either way; the bar's blocks are characters, not color.
+ */
+export function drawsBar(output: ProgressOutput, env: Readonly<Record<string, string | undefined>>): boolean {
+  return output.isTTY === true && env.TERM !== 'dumb';
+}
+
+/** How the reporter is set up; every field has a default fit for tests. */
+export interface ProgressReporterOptions {
+  /** Print nothing. */
+  quiet?: boolean;
+  /** Images per batch, to weight the running means (the last batch of an epoch is smaller). */
+  batchSize?: number;
+  /** The epoch a resumed run continues, so its means cover the batches before the resume. */
+  resumed?: ResumedEpoch;
+  /** Decides bar or plain lines with `output.isTTY` (see `drawsBar`). */
+  env?: Readonly<Record<string, string | undefined>>;
+  now?: () => number;
+}
+
+/**
  * Creates the reporter the CLI feeds `train`'s events to. On a terminal each epoch gets a
- * cli-progress bar with loss, accuracy, samples/s and time left; elsewhere the same figures are
- * printed as plain lines at each quarter of an epoch, so logs stay readable. `quiet` prints nothing.
+ * cli-progress bar with the epoch's running mean loss and accuracy, samples/s and time left;
+ * elsewhere the same figures are printed as plain lines at each quarter of an epoch, so logs stay
+ * readable. `quiet` prints nothing.
  */
 export function createProgressReporter(
   output: ProgressOutput,
-  { quiet = false, now = () => performance.now() }: { quiet?: boolean; now?: () => number } = {},
+  {
+    quiet = false,
+    batchSize = 64,
+    resumed,
+    env = {},
+    now = () => performance.now(),
+  }: ProgressReporterOptions = {},
 ): ProgressReporter {
-  const tty = output.isTTY === true;
+  const tty = drawsBar(output, env);
+  const progress = createEpochProgress({ batchSize, now, ...(resumed === undefined ? {} : { resumed }) });
   let bar: SingleBar | undefined;
-  let epochStart = 0;
-  let epochs = 0;
-  let nextQuarter = 1;
+  let barEpoch = -1;
   const write = (line: string) => {
     if (!quiet) output.write(`${line}\n`);
   };
@@ -68,33 +97,36 @@ export function createProgressReporter(
 
   return {
     log(line) {
-      if (bar) bar.stop();
+      stopBar();
       write(line);
-      bar = undefined;
       // Lines are logged between epochs after work that is not training (the per-epoch test
       // evaluation): the next epoch's time-left estimate starts from here, not from epochEnd.
-      epochStart = now();
+      progress.restartClock();
     },
     stop: stopBar,
     onEvent(event) {
       if (quiet) return;
+      const at = progress.onEvent(event);
       switch (event.type) {
         case 'trainStart':
-          epochStart = now();
-          epochs = event.epochs;
           write(
             `training on ${event.trainSamples.toLocaleString('en-US')} images (${event.validationSamples.toLocaleString('en-US')} held out for validation), ${event.epochs} epoch${event.epochs === 1 ? '' : 's'} of ${event.batchesPerEpoch} batches${event.threads === undefined ? '' : `, ${event.threads} thread${event.threads === 1 ? '' : 's'}`}`,
           );
           break;
         case 'batchEnd': {
-          const done = event.batch + 1;
-          if (event.batch === 0) {
-            nextQuarter = 1;
-            if (tty) {
+          if (at === undefined) break;
+          const payload = {
+            loss: at.loss.toFixed(4),
+            acc: pct(at.accuracy),
+            rate: rate(at.samplesPerSecond),
+          };
+          if (tty) {
+            // A new bar for each epoch, also for the first batch after a resume in mid-epoch.
+            if (bar === undefined || barEpoch !== at.epoch) {
               stopBar();
-              const label = `epoch ${event.epoch + 1}/${epochs}`;
+              barEpoch = at.epoch;
               bar = new SingleBar({
-                format: `${label} {bar} {percentage}% | {value}/{total} | loss {loss} acc {acc} | {rate} | eta {eta_formatted}`,
+                format: `epoch ${at.epoch + 1}/${at.epochs} {bar} {percentage}% | {value}/{total} | loss {loss} acc {acc} | {rate} | eta {eta_formatted}`,
                 barCompleteChar: '█',
                 barIncompleteChar: '░',
                 barsize: 24,
@@ -104,33 +136,18 @@ export function createProgressReporter(
                 etaBuffer: 50,
                 fps: 8,
               });
-              bar.start(event.batchesPerEpoch, 0, { loss: '-', acc: '-', rate: '-' });
+              bar.start(at.batchesPerEpoch, at.batchesDone - 1, { loss: '-', acc: '-', rate: '-' });
             }
-          }
-          const payload = {
-            loss: event.loss.toFixed(4),
-            acc: pct(event.accuracy),
-            rate: rate(event.samplesPerSecond),
-          };
-          if (bar) {
-            bar.update(done, payload);
-          } else if (
-            !tty &&
-            done >= (nextQuarter * event.batchesPerEpoch) / 4 &&
-            done < event.batchesPerEpoch
-          ) {
-            const elapsed = (now() - epochStart) / 1000;
-            const left = (elapsed / done) * (event.batchesPerEpoch - done);
+            bar.update(at.batchesDone, payload);
+          } else if (at.report) {
             write(
-              `epoch ${event.epoch + 1}  ${Math.floor((done / event.batchesPerEpoch) * 100)}% (${done}/${event.batchesPerEpoch})  loss ${payload.loss}  acc ${payload.acc}  ${payload.rate}  eta ${formatSeconds(left)}`,
+              `epoch ${at.epoch + 1}  ${Math.floor((at.batchesDone / at.batchesPerEpoch) * 100)}% (${at.batchesDone}/${at.batchesPerEpoch})  loss ${payload.loss}  acc ${payload.acc}  ${payload.rate}  eta ${formatSeconds(at.etaSeconds)}`,
             );
-            while (done >= (nextQuarter * event.batchesPerEpoch) / 4) nextQuarter++;
           }
           break;
         }
         case 'epochEnd':
           stopBar();
-          epochStart = now();
           write(formatEpochLine(event));
           break;
         case 'trainEnd':

@@ -24,6 +24,9 @@ export function createQuietCommand(name: string, description: string): QuietComm
       },
       // Errors are rethrown as CliUsageError and printed once by the caller.
       writeErr: () => {},
+      // The text is captured and printed later, maybe to a pipe: never styled (NO_COLOR or not).
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     })
     .allowExcessArguments(false)
     .showSuggestionAfterError(true);

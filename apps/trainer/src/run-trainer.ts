@@ -38,6 +38,7 @@ import { loadResume, type ResumePlan } from './load-resume.js';
 import { type ConfigFile, loadConfigFile } from './load-config-file.js';
 import { mergeRunConfig } from './merge-run-config.js';
 import { type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cli-args.js';
+import { createJsonEventWriter, type JsonEventWriter } from './json-event-writer.js';
 import { createProgressReporter, type ProgressOutput } from './progress-reporter.js';
 import { renderReportHtml } from './render-report-html.js';
 import { resolveUserPath } from './resolve-user-path.js';
@@ -48,7 +49,8 @@ import { writeFileAtomic } from './write-file-atomic.js';
 /** Where the trainer reads its environment from and writes to; `process` in the real CLI. */
 export interface TrainerIo {
   stdout: ProgressOutput;
-  stderr: { write(text: string): unknown };
+  /** Errors; with `--json` also the human progress output (a bar if it is a terminal). */
+  stderr: ProgressOutput;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Aborting (Ctrl-C) stops training after the current batch; the run exits with status 130. */
@@ -116,6 +118,15 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
   const startedAt = new Date();
   const t0 = performance.now();
   const error = (message: string) => io.stderr.write(`mnist-train: ${message}\n`);
+  // With --json, every exit other than 0 also ends the event stream with an `error` event.
+  let json = false;
+  let events: JsonEventWriter | undefined;
+  let lastCheckpoint: { file: string; epoch: number; batch: number } | undefined;
+  const fail = (status: number, message: string, stderrText = message) => {
+    error(stderrText);
+    if (json) (events ?? createJsonEventWriter(io.stdout)).error(message, status, lastCheckpoint);
+    return status;
+  };
 
   let run: RunPlan;
   let resume: ResumePlan | undefined;
@@ -130,6 +141,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       io.stdout.write(parsed.text);
       return EXIT.ok;
     }
+    json = parsed.options.json;
     if (parsed.options.resume === undefined) {
       run = await plan(parsed.options, io);
     } else {
@@ -143,24 +155,31 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       run = { ...run, model: resume.model, training: resume.training };
     }
   } catch (caught) {
+    // Flags that did not parse cannot say whether --json was asked for: the word itself does.
+    json ||= stripLeadingSeparator(argv).includes('--json');
     if (caught instanceof CliUsageError) {
-      error(`${caught.message}\nRun mnist-train --help to see every flag and what it accepts.`);
-      return EXIT.usage;
+      const help = `${caught.message}\nRun mnist-train --help to see every flag and what it accepts.`;
+      return fail(EXIT.usage, caught.message, help);
     }
-    if (MnistError.isInstance(caught)) {
-      error(caught.message);
-      return EXIT.failed;
-    }
+    if (MnistError.isInstance(caught)) return fail(EXIT.failed, caught.message);
     throw caught;
   }
   const command: Checkpoint['run'] = resume?.checkpoint.run ?? {
     argv: stripLeadingSeparator(argv),
     baseDir: resolveUserPath('.', io.env, io.cwd),
   };
-  let lastCheckpoint: { file: string; epoch: number; batch: number } | undefined;
 
   const { options, outDir } = run;
-  const reporter = createProgressReporter(io.stdout, { quiet: options.quiet });
+  // The sums of the epoch a resumed run continues, so both outputs show the whole epoch's means.
+  const restored = resume?.checkpoint.state;
+  const progress = {
+    batchSize: run.training.batchSize,
+    ...(restored === undefined ? {} : { resumed: restored }),
+  };
+  if (json) events = createJsonEventWriter(io.stdout, progress);
+  // --json keeps stdout for the events: the human output moves to stderr.
+  const human = json ? io.stderr : io.stdout;
+  const reporter = createProgressReporter(human, { quiet: options.quiet, env: io.env, ...progress });
   const say = (line: string) => reporter.log(line);
   try {
     await ensureWritableDir(outDir);
@@ -202,11 +221,28 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
         `, dense ${run.model.denseUnits}, ${summary.parameters.toLocaleString('en-US')} parameters, ` +
         `${(summary.flopsPerImage / 1e6).toFixed(2)} MFLOPs per image`,
     );
+    events?.describeRun({
+      trainerVersion: trainerVersion(),
+      startedAt: startedAt.toISOString(),
+      config: { model: run.model, training: run.training },
+      data: {
+        source: run.sourceLabel,
+        trainSamples: split.train.count,
+        validationSamples: split.validation.count,
+        testSamples: testSet.count,
+      },
+      model: { parameters: summary.parameters, flopsPerImage: summary.flopsPerImage },
+      targetAccuracy: options.targetAccuracy,
+      outDir,
+      resumedFrom:
+        resume === undefined
+          ? null
+          : { file: resume.file, epoch: resume.checkpoint.state.epoch, batch: resume.checkpoint.state.batch },
+    });
 
     const target = options.targetAccuracy;
     // Test figures of the epochs before a resume come from the checkpoint, so the time to target
     // is the one an uninterrupted run reports; epoch records likewise come from the training state.
-    const restored = resume?.checkpoint.state;
     const epochTests: EpochTestRecord[] = (resume?.checkpoint.epochTests ?? []).filter(
       (test) => test.epoch < (restored?.epoch ?? 0),
     );
@@ -233,6 +269,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       };
       epochTests.push(test);
       say(formatEpochTestLine(test, run.training.epochs, testSet.count));
+      events?.epochTest(test, run.training.epochs, testSet.count);
       if (!reachedTarget && test.accuracy >= target) {
         reachedTarget = true;
         say(formatTimeToTarget(computeTimeToTarget(epochRecords, epochTests, target)));
@@ -246,7 +283,10 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       model,
       data: split,
       config: run.training,
-      onEvent: (event: TrainingEvent) => reporter.onEvent(event),
+      onEvent: (event: TrainingEvent) => {
+        reporter.onEvent(event);
+        events?.onEvent(event);
+      },
       ...(io.signal === undefined ? {} : { signal: io.signal }),
       ...(resume === undefined ? {} : { resumeFrom: resume.checkpoint.state }),
       checkpointEveryBatches: options.checkpointEvery ?? 0,
@@ -263,13 +303,13 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     });
     if (result.aborted) {
       reporter.stop();
-      error(
+      model.dispose();
+      return fail(
+        EXIT.interrupted,
         `interrupted; checkpoint saved to ${lastCheckpoint?.file ?? path.join(outDir, CHECKPOINT_FILE)}` +
           `${lastCheckpoint === undefined ? '' : ` (continues at ${position(lastCheckpoint)})`}\n` +
           `resume with: mnist-train --resume ${shellQuote(outDir)}`,
       );
-      model.dispose();
-      return EXIT.interrupted;
     }
 
     say(`evaluating on ${testSet.count.toLocaleString('en-US')} test images`);
@@ -326,6 +366,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     // The run is complete: its checkpoint has nothing left to resume.
     await rm(path.join(outDir, CHECKPOINT_FILE), { force: true });
     say(`wrote model.json, weights.bin, metrics.json and report.html to ${outDir}`);
+    events?.done(metrics, outDir);
     return EXIT.ok;
   } catch (caught) {
     reporter.stop();
@@ -334,13 +375,12 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
         lastCheckpoint === undefined
           ? 'no checkpoint was written before it'
           : `the last good checkpoint is ${lastCheckpoint.file} (continues at ${position(lastCheckpoint)})`;
-      error(`${caught.message}; ${last}`);
-      return EXIT.diverged;
+      return fail(EXIT.diverged, `${caught.message}; ${last}`);
     }
-    if (MnistError.isInstance(caught)) {
-      error(caught.message);
-      return EXIT.failed;
-    }
+    if (MnistError.isInstance(caught)) return fail(EXIT.failed, caught.message);
+    // The CLI prints the stack and exits 1; the event stream still ends with what happened.
+    const what = caught instanceof Error ? caught.message : String(caught);
+    events?.error(`unexpected error: ${what}`, EXIT.failed, lastCheckpoint);
     throw caught;
   }
 }

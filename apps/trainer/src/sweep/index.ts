@@ -1,4 +1,3 @@
-// The sweep command's surface, used by the CLI hook in ../cli.ts.
+// The sweep command's surface, used by the CLI's dispatch in ../cli.ts.
 export { runSweepCommand, SWEEP_EXIT } from './run-sweep-command.js';
 export type { SweepIo } from './run-sweep-command.js';
-export { sweepArgs } from './sweep-args.js';

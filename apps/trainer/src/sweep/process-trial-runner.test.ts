@@ -18,13 +18,23 @@ if (mode === 'ok') {
   const history = [0.9, 0.95, 0.94].map((valAccuracy, epoch) => ({ epoch, valAccuracy, loss: 1, accuracy: 0.5, test: 'ignored' }));
   writeFileSync(path.join(out, 'metrics.json'), JSON.stringify({ history, test: { accuracy: 0.999 } }));
 } else if (mode === 'slow') {
-  // Three epochs printed at once, then "training" until interrupted, like a trainer that outlives its limit.
-  for (let epoch = 1; epoch <= 3; epoch++) {
-    console.log('epoch ' + epoch + '  25% (3/12)  loss 0.5000  acc 80.00%  900 img/s  eta 2s');
-    console.log('epoch ' + epoch + '/50  loss 0.3000  acc 90.00%  val_loss 0.2000  val_acc ' + (90 + epoch) + '.25%  0.1s  900 img/s');
+  // The --json events of three epochs at once, then "training" until interrupted, like a trainer
+  // that outlives its limit. A stray line a library printed, and a human epoch line, are not events.
+  const event = (fields) => console.log(JSON.stringify({ formatVersion: 1, ...fields }));
+  event({ type: 'start', epochs: 50 });
+  console.log('Hi, a library line');
+  for (let epoch = 0; epoch < 3; epoch++) {
+    event({ type: 'progress', epoch, epochs: 50, batchesDone: 3, batchesPerEpoch: 12, loss: 0.5, accuracy: 0.8 });
+    event({ type: 'epochEnd', epoch, epochs: 50, loss: 0.3, accuracy: 0.9, valLoss: 0.2, valAccuracy: 0.9 + epoch / 100 + 0.0012345678 });
+    console.log('epoch ' + (epoch + 1) + '/50  loss 0.3000  acc 90.00%  val_loss 0.2000  val_acc 12.34%  0.1s  900 img/s');
   }
+  event({ formatVersion: 2, type: 'epochEnd', epoch: 9, valAccuracy: 0.5 });
   const timer = setInterval(() => {}, 1000);
-  process.on('SIGINT', () => { clearInterval(timer); process.stderr.write('interrupted\\n'); process.exit(130); });
+  process.on('SIGINT', () => {
+    clearInterval(timer);
+    event({ type: 'error', exitStatus: 130, message: 'interrupted', checkpoint: null });
+    process.exit(130);
+  });
 } else if (mode === 'deaf') {
   process.on('SIGINT', () => {});
   setInterval(() => {}, 1000);
@@ -90,7 +100,7 @@ describe('settingsFlags', () => {
 });
 
 describe('createProcessTrialRunner', () => {
-  it('runs the CLI with the trial config, shared flags, its own --out and --quiet, and reads validation history', async () => {
+  it('runs the CLI with the trial config, shared flags, its own --out, --json and --quiet, and reads validation history', async () => {
     const trial = job('ok');
     // Leftovers of an earlier attempt are cleared first.
     await rm(trial.outDir, { recursive: true, force: true });
@@ -113,7 +123,7 @@ describe('createProcessTrialRunner', () => {
     expect(seen.args).toEqual([
       ...['--config', path.join(trial.outDir, TRIAL_CONFIG_FILE), '--out', trial.outDir],
       ...['--epochs', '3', '--seed', '5', '--train-limit', '300', '--backend', 'cpu'],
-      ...['--target-accuracy', 'off', '--quiet'],
+      ...['--target-accuracy', 'off', '--json', '--quiet'],
     ]);
     expect(seen.config).toEqual({ model: { convLayers: 2, filters: [32, 64], dropout: 0.5 }, training: {} });
     await expect(readFile(path.join(trial.outDir, 'stale.txt'))).rejects.toThrow(/ENOENT/);
@@ -123,20 +133,21 @@ describe('createProcessTrialRunner', () => {
     const trial = job('threads');
     await runnerFor('ok', {}, 30, 1)(trial, new AbortController().signal);
     const seen = JSON.parse(await readFile(path.join(trial.outDir, 'seen.json'), 'utf8'));
-    expect(seen.args.slice(-5)).toEqual(['--threads', '1', '--target-accuracy', 'off', '--quiet']);
+    expect(seen.args.slice(-6)).toEqual(['--threads', '1', '--target-accuracy', 'off', '--json', '--quiet']);
   });
 
   // The limit leaves the fake CLI ample time to start and print, even on a loaded machine.
-  it('stops a trial at --trial-time-limit with SIGINT and scores the epoch lines it printed', async () => {
+  it('stops a trial at --trial-time-limit with SIGINT and scores the epochEnd events it printed, at full precision', async () => {
     const outcome = await runnerFor('slow', { trialTimeLimit: 5 })(job('slow'), new AbortController().signal);
     expect(outcome.status).toBe('timed-out');
+    // Exactly the printed figures: nothing rounded to the 0.01% of the human epoch lines.
     expect(outcome.history).toEqual([
-      { epoch: 0, valAccuracy: 0.9125 },
-      { epoch: 1, valAccuracy: 0.9225 },
-      { epoch: 2, valAccuracy: 0.9325 },
+      { epoch: 0, valAccuracy: 0.9 + 0 / 100 + 0.0012345678 },
+      { epoch: 1, valAccuracy: 0.9 + 1 / 100 + 0.0012345678 },
+      { epoch: 2, valAccuracy: 0.9 + 2 / 100 + 0.0012345678 },
     ]);
     const seen = JSON.parse(await readFile(path.join(dir, 'trials', 'slow', 'seen.json'), 'utf8'));
-    expect(seen.args).not.toContain('--quiet');
+    expect(seen.args).toContain('--json');
   });
 
   it('passes an abort on to the trial, which ends as interrupted', async () => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { parseJsonEventLine } from '../parse-json-event-line.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
-import { parseEpochLine } from './parse-epoch-line.js';
 import type { SweepSettings, TrialEpoch, TrialJob, TrialOutcome, TrialRunner } from './sweep-types.js';
 import { trialConfig } from './trial-config.js';
 
@@ -47,13 +47,15 @@ export function settingsFlags(settings: SweepSettings): string[] {
  * A `TrialRunner` that runs each trial as its own trainer process (`node dist/cli.js`), so every
  * trial has its own tfjs backend and a crash takes down one trial only. The trial's parameters go
  * in `<trial>/trial-config.json` (passed as `--config`), the shared settings as flags, output to
- * the trial's folder; the score is read from the `history` of the metrics.json it writes. Trials
- * run with `--target-accuracy off`, so no time goes into per-epoch test evaluations; the trainer
- * has no flag to skip its final test-set evaluation, so each trial still evaluates on the test set
- * once, but the sweep never reads those figures.
+ * the trial's folder. Trials run with `--json --quiet`: the runner reads the trainer's event
+ * stream, not its human output, and the score of a finished trial comes from the `history` of the
+ * metrics.json it writes. Trials run with `--target-accuracy off`, so no time goes into per-epoch
+ * test evaluations; the trainer has no flag to skip its final test-set evaluation, so each trial
+ * still evaluates on the test set once, but the sweep never reads those figures.
  *
  * With `--trial-time-limit`, the trial is sent SIGINT when its time is up (the trainer stops after
- * the current batch and writes nothing), and it is scored on the epoch lines it printed.
+ * the current batch and writes no metrics.json), and it is scored on the `epochEnd` events it
+ * printed, at full precision.
  */
 export function createProcessTrialRunner(options: ProcessTrialRunnerOptions): TrialRunner {
   const {
@@ -79,10 +81,11 @@ export function createProcessTrialRunner(options: ProcessTrialRunnerOptions): Tr
     if (threads !== undefined) args.push('--threads', String(threads));
     // Trials are ranked on validation accuracy only: the test set is not scored after each epoch.
     args.push('--target-accuracy', 'off');
-    // Epoch lines are only needed to score a trial cut short by the time limit.
-    if (limit === undefined) args.push('--quiet');
+    // Events on stdout; stderr then holds nothing but the trainer's error message.
+    args.push('--json', '--quiet');
 
-    const printed: TrialEpoch[] = [];
+    // The epochs a trial finished, from its epochEnd events: all there is when it is stopped.
+    const finished: TrialEpoch[] = [];
     let errorText = '';
     let stopped: 'time' | 'abort' | undefined;
     const result = await new Promise<{ code: number | null; spawnError?: Error }>((resolve) => {
@@ -92,8 +95,11 @@ export function createProcessTrialRunner(options: ProcessTrialRunnerOptions): Tr
         const lines = (pending + chunk).split(/\r?\n/);
         pending = lines.pop() ?? '';
         for (const line of lines) {
-          const epoch = parseEpochLine(line);
-          if (epoch !== undefined) printed.push(epoch);
+          const event = parseJsonEventLine(line);
+          // A run with nothing held out has no validation accuracy to rank it by.
+          if (event?.type === 'epochEnd' && event.valAccuracy !== null) {
+            finished.push({ epoch: event.epoch, valAccuracy: event.valAccuracy });
+          }
         }
       });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -141,8 +147,8 @@ export function createProcessTrialRunner(options: ProcessTrialRunnerOptions): Tr
         };
       }
     }
-    if (stopped === 'time') return { status: 'timed-out', history: printed, seconds: seconds() };
-    if (stopped === 'abort') return { status: 'interrupted', history: printed, seconds: seconds() };
+    if (stopped === 'time') return { status: 'timed-out', history: finished, seconds: seconds() };
+    if (stopped === 'abort') return { status: 'interrupted', history: finished, seconds: seconds() };
     return {
       status: 'failed',
       history: [],

@@ -131,6 +131,37 @@ describe('pnpm train -- sweep (dist/cli.js, real trainer processes)', () => {
     expect(again.stdout).not.toMatch(/ start /);
   });
 
+  it('scores a trial stopped by --trial-time-limit on the full-precision epochEnd events of its --json stream', async () => {
+    const out = path.join(dir, 'time-limit');
+    // 31 validation images: every accuracy is k/31, which no figure rounded to 0.01% equals.
+    const args = [
+      'sweep',
+      '--learning-rate',
+      '0.01',
+      '--conv-layers',
+      '1',
+      '--filters',
+      '4',
+      '--dense-units',
+      '8',
+    ];
+    args.push('--train-limit', '310', '--epochs', '10000', '--early-stopping-patience', '0');
+    args.push('--trial-time-limit', '6', '--parallel', '1');
+    const outcome = await runCli([...args, '--out', out]);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    const file = JSON.parse(await readFile(path.join(out, 'sweep.json'), 'utf8')) as SweepFile;
+    const [trial] = file.trials;
+    expect(trial).toMatchObject({ status: 'timed-out' });
+    expect(trial!.epochsRun).toBeGreaterThan(0);
+    expect(trial!.epochsRun).toBeLessThan(10000);
+    const right = trial!.valAccuracy! * 31;
+    expect(right).toBeGreaterThan(0);
+    expect(right).toBeLessThan(31);
+    expect(Math.abs(right - Math.round(right))).toBeLessThan(1e-9);
+    expect(outcome.stdout).toMatch(/ timed-out \w+ .*: time limit after \d+ epoch\(s\): val [\d.]+% /);
+  });
+
   it('names the flag of a bad list, with status 2', async () => {
     const outcome = await runCli(['--', 'sweep', '--dropout', '0.25,1.5', '--out', path.join(dir, 'x')]);
     expect(outcome.code).toBe(2);
