@@ -5,7 +5,7 @@ import type { ModelConfig } from '@mnist/model';
 import type { TensorSnapshot, TrainingConfig, TrainingState } from '@mnist/train';
 import { CheckpointError } from './checkpoint-error.js';
 import type { EpochTestRecord } from './run-metrics.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '@mnist/core/node';
 
 /** File name of the checkpoint inside the output folder. */
 export const CHECKPOINT_FILE = 'checkpoint.ckpt';

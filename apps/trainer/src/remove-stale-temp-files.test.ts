@@ -23,16 +23,17 @@ describe('removeStaleTempFiles', () => {
   it('removes the temp files of dead writers and keeps everything else', async () => {
     const stale = [
       `.write-test-${deadPid}`,
-      `.metrics.json.${deadPid}.0a1b2c3d.tmp`,
-      `.checkpoint.ckpt.${deadPid}.deadbeef.tmp`,
-      `.weights.bin.${deadPid}-k3j4h5.tmp`,
+      `.metrics.json.${deadPid}.0a1b2c3d4e5f6a7b.tmp`,
+      `.checkpoint.ckpt.${deadPid}.deadbeefdeadbeef.tmp`,
+      `.weights.bin.${deadPid}.0123456789abcdef.tmp`, // saveModel stages its files the same way
     ];
     const kept = [
       'metrics.json',
       'model.json',
       '.hidden-notes',
-      `.report.html.${process.pid}.0a1b2c3d.tmp`, // this process is alive and may be writing it
-      `.model.json.${process.ppid}-abc.tmp`, // so is its parent
+      `.report.html.${process.pid}.0a1b2c3d4e5f6a7b.tmp`, // this process is alive and may be writing it
+      `.model.json.${process.ppid}.0123456789abcdef.tmp`, // so is its parent
+      `.notes.${deadPid}.tmp`, // not a name our writers use
     ];
     for (const name of [...stale, ...kept]) await writeFile(path.join(dir, name), 'x');
     await removeStaleTempFiles(dir);

@@ -1,10 +1,11 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { ATOMIC_TEMP_FILE_NAME } from '@mnist/core/node';
 
-// The temp names our writers use, each carrying the writing process's pid: the write probe
-// (`.write-test-<pid>`), writeFileAtomic (`.<name>.<pid>.<hex>.tmp`) and @mnist/model's saveModel
-// (`.<name>.<pid>-<random>.tmp`).
-const TEMP_NAME = /^\.(?:write-test-(\d+)|.+\.(\d+)[.-][0-9a-z]+\.tmp)$/;
+// The temp names our writers use, each carrying the writing process's pid: the write probe of
+// ensureWritableDir (`.write-test-<pid>`) and every atomic write (writeFileAtomic, and saveModel
+// through writeFilesAtomic), whose names ATOMIC_TEMP_FILE_NAME of @mnist/core/node describes.
+const WRITE_PROBE = /^\.write-test-(?<pid>\d+)$/;
 
 function isAlive(pid: number): boolean {
   try {
@@ -23,8 +24,9 @@ function isAlive(pid: number): boolean {
  */
 export async function removeStaleTempFiles(dir: string): Promise<void> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const match = TEMP_NAME.exec(name);
-    const pid = Number(match?.[1] ?? match?.[2]);
-    if (match && pid !== process.pid && !isAlive(pid)) await rm(path.join(dir, name), { force: true });
+    const pid = Number((WRITE_PROBE.exec(name) ?? ATOMIC_TEMP_FILE_NAME.exec(name))?.groups?.['pid']);
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
+      await rm(path.join(dir, name), { force: true });
+    }
   }
 }

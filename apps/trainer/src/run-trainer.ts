@@ -44,7 +44,7 @@ import { renderReportHtml } from './render-report-html.js';
 import { resolveUserPath } from './resolve-user-path.js';
 import type { EpochTestRecord, RunMetrics } from './run-metrics.js';
 import { computeTimeToTarget } from './time-to-target.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '@mnist/core/node';
 
 /** Where the trainer reads its environment from and writes to; `process` in the real CLI. */
 export interface TrainerIo {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '@mnist/core/node';
 import { parseJsonEventLine } from '../parse-json-event-line.js';
-import { writeFileAtomic } from '../write-file-atomic.js';
 import type { SweepSettings, TrialEpoch, TrialJob, TrialOutcome, TrialRunner } from './sweep-types.js';
 import { trialConfig } from './trial-config.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../write-file-atomic.js';
+import { writeFileAtomic } from '@mnist/core/node';
 import { bestConfig } from './best-config.js';
 import { checkTrialConfigs } from './check-trial-configs.js';
 import { expandGrid } from './expand-grid.js';
