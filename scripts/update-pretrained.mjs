@@ -4,9 +4,11 @@
 // accuracy, seed, backend, config and the SHA-256 of each file.
 // Usage: node scripts/update-pretrained.mjs <trainer --out folder> [--min-accuracy 0.992]
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+// The workspace's one atomic-write helper, from its build (`pnpm pretrained` builds it first).
+import { writeFilesAtomic } from '../packages/core/dist/node.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -26,15 +28,12 @@ if (typeof accuracy !== 'number' || accuracy < minAccuracy) {
   process.exit(1);
 }
 
-// Write beside the target, then rename: a failed copy never leaves a mismatched pair.
-await mkdir(target, { recursive: true });
 const files = {};
+const contents = {};
 for (const name of ['weights.bin', 'model.json']) {
   const bytes = await readFile(path.join(from, name));
   files[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-  const temp = path.join(target, `.${name}.tmp-${process.pid}`);
-  await writeFile(temp, bytes);
-  await rename(temp, path.join(target, name));
+  contents[name] = bytes;
 }
 const provenance = {
   testAccuracy: accuracy,
@@ -49,9 +48,14 @@ const provenance = {
   command: 'pnpm pretrained',
   createdAt: new Date().toISOString(),
 };
-const temp = path.join(target, `.provenance.json.tmp-${process.pid}`);
-await writeFile(temp, `${JSON.stringify(provenance, null, 2)}\n`);
-await rename(temp, path.join(target, 'provenance.json'));
+// One atomic group, model.json (what loadPretrained opens first) the commit point: a failed copy
+// leaves the previous weights whole, or no model.json, never a mismatched pair or provenance.
+await mkdir(target, { recursive: true });
+await writeFilesAtomic([
+  { path: path.join(target, 'weights.bin'), data: contents['weights.bin'] },
+  { path: path.join(target, 'provenance.json'), data: `${JSON.stringify(provenance, null, 2)}\n` },
+  { path: path.join(target, 'model.json'), data: contents['model.json'] },
+]);
 console.log(
   `pretrained weights: test accuracy ${(accuracy * 100).toFixed(2)}%, weights.bin sha256 ${files['weights.bin'].sha256}`,
 );

@@ -4,8 +4,8 @@ const name = 'BenchError';
 const marker = Symbol.for(`mnist-ts.error.${name}`);
 
 /**
- * What the benchmark throws: a bad flag, a child process that failed or printed no result, or two
- * sides whose models do not have the same number of parameters.
+ * What the benchmark throws: a bad flag, a child process that failed or printed no result, two
+ * sides whose models do not have the same number of parameters, or a results file it cannot write.
  */
 export class BenchError extends MnistError {
   readonly [marker] = true;

@@ -3,11 +3,12 @@
  * and tfjs-node against PyTorch CPU, every side in its own child process, rounds interleaved so
  * machine noise hits all sides alike. Prints Markdown tables and writes bench-results/latest.json.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MnistError } from '@mnist/core';
+import { writeFileAtomic } from '@mnist/core/node';
 import { mnistDataPackageDir } from '@mnist/data/node';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '@mnist/model';
 import { BenchError } from './bench-error.js';
@@ -174,11 +175,13 @@ function describeCompute(result: ComputeResult): string {
   return parts.join(', ');
 }
 
-function writeJsonAtomically(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temp, path);
+async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  } catch (cause) {
+    throw new BenchError(`cannot write the results to ${path}: ${(cause as Error).message}`, { cause });
+  }
 }
 
 async function main(): Promise<void> {
@@ -385,7 +388,7 @@ async function main(): Promise<void> {
     options.out === null
       ? join(repoRoot, 'bench-results', 'latest.json')
       : resolve(process.env['INIT_CWD'] ?? process.cwd(), options.out);
-  writeJsonAtomically(outPath, {
+  await writeJsonAtomically(outPath, {
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),

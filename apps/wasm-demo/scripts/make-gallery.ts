@@ -3,8 +3,8 @@
 // `mistakes` test images that the model the page ships (public/model) gets wrong, so that a visitor
 // sees where it fails as well as where it succeeds. Run it again after prepare-model.
 //   pnpm --filter wasm-demo make-gallery [-- --count 100 --mistakes 12]
-import { rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '@mnist/core/node';
 import { loadMnistFromPackage } from '@mnist/data/node';
 import { loadModel } from '@mnist/model/node';
 import '@tensorflow/tfjs-backend-cpu';
@@ -44,8 +44,7 @@ picked.forEach((index, slot) => {
 });
 const bytes = encodeGallery({ images, labels, count: picked.length, rows: test.rows, cols: test.cols });
 const target = fileURLToPath(new URL('../public/gallery.bin', import.meta.url));
-await writeFile(`${target}.tmp`, bytes);
-await rename(`${target}.tmp`, target);
+await writeFileAtomic(target, bytes);
 console.log(
   `wrote ${target}: ${picked.length} t10k images (${inOrder} in order, ${picked.length - inOrder} misclassified ` +
     `by public/model), ${bytes.length} bytes`,

@@ -3,9 +3,10 @@
 // copies it.
 //   pnpm --filter wasm-demo prepare-model                 # from packages/model/weights/
 //   pnpm --filter wasm-demo prepare-model -- --from DIR   # from a trainer run's --out folder
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFilesAtomic } from '@mnist/core/node';
 import type { io } from '@tensorflow/tfjs-core';
 import { quantizeWeights } from './lib/quantize-weights.js';
 
@@ -40,15 +41,12 @@ const out: io.ModelJSON = {
   weightsManifest: [{ paths: ['weights.bin'], weights: quantizedSpecs }],
 };
 await mkdir(target, { recursive: true });
-// Atomic per file: temp name in the same folder, then rename; weights first so model.json never
-// points at a half-written file.
-for (const [name, content] of [
-  ['weights.bin', data],
-  ['model.json', `${JSON.stringify(out)}\n`],
-] as const) {
-  await writeFile(join(target, `${name}.tmp`), content);
-  await rename(join(target, `${name}.tmp`), join(target, name));
-}
+// Atomic as a pair, model.json the commit point: the page never finds a model.json beside weights
+// of another model.
+await writeFilesAtomic([
+  { path: join(target, 'weights.bin'), data },
+  { path: join(target, 'model.json'), data: `${JSON.stringify(out)}\n` },
+]);
 console.log(
   `prepare-model: ${source} (${joined.byteLength} bytes of weights) -> ${target} (${data.byteLength} bytes, uint8)`,
 );

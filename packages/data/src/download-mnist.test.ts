@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChecksumMismatchError } from './checksum-mismatch-error.js';
 import { countLabels } from './count-labels.js';
+import { DataSourceError } from './data-source-error.js';
 import { DownloadError } from './download-error.js';
 import { downloadMnist } from './download-mnist.js';
 import { loadMnist } from './load-mnist.js';
@@ -112,7 +113,7 @@ describe('downloadMnist', { timeout: 60_000 }, () => {
     expect(await cacheFiles()).toEqual([]);
   });
 
-  it('rejects a corrupted file without retrying, deletes it and says so', async () => {
+  it('rejects a corrupted file without retrying, discards it and says so', async () => {
     const url = `${baseUrl}t10k-labels-idx1-ubyte.gz`;
     const labels = readFileSync(join(mnistDataPackageDir(), 't10k-labels-idx1-ubyte'));
     const tampered = Uint8Array.from(labels);
@@ -126,7 +127,7 @@ describe('downloadMnist', { timeout: 60_000 }, () => {
     expect(error.url).toBe(url);
     expect(error.message).toMatch(
       new RegExp(
-        `^SHA-256 mismatch for ${url}: expected ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2 \\(of the decompressed IDX content\\), got [0-9a-f]{64}\\. The downloaded file was deleted; nothing was written to `,
+        `^SHA-256 mismatch for ${url}: expected ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2 \\(of the decompressed IDX content\\), got [0-9a-f]{64}\\. The download was discarded; nothing was written to `,
       ),
     );
     expect(requests.get('/mnist/t10k-labels-idx1-ubyte.gz')).toBe(1);
@@ -153,6 +154,18 @@ describe('downloadMnist', { timeout: 60_000 }, () => {
     );
     expect(requests.get(path)).toBe(3);
     expect(await cacheFiles()).toEqual([]);
+  });
+
+  it('names the cache file it cannot write, leaving no temp file', async () => {
+    // A non-empty folder where the file goes: the atomic rename into place fails.
+    const target = join(cacheDir, 't10k-labels-idx1-ubyte.gz');
+    await mkdir(join(target, 'in-the-way'), { recursive: true });
+    const error = await downloadMnist(only('t10k-labels-idx1-ubyte')).catch((e) => e);
+    expect(error).toBeInstanceOf(DataSourceError);
+    expect(error.message).toMatch(new RegExp(`^cannot write ${target} into the cache: `));
+    expect(requests.get('/mnist/t10k-labels-idx1-ubyte.gz')).toBe(1);
+    expect(await cacheFiles()).toEqual(['t10k-labels-idx1-ubyte.gz']);
+    expect(await readdir(target)).toEqual(['in-the-way']);
   });
 
   it('replaces a corrupted file found in the cache', async () => {

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
+import { writeFileAtomic } from '@mnist/core/node';
 import { ChecksumMismatchError } from './checksum-mismatch-error.js';
 import { DataSourceError } from './data-source-error.js';
 import { DownloadError } from './download-error.js';
@@ -50,11 +51,12 @@ export function defaultCacheDir(): string {
 
 /**
  * Downloads `<baseUrl>/<name>.gz` for the MNIST files into a cache folder, verifying each file's
- * SHA-256 (see `DownloadMnistOptions.sha256`). A file is written to a temporary name in the cache
- * folder and renamed into place only once complete and verified, so the cache never holds a
- * partial or unverified file. Files already cached and valid are not fetched again. Failed
- * attempts are retried with exponential backoff; a checksum mismatch is not retried (the server
- * would send the same bytes): the file is deleted and `ChecksumMismatchError` thrown. Other
+ * SHA-256 (see `DownloadMnistOptions.sha256`). A file is written into the cache folder only once
+ * complete and verified, and atomically (`writeFileAtomic` of `@mnist/core/node`), so the cache
+ * never holds a partial or unverified file. Files already cached and valid are not fetched again.
+ * Failed attempts are retried with exponential backoff; a checksum mismatch is not retried (the
+ * server would send the same bytes): the download is discarded and `ChecksumMismatchError`
+ * thrown. A file that cannot be written into the cache throws `DataSourceError` naming it; other
  * failures throw `DownloadError` naming the URL.
  */
 export async function downloadMnist(options: DownloadMnistOptions): Promise<DownloadMnistResult> {
@@ -126,11 +128,11 @@ function expectedHash(name: MnistFileName, sha256: Partial<Record<MnistFileName,
   return { hash: MNIST_IDX_SHA256[name], of: 'content' };
 }
 
-async function checkFile(
-  path: string,
-  expected: Expected,
-): Promise<{ ok: boolean; actual: string; note?: string }> {
-  const bytes = await readFile(path);
+async function checkFile(path: string, expected: Expected): Promise<{ ok: boolean }> {
+  return checkBytes(await readFile(path), expected);
+}
+
+function checkBytes(bytes: Uint8Array, expected: Expected): { ok: boolean; actual: string; note?: string } {
   let subject: Uint8Array = bytes;
   if (expected.of === 'content' && isGzip(bytes)) {
     try {
@@ -164,47 +166,51 @@ async function fetchVerified(
 ): Promise<void> {
   // Hand-written rather than p-retry: one call site, a few lines, no new dependency.
   for (let attempt = 1; ; attempt++) {
-    // Same folder as the target, so the final rename is atomic; the dot and suffix keep it apart.
-    const temp = join(options.dir, `.${name}.gz.${process.pid}.${randomUUID()}.tmp`);
+    let bytes: Uint8Array;
     try {
-      try {
-        await fetchToFile(url, temp, options.timeoutMs);
-      } catch (error) {
-        const retryable = !(error instanceof DownloadError);
-        if (retryable && attempt <= options.retries) {
-          await rm(temp, { force: true });
-          await sleep(options.retryDelayMs * 2 ** (attempt - 1));
-          continue;
-        }
-        if (error instanceof DownloadError) throw error;
-        throw new DownloadError(
-          url,
-          `Could not download ${url} after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${describe(error)}. Check the URL and the network, ${OFFLINE_HINT}.`,
-          { cause: error },
-        );
+      bytes = await fetchBytes(url, options.timeoutMs);
+    } catch (error) {
+      const retryable = !(error instanceof DownloadError);
+      if (retryable && attempt <= options.retries) {
+        await sleep(options.retryDelayMs * 2 ** (attempt - 1));
+        continue;
       }
-      const check = await checkFile(temp, expected);
-      if (!check.ok) {
-        await rm(temp, { force: true });
-        throw new ChecksumMismatchError(
-          url,
-          expected.hash,
-          check.actual,
-          `SHA-256 mismatch for ${url}: expected ${expected.hash} (of the ${
-            expected.of === 'file' ? 'file as served' : 'decompressed IDX content'
-          }), got ${check.actual}${check.note ? `; the file is ${check.note}` : ''}. The downloaded file was deleted; nothing was written to ${options.dir}. If the server holds different files on purpose, pass their checksums in sha256['${name}'], ${OFFLINE_HINT}.`,
-        );
-      }
-      await rename(temp, target);
-      return;
-    } finally {
-      await rm(temp, { force: true });
+      if (error instanceof DownloadError) throw error;
+      throw new DownloadError(
+        url,
+        `Could not download ${url} after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${describe(error)}. Check the URL and the network, ${OFFLINE_HINT}.`,
+        { cause: error },
+      );
     }
+    const check = checkBytes(bytes, expected);
+    if (!check.ok) {
+      throw new ChecksumMismatchError(
+        url,
+        expected.hash,
+        check.actual,
+        `SHA-256 mismatch for ${url}: expected ${expected.hash} (of the ${
+          expected.of === 'file' ? 'file as served' : 'decompressed IDX content'
+        }), got ${check.actual}${check.note ? `; the file is ${check.note}` : ''}. The download was discarded; nothing was written to ${options.dir}. If the server holds different files on purpose, pass their checksums in sha256['${name}'], ${OFFLINE_HINT}.`,
+      );
+    }
+    // Only a complete, verified file reaches the cache, and atomically: a reader or a killed
+    // process never sees part of one.
+    try {
+      await writeFileAtomic(target, bytes);
+    } catch (cause) {
+      throw new DataSourceError(`cannot write ${target} into the cache: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    return;
   }
 }
 
-/** One attempt: streams the body into `path` and flushes it to disk. */
-async function fetchToFile(url: string, path: string, timeoutMs: number): Promise<void> {
+/**
+ * One attempt: the whole body in memory (an MNIST file is at most 10 MB gzipped, and verifying it
+ * needs it whole anyway).
+ */
+async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) {
     const message = `HTTP ${response.status} ${response.statusText}`.trim();
@@ -215,23 +221,19 @@ async function fetchToFile(url: string, path: string, timeoutMs: number): Promis
     throw new DownloadError(url, `Could not download ${url}: ${message}. Check the URL, ${OFFLINE_HINT}.`);
   }
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  const handle = await open(path, 'w');
+  const chunks: Uint8Array[] = [];
   let received = 0;
-  try {
-    const reader = response.body?.getReader();
-    for (;;) {
-      const chunk = await reader?.read();
-      if (!chunk || chunk.done) break;
-      received += chunk.value.length;
-      await handle.write(chunk.value);
-    }
-    await handle.sync();
-  } finally {
-    await handle.close();
+  const reader = response.body?.getReader();
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    received += chunk.value.length;
+    chunks.push(chunk.value);
   }
   if (Number.isFinite(declared) && received !== declared) {
     throw new RetryableError(`connection ended after ${received} of ${declared} bytes`);
   }
+  return Buffer.concat(chunks, received);
 }
 
 function describe(error: unknown): string {
