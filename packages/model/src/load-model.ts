@@ -1,6 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { fileSystemIO, MODEL_JSON } from './file-system-io.js';
+import { fileSystemIO } from './file-system-io.js';
 import { loadCheckedModel } from './load-checked-model.js';
+import { MODEL_JSON } from './model-folder-source.js';
 
 /**
  * Loads a layers model saved in the folder `dir` (`model.json` + the weights files it lists),

@@ -1,8 +1,9 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { fileSystemIO } from './file-system-io.js';
 import { loadCheckedModel } from './load-checked-model.js';
+import { modelFolderSource } from './model-folder-source.js';
 import { ModelLoadError } from './model-load-error.js';
 import { PretrainedWeightsMissingError } from './pretrained-weights-missing-error.js';
+import { readModelArtifacts } from './read-model-artifacts.js';
 import { urlIO } from './url-io.js';
 
 // Literal `new URL(..., import.meta.url)` expressions, so bundlers (Vite, webpack 5, esbuild with
@@ -26,8 +27,8 @@ export function loadPretrained(): Promise<LayersModel> {
 
 /**
  * The loader behind `loadPretrained`, with the locations as parameters (tests point it at a
- * temporary folder or a local server). A `file:` URL is read from disk with `fileSystemIO`, which
- * needs Node; any other URL is fetched.
+ * temporary folder or a local server). A `file:` URL is read from disk (`modelFolderSource`, which
+ * needs Node); any other URL is fetched.
  *
  * @param modelJsonUrl URL of `model.json`.
  * @param weightsUrl URL of `weights.bin` when the bundler moved it away from `model.json`.
@@ -39,7 +40,9 @@ export async function loadPretrainedFrom(modelJsonUrl: URL, weightsUrl?: URL): P
     const [{ fileURLToPath }, path] = await Promise.all([import('node:url'), import('node:path')]);
     location = fileURLToPath(modelJsonUrl);
     const dir = path.dirname(location);
-    load = () => loadCheckedModel(fileSystemIO(dir), location);
+    // Load-only: saving (fileSystemIO) would pull @mnist/core/node into this browser-safe entry.
+    load = () =>
+      loadCheckedModel({ load: async () => readModelArtifacts(await modelFolderSource(dir)) }, location);
   } else {
     location = modelJsonUrl.href;
     const weightUrl = (file: string) =>
