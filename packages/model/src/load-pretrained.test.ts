@@ -1,9 +1,12 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { existsSync } from 'node:fs';
+import '@tensorflow/tfjs-backend-wasm';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { normalizeImages } from '@mnist/data';
+import { loadMnistFromPackage } from '@mnist/data/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,20 +108,70 @@ describe('the pretrained loader', () => {
       await server.close();
     }
   });
+});
 
-  it('loadPretrained reads the weights folder shipped in the package', async () => {
-    const shipped = fileURLToPath(new URL('../weights/model.json', import.meta.url));
-    if (existsSync(shipped)) {
-      const loaded = await loadPretrained();
-      const images = tf.zeros([1, 28, 28, 1]);
-      const [prediction] = await predictDigits(loaded, images);
-      expect(prediction!.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-      images.dispose();
-      loaded.dispose();
-    } else {
-      const error = await loadPretrained().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(PretrainedWeightsMissingError);
-      expect((error as Error).message).toContain(`No pretrained weights: ${shipped} does not exist.`);
+/** What `scripts/update-pretrained.mjs` recorded about the shipped weights. */
+interface Provenance {
+  testAccuracy: number;
+  testImages: number;
+  backend: string;
+  files: Record<string, { bytes: number; sha256: string }>;
+}
+
+const WEIGHTS_DIR = new URL('../weights/', import.meta.url);
+/** Images per inference call: the speed of one big batch without its memory. */
+const SCORING_BATCH = 500;
+
+async function readProvenance(): Promise<Provenance> {
+  return JSON.parse(await readFile(new URL('provenance.json', WEIGHTS_DIR), 'utf8')) as Provenance;
+}
+
+// No fallback when the weights are missing: loadPretrained throws PretrainedWeightsMissingError and
+// these tests fail, since a package without its weights does not do what its README says.
+describe('the pretrained weights shipped in packages/model/weights', () => {
+  it('are the files provenance.json describes', async () => {
+    const { files } = await readProvenance();
+    expect(Object.keys(files).sort()).toEqual(['model.json', 'weights.bin']);
+    for (const [name, recorded] of Object.entries(files)) {
+      const bytes = await readFile(new URL(name, WEIGHTS_DIR));
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      expect({ bytes: bytes.length, sha256 }, name).toEqual(recorded);
     }
+  });
+
+  it('classify the MNIST test images with exactly the recorded accuracy', { timeout: 300_000 }, async () => {
+    const { testAccuracy, testImages, backend } = await readProvenance();
+    // The accuracy is a count of correct images out of testImages, written as a float.
+    const recordedCorrect = Math.round(testAccuracy * testImages);
+    expect(recordedCorrect / testImages, 'provenance.json testAccuracy').toBe(testAccuracy);
+    // Another backend rounds differently and could flip an image whose two best classes are all but
+    // tied, so the images are scored on the backend that measured the figure.
+    expect(['wasm', 'cpu'], `provenance.json backend ${backend}`).toContain(backend);
+
+    const { test } = await loadMnistFromPackage();
+    expect(test.count).toBe(testImages);
+    const { images } = normalizeImages(test);
+    const pixelsPerImage = test.rows * test.cols;
+    expect(await tf.setBackend(backend), `backend ${backend} starts`).toBe(true);
+    const before = tf.memory().numTensors;
+    const loaded = await loadPretrained();
+    let correct = 0;
+    try {
+      for (let start = 0; start < test.count; start += SCORING_BATCH) {
+        const count = Math.min(SCORING_BATCH, test.count - start);
+        const batch = images.subarray(start * pixelsPerImage, (start + count) * pixelsPerImage);
+        const input = tf.tensor4d(batch, [count, test.rows, test.cols, 1]);
+        const predictions = await predictDigits(loaded, input);
+        input.dispose();
+        predictions.forEach(({ digit }, i) => {
+          if (digit === test.labels[start + i]) correct += 1;
+        });
+      }
+    } finally {
+      loaded.dispose();
+      await tf.setBackend('cpu');
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(correct).toBe(recordedCorrect);
   });
 });
