@@ -4,6 +4,8 @@ export { createModel } from './create-model.js';
 export type { CreateModelOptions } from './create-model.js';
 export { summarizeModel } from './summarize-model.js';
 export { predictDigits, predictDigitsSync } from './predict-digits.js';
+export { evaluateModel } from './evaluate-model.js';
+export type { EvaluateModelOptions, MisclassifiedExample, ModelEvaluation } from './evaluate-model.js';
 export { loadModelFromUrl } from './load-model-from-url.js';
 export { urlIO } from './url-io.js';
 export type { UrlIOOptions } from './url-io.js';
@@ -15,4 +17,5 @@ export type { ModelLoadErrorOptions, ModelLoadFailure } from './model-load-error
 export { ModelSaveError } from './model-save-error.js';
 export { PretrainedWeightsMissingError } from './pretrained-weights-missing-error.js';
 export { ImageShapeError } from './image-shape-error.js';
+export { EvaluationInputError } from './evaluation-input-error.js';
 export type { DigitPrediction, ModelConfig, ModelConfigInput, ModelSummary } from './model-types.js';
