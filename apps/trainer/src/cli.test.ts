@@ -250,6 +250,11 @@ describe('mnist-train (dist/cli.js)', () => {
     // One epoch: the model scored after it is the final model, so both test figures agree.
     expect(metrics.epochTests).toHaveLength(1);
     expect(metrics.epochTests[0]).toMatchObject({ epoch: 0, accuracy: metrics.test.accuracy });
+    // And one loss: the per-epoch figure (float32 tensors on the training threads) and the final one
+    // (`evaluateModel`, float64 in @mnist/metrics) clip and sum alike, up to float32 rounding.
+    expect(Math.abs(metrics.epochTests[0]!.loss - metrics.test.loss)).toBeLessThanOrEqual(
+      1e-6 * metrics.test.loss,
+    );
     expect(metrics.timeToTarget).toEqual({
       target: 0.99,
       reached: false,

@@ -1,18 +1,6 @@
-import type { BackendName, EpochRecord, TrainingConfig } from '@mnist/train';
 import type { EvaluationReport } from '@mnist/metrics';
-import type { ModelConfig } from '@mnist/model';
-
-/** One wrongly classified test image, as listed in metrics.json (pixels live in report.html only). */
-export interface MisclassifiedRecord {
-  /** Index of the image in the 10,000-image test set. */
-  index: number;
-  label: number;
-  predicted: number;
-  /** Probability the model gave to its (wrong) prediction. */
-  confidence: number;
-  /** Probability the model gave to the true label. */
-  trueProbability: number;
-}
+import type { MisclassifiedExample, ModelConfig } from '@mnist/model';
+import type { BackendName, EpochRecord, TrainingConfig } from '@mnist/train';
 
 /**
  * The model's figures on the test images after one epoch (`--target-accuracy`). For reporting only:
@@ -80,6 +68,7 @@ export interface RunMetrics {
   /** Time to `--target-accuracy`; null when it is `off`. */
   timeToTarget: TimeToTarget | null;
   test: EvaluationReport;
-  misclassified: { count: number; shown: MisclassifiedRecord[] };
+  /** Wrong test predictions: all counted, the most confident listed (pixels live in report.html only). */
+  misclassified: { count: number; shown: MisclassifiedExample[] };
   versions: Record<string, string>;
 }

@@ -8,6 +8,7 @@ import {
   createModel,
   DEFAULT_MODEL_CONFIG,
   type ModelConfig,
+  evaluateModel,
   resolveModelConfig,
   summarizeModel,
 } from '@mnist/model';
@@ -17,7 +18,6 @@ import {
   type BackendName,
   DEFAULT_TRAINING_CONFIG,
   type EpochRecord,
-  evaluateModel,
   resolveTrainingConfig,
   selectBackend,
   train,
@@ -28,7 +28,6 @@ import {
 } from '@mnist/train';
 import { CHECKPOINT_FILE, type Checkpoint, writeCheckpoint } from './checkpoint-file.js';
 import { CliUsageError } from './cli-usage-error.js';
-import { collectMisclassified } from './collect-misclassified.js';
 import { collectVersions, trainerVersion } from './collect-versions.js';
 import { silenceCpuBanner } from './silence-cpu-banner.js';
 import { ensureWritableDir } from './ensure-writable-dir.js';
@@ -313,7 +312,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     }
 
     say(`evaluating on ${testSet.count.toLocaleString('en-US')} test images`);
-    const evaluation = await evaluateModel(model, testSet);
+    const evaluation = await evaluateModel(model, testSet, { misclassified: MISCLASSIFIED_SHOWN });
     say(`\n${formatClassificationReport(evaluation.report, { digits: 4 })}`);
     say(
       `test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}%, loss ${evaluation.report.loss.toFixed(4)}`,
@@ -323,12 +322,10 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
 
     await saveModel(model, outDir);
     model.dispose();
-    const misclassified = collectMisclassified(
-      testSet.labels,
-      evaluation.predictions,
-      evaluation.probabilities,
-      MISCLASSIFIED_SHOWN,
-    );
+    const misclassified = {
+      count: evaluation.misclassified.count,
+      shown: evaluation.misclassified.examples,
+    };
     const metrics: RunMetrics = {
       formatVersion: 1,
       startedAt: startedAt.toISOString(),

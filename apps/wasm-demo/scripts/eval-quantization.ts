@@ -5,12 +5,13 @@
 //   pnpm --filter wasm-demo eval-quantization -- --from DIR   # float model from a trainer run
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalizeImages } from '@mnist/data';
 import { loadMnistFromPackage } from '@mnist/data/node';
+import { evaluateModel } from '@mnist/model';
 import { loadModel } from '@mnist/model/node';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { getBackend, setBackend } from '@tensorflow/tfjs-core';
-import { classifyImages } from './lib/classify-images.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromFlag = process.argv.indexOf('--from');
@@ -18,16 +19,15 @@ const floatDir = fromFlag >= 0 ? process.argv[fromFlag + 1]! : join(here, '../..
 const quantizedDir = join(here, '../public/model');
 
 if (!(await setBackend('wasm').catch(() => false))) await setBackend('cpu');
-const { test } = await loadMnistFromPackage();
+// Pixels to [0, 1] as the model was trained on; the demo page does the same per drawing.
+const test = normalizeImages((await loadMnistFromPackage()).test);
 
-const accuracy = (digits: Uint8Array) =>
-  digits.filter((digit, i) => digit === test.labels[i]).length / test.count;
 const started = performance.now();
-const floatDigits = await classifyImages(await loadModel(floatDir), test);
-const quantizedDigits = await classifyImages(await loadModel(quantizedDir), test);
-const differing = floatDigits.filter((digit, i) => digit !== quantizedDigits[i]).length;
-const floatAccuracy = accuracy(floatDigits);
-const quantizedAccuracy = accuracy(quantizedDigits);
+const float = await evaluateModel(await loadModel(floatDir), test);
+const quantized = await evaluateModel(await loadModel(quantizedDir), test);
+const differing = float.predictions.filter((digit, i) => digit !== quantized.predictions[i]).length;
+const floatAccuracy = float.report.accuracy;
+const quantizedAccuracy = quantized.report.accuracy;
 console.log(
   `backend: ${getBackend()}, ${test.count} test images, ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );

@@ -5,13 +5,14 @@
 //   pnpm --filter wasm-demo make-gallery [-- --count 100 --mistakes 12]
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '@mnist/core/node';
+import { normalizeImages } from '@mnist/data';
 import { loadMnistFromPackage } from '@mnist/data/node';
+import { evaluateModel } from '@mnist/model';
 import { loadModel } from '@mnist/model/node';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { setBackend } from '@tensorflow/tfjs-core';
 import { encodeGallery } from '../src/gallery-format.js';
-import { classifyImages } from './lib/classify-images.js';
 
 function wholeFlag(name: string, fallback: number, max: number): number {
   const at = process.argv.indexOf(name);
@@ -30,7 +31,7 @@ const picked = Array.from({ length: inOrder }, (_, i) => i);
 if (mistakes > 0) {
   if (!(await setBackend('wasm').catch(() => false))) await setBackend('cpu');
   const modelDir = fileURLToPath(new URL('../public/model', import.meta.url));
-  const predicted = await classifyImages(await loadModel(modelDir), test);
+  const { predictions: predicted } = await evaluateModel(await loadModel(modelDir), normalizeImages(test));
   for (let i = inOrder; i < test.count && picked.length < count; i++) {
     if (predicted[i] !== test.labels[i]) picked.push(i);
   }

@@ -11,8 +11,17 @@ Needs numpy and scikit-learn (Debian: apt-get install python3-sklearn). Notes on
   Every case below has rows summing to 1 (float32 cases: exactly, with dyadic values), so the two
   agree far inside 1e-12.
 - Float32 cases: scikit-learn clips at np.finfo(float32).eps but then also computes in float32. To
-  get a float64-precision reference for that clipping we pass the same values as float64 with
+  get a float64-precision reference we pass the same values as float64 with
   eps=np.finfo(np.float32).eps (the parameter exists up to scikit-learn 1.4).
+- log_loss clipping: @mnist/metrics clips at the project's one cross-entropy bound, Keras's
+  epsilon 1e-7 as float32 holds it ([fround(1e-7), 1 - 2^-23], what training's float32 tensors
+  apply), not at the machine epsilon of the input's type as scikit-learn does, and scikit-learn has
+  no setting for that (its eps is symmetric and, before 1.5, followed by renormalising the rows).
+  Where no true-class probability lies beyond those bounds the two definitions coincide and the
+  reference is scikit-learn's log_loss ("logLossBy": "scikit-learn"). Where one does (exact 0 or 1
+  probabilities), the reference is the definition computed directly with numpy in float64,
+  -mean(log(clip(p_true, lo, hi))) ("logLossBy": "numpy"): an independent float64 computation,
+  not a scikit-learn figure.
 - classification_report text: scikit-learn < 1.5 prints "micro avg" instead of "accuracy" when a
   listed label is absent from both inputs (fixed in 1.5, PR #28399). For such cases no text is
   recorded (report texts are null); the numbers are still compared.
@@ -38,6 +47,10 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
     top_k_accuracy_score,
 )
+
+# The project's loss clip (CROSS_ENTROPY_EPSILON in src/log-loss.ts) as float32 holds its bounds.
+CLIP_LO = float(np.float32(1e-7))
+CLIP_HI = float(np.float32(1 - 1e-7))
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test-fixtures", "sklearn-reference.json")
@@ -98,7 +111,7 @@ def make_cases():
     y_pred = np.where(y_pred == 7, 9, y_pred)
     cases.append(("zero-division-all-labels-seen", 10, y_true, rows_peaked_at(rng, y_pred, 10), "float64"))
 
-    # Exact 0 and 1 probabilities: log loss clips at float64 eps.
+    # Exact 0 and 1 probabilities: the log-loss clip decides the loss (reference by numpy, see above).
     rng = np.random.RandomState(3)
     y_true = np.arange(30) % 10
     y_pred = np.where(rng.rand(30) < 0.7, y_true, rng.randint(0, 10, size=30))
@@ -138,7 +151,7 @@ def make_cases():
         labels.append(rng.randint(0, 10))
     cases.append(("score-ties", 10, np.array(labels), np.array(rows), "float64"))
 
-    # Float32 input, two classes: exact 0/1 clip at float32 eps; rows stay exactly summing to 1.
+    # Float32 input, two classes: exact 0/1 probabilities are clipped; rows stay exactly summing to 1.
     rng = np.random.RandomState(6)
     y_true = np.array([0, 1] * 8)
     p1 = rng.choice([0.0, 0.25, 0.5, 0.75, 1.0, 0.125, 0.875], size=16)
@@ -190,6 +203,11 @@ def reference(name, num_classes, y_true, proba, dtype):
                 reports.append({"digits": digits, "targetNames": names, "text": None, "skipped": skipped})
             else:
                 reports.append({"digits": digits, "targetNames": names, "text": text})
+    p_true = p64[np.arange(len(y_true)), y_true]
+    if np.all((p_true >= CLIP_LO) & (p_true <= CLIP_HI)):
+        log_loss_by, loss = "scikit-learn", float(log_loss(y_true, p64, eps=eps, labels=labels))
+    else:
+        log_loss_by, loss = "numpy", float(-np.mean(np.log(np.clip(p_true, CLIP_LO, CLIP_HI))))
     top_k = {}
     if num_classes > 2:  # scikit-learn scores two columns as a binary problem; not our definition.
         for k in TOP_KS:
@@ -203,7 +221,8 @@ def reference(name, num_classes, y_true, proba, dtype):
         "expected": {
             "yPred": [int(v) for v in y_pred],
             "accuracy": float(accuracy_score(y_true, y_pred)),
-            "logLoss": float(log_loss(y_true, p64, eps=eps, labels=labels)),
+            "logLoss": loss,
+            "logLossBy": log_loss_by,
             "topK": top_k,
             "confusionMatrix": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
             "perClass": [

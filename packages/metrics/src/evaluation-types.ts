@@ -20,7 +20,7 @@ export interface AveragedMetrics {
 export interface EvaluationReport {
   count: number;
   accuracy: number;
-  /** Mean categorical cross-entropy (log loss). */
+  /** Mean categorical cross-entropy (`logLoss`: clipped at `CROSS_ENTROPY_EPSILON`, the loss training uses). */
   loss: number;
   /** `confusionMatrix[trueLabel][predictedLabel]` = number of images. */
   confusionMatrix: number[][];

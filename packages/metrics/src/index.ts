@@ -6,7 +6,7 @@ export { confusionMatrix } from './confusion-matrix.js';
 export { evaluatePredictions } from './evaluate-predictions.js';
 export { formatClassificationReport } from './format-classification-report.js';
 export type { FormatClassificationReportOptions } from './format-classification-report.js';
-export { FLOAT32_EPS, FLOAT64_EPS, logLoss } from './log-loss.js';
+export { CROSS_ENTROPY_EPSILON, logLoss } from './log-loss.js';
 export type { AveragedMetrics, ClassMetrics, EvaluationReport } from './evaluation-types.js';
 export { MetricsInputError } from './metrics-input-error.js';
 export { topKAccuracy } from './top-k-accuracy.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FLOAT32_EPS, FLOAT64_EPS, logLoss } from './log-loss.js';
+import { CROSS_ENTROPY_EPSILON, logLoss } from './log-loss.js';
 import { expectInputError } from './test-helpers.js';
 
 describe('logLoss', () => {
@@ -14,20 +14,33 @@ describe('logLoss', () => {
     expect(logLoss([3, 8], probabilities)).toBeCloseTo(Math.log(10), 14);
   });
 
-  it('clips at float64 eps (2^-52) for plain and Float64 arrays', () => {
-    expect(FLOAT64_EPS).toBe(Number.EPSILON);
-    expect(logLoss([0], [0, 1], 2)).toBe(-Math.log(2 ** -52));
-    expect(logLoss([0], Float64Array.of(0, 1), 2)).toBeCloseTo(52 * Math.LN2, 12);
-    // A certain, correct answer still costs -log(1 - eps), not 0: clipping applies at both ends.
-    expect(logLoss([1], [0, 1], 2)).toBe(-Math.log(1 - 2 ** -52));
-  });
-
-  it('clips at float32 eps (2^-23) for a Float32Array, as scikit-learn does for float32 input', () => {
-    expect(FLOAT32_EPS).toBe(2 ** -23);
-    expect(logLoss([0], Float32Array.of(0, 1), 2)).toBeCloseTo(23 * Math.LN2, 12);
+  it('clips at CROSS_ENTROPY_EPSILON = 1e-7, with the bounds float32 tensors apply, for every array type', () => {
+    expect(CROSS_ENTROPY_EPSILON).toBe(1e-7);
+    // The bounds a float32 `clipByValue(p, 1e-7, 1 - 1e-7)` in training applies.
+    const low = Math.fround(1e-7);
+    const high = 1 - 2 ** -23;
+    expect(Math.fround(1 - 1e-7)).toBe(high);
+    for (const make of [
+      (v: number[]) => v,
+      (v: number[]) => Float32Array.from(v),
+      (v: number[]) => Float64Array.from(v),
+    ]) {
+      // A confident mistake costs -ln(fround(1e-7)) ≈ 16.118, however far below the bound p is.
+      expect(logLoss([0], make([0, 1]), 2)).toBe(-Math.log(low));
+      expect(logLoss([0], make([1e-12, 1]), 2)).toBe(-Math.log(low));
+      expect(logLoss([0], make([low, 1 - low]), 2)).toBe(-Math.log(low));
+      // A certain, correct answer still costs -ln(1 - 2^-23) ≈ 1.19e-7, not 0: clipping applies at both ends.
+      expect(logLoss([1], make([0, 1]), 2)).toBe(-Math.log(high));
+      expect(logLoss([1], make([2 ** -24, 1 - 2 ** -24]), 2)).toBe(-Math.log(high));
+      expect(logLoss([1], make([1e-7, 1 - 1e-7]), 2)).toBe(-Math.log(high));
+      // Just inside the bounds nothing is clipped.
+      expect(logLoss([0], make([2e-7, 1 - 2e-7]), 2)).toBe(-Math.log(make([2e-7])[0]!));
+      expect(logLoss([1], make([2 ** -22, 1 - 2 ** -22]), 2)).toBe(-Math.log(1 - 2 ** -22));
+    }
+    expect(-Math.log(low)).toBeCloseTo(16.118095639, 9);
     expect(logLoss([0, 1], Float32Array.of(0, 1, 0, 1), 2)).toBeCloseTo(
-      (23 * Math.LN2 - Math.log(1 - 2 ** -23)) / 2,
-      12,
+      (-Math.log(low) - Math.log(high)) / 2,
+      15,
     );
   });
 

@@ -1,24 +1,35 @@
 import { NUM_CLASSES } from '@mnist/core';
 import { checkLabels, checkNotEmpty, checkNumClasses, checkProbabilities } from './validate-inputs.js';
 
-/** Machine epsilon of float64, `2^-52`: the clipping bound for probabilities in any array but a `Float32Array`. */
-export const FLOAT64_EPS = 2 ** -52;
-/** Machine epsilon of float32, `2^-23` (≈ 1.19e-7): the clipping bound for probabilities in a `Float32Array`. */
-export const FLOAT32_EPS = 2 ** -23;
+/**
+ * The clip bound ε of mnist-ts's one cross-entropy loss, `1e-7` (Keras's epsilon). Every loss
+ * figure in the project is `-mean(ln clip(p[i, y[i]], ε, 1 − ε))` with this ε: the training,
+ * validation and per-epoch test losses that `@mnist/train` computes on float32 tensors, and
+ * {@link logLoss} / `evaluatePredictions` here on typed arrays. Training computes its gradients
+ * with it, so it is part of the training numerics and fixed.
+ */
+export const CROSS_ENTROPY_EPSILON = 1e-7;
+
+// The bounds as float32 holds them, which is what a float32 tensor's `clipByValue(p, ε, 1 - ε)`
+// applies: fround(1e-7) = 1.0000000116860974e-7 and fround(1 - 1e-7) = 1 - 2^-23. Clipping at these
+// (rather than at 1e-7 and 1 - 1e-7 in float64) makes a typed-array loss equal the tensor loss up
+// to float32 rounding of the log and the sum, even for probabilities at or beyond the bounds.
+const CLIP_MIN = Math.fround(CROSS_ENTROPY_EPSILON);
+const CLIP_MAX = Math.fround(1 - CROSS_ENTROPY_EPSILON);
 
 /**
- * Mean categorical cross-entropy of the true classes, `-mean(log p[i, yTrue[i]])` with natural
- * log, as scikit-learn's `log_loss` with `labels = [0, numClasses)`.
+ * Mean categorical cross-entropy of the true classes, `-mean(ln p[i, yTrue[i]])` with natural log:
+ * the project's loss, the one `@mnist/train` trains on.
  *
- * Probabilities are first clipped to `[eps, 1 - eps]` so a confident wrong answer (p = 0) gives a
- * large finite loss instead of `Infinity`. As in scikit-learn, `eps` is the machine epsilon of the
- * input's element type, `np.finfo(y_pred.dtype).eps`: {@link FLOAT32_EPS} (`2^-23`, so at most
- * ≈ 15.94 per sample) for a `Float32Array` such as tfjs's `dataSync()` output, and
- * {@link FLOAT64_EPS} (`2^-52`, at most ≈ 36.04 per sample) for anything else. Rows are not
- * renormalised after clipping, as in scikit-learn ≥ 1.5 (earlier versions divided each clipped row
- * by its sum, which moves the result by a few ulps for rows that already sum to 1). Pass softmax
- * outputs, not logits. The sum uses compensated (Neumaier) summation, so the mean stays accurate
- * over large sets.
+ * Each probability is first clipped to `[ε, 1 − ε]` with ε = {@link CROSS_ENTROPY_EPSILON} (the
+ * bounds rounded to float32, as the training tensors hold them: 1.0000000116860974e-7 and
+ * 1 − 2^-23), so a confident wrong answer (p = 0) costs a large finite amount, at most
+ * ≈ 16.118 nats per sample, instead of `Infinity`, and a certain right one still costs
+ * ≈ 1.19e-7. The clip is the same for every element type. Rows are not renormalised. Pass softmax
+ * outputs, not logits. Where no true-class probability lies beyond the bounds this is
+ * scikit-learn's `log_loss` with `labels = [0, numClasses)`; beyond them scikit-learn clips at the
+ * machine epsilon of the input's type instead. The logs are taken in float64 and summed with
+ * compensated (Neumaier) summation, so the mean stays accurate over large sets.
  *
  * @param yTrue true labels in `[0, numClasses)`; at least one.
  * @param probabilities row-major `[yTrue.length, numClasses]` class probabilities, all finite.
@@ -45,12 +56,11 @@ export function meanLogLoss(
   probabilities: ArrayLike<number>,
   numClasses: number,
 ): number {
-  const eps = probabilities instanceof Float32Array ? FLOAT32_EPS : FLOAT64_EPS;
   let sum = 0;
   let compensation = 0;
   for (let row = 0; row < yTrue.length; row++) {
     const p = probabilities[row * numClasses + yTrue[row]!]!;
-    const term = -Math.log(Math.min(Math.max(p, eps), 1 - eps));
+    const term = -Math.log(Math.min(Math.max(p, CLIP_MIN), CLIP_MAX));
     const next = sum + term;
     compensation += Math.abs(sum) >= Math.abs(term) ? sum - next + term : term - next + sum;
     sum = next;

@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { normalizeImages, splitTrainValidation } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
-import { createModel, summarizeModel } from '@mnist/model';
-import { evaluateModel, resolveTrainingConfig, selectBackend, train } from '../dist/index.js';
+import { createModel, evaluateModel, summarizeModel } from '@mnist/model';
+import { resolveTrainingConfig, selectBackend, train } from '../dist/index.js';
 
 const { values } = parseArgs({
   options: {

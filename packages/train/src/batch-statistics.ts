@@ -1,3 +1,4 @@
+import { CROSS_ENTROPY_EPSILON } from '@mnist/metrics';
 import {
   argMax,
   cast,
@@ -12,9 +13,10 @@ import {
   type Tensor,
 } from '@tensorflow/tfjs-core';
 
-// Keras's epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON] so a confident wrong
-// answer gives a large finite loss and a finite gradient.
-const EPSILON = 1e-7;
+// The project's one loss clip (Keras's epsilon, 1e-7), defined with the formula in @mnist/metrics:
+// probabilities are clipped to [EPSILON, 1 - EPSILON] so a confident wrong answer gives a large
+// finite loss and a finite gradient, and every loss figure (training here, `logLoss` there) agrees.
+const EPSILON = CROSS_ENTROPY_EPSILON;
 
 /**
  * Per-sample categorical cross-entropy `-sum(y * log(p))` of softmax outputs `probabilities`

@@ -5,8 +5,6 @@ export { selectBackend } from './select-backend.js';
 export type { SelectBackendOptions } from './select-backend.js';
 export { train } from './train.js';
 export type { AfterEpochTools, TrainingResult, TrainOptions } from './train.js';
-export { evaluateModel } from './evaluate-model.js';
-export type { EvaluateModelOptions, ModelEvaluation } from './evaluate-model.js';
 export { TrainingConfigError } from './training-config-error.js';
 export { TrainingDataError } from './training-data-error.js';
 export { BackendUnavailableError } from './backend-unavailable-error.js';

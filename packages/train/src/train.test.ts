@@ -1,11 +1,10 @@
 import { type ImageSet, normalizeImages, type TrainValidationSplit } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
-import { createModel } from '@mnist/model';
+import { createModel, evaluateModel } from '@mnist/model';
 import { memory, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EpochRecord, TrainingConfigInput, TrainingEvent } from './training-types.js';
-import { evaluateModel } from './evaluate-model.js';
 import { selectBackend } from './select-backend.js';
 import { train } from './train.js';
 import { TrainingDataError } from './training-data-error.js';

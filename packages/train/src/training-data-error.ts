@@ -4,7 +4,7 @@ const name = 'TrainingDataError';
 const marker = Symbol.for(`mnist-ts.error.${name}`);
 
 /**
- * The images handed to `train` or `evaluateModel` do not fit: an empty set, labels that do not
+ * The images handed to `train` or its `measure` tool do not fit: an empty set, labels that do not
  * match the image count, or images of another size than the model's input.
  */
 export class TrainingDataError extends MnistError {
