@@ -17,10 +17,11 @@ afterAll(async () => {
 
 function sample(): Checkpoint {
   const state: TrainingState = {
-    formatVersion: 1,
+    formatVersion: 2,
     seed: 3,
     batchSize: 32,
     trainSamples: 400,
+    threads: 2,
     epoch: 1,
     batch: 4,
     epochProgress: { seen: 128, lossSum: 290.1234567890123, correct: 40, trainMs: 812.5, elapsedMs: 900.25 },

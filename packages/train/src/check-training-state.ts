@@ -9,25 +9,44 @@ export interface ResumeContext {
   epochs: number;
   trainSamples: number;
   batchesPerEpoch: number;
+  /**
+   * The thread count this run asks for (`threads` resolved on the backend it trains on), or
+   * `auto`, which takes the state's own count.
+   */
+  threads: number | 'auto';
   model: LayersModel;
 }
 
 /**
- * Checks that `state` can continue this run: same seed, batch size and training set size, a
- * position inside the run, and weights and Adam moments of exactly this model's shapes. Throws
+ * Checks that `state` can continue this run: same seed, batch size, training set size and thread
+ * count (unless `auto`), a position inside the run, and weights and Adam moments of exactly this model's shapes. Throws
  * `TrainingStateError` naming the field. Internal.
  */
 export function checkTrainingState(state: TrainingState, run: ResumeContext): void {
   const fail = (message: string): never => {
     throw new TrainingStateError(`resumeFrom: ${message}`);
   };
-  if (state.formatVersion !== 1) fail(`formatVersion is ${state.formatVersion}, expected 1`);
+  if (state.formatVersion !== 2) {
+    fail(
+      `formatVersion is ${state.formatVersion}, expected 2` +
+        (state.formatVersion === 1 ? ' (format 1 did not record the thread count, so it cannot resume exactly)' : ''),
+    );
+  }
   for (const field of ['seed', 'batchSize', 'trainSamples'] as const) {
     if (state[field] !== run[field]) {
       fail(
         `${field} is ${state[field]} but this run has ${run[field]}; resume with the same config and data`,
       );
     }
+  }
+  if (!(Number.isInteger(state.threads) && state.threads >= 1)) {
+    fail(`threads is ${state.threads}, expected a whole number >= 1`);
+  }
+  if (run.threads !== 'auto' && run.threads !== state.threads) {
+    fail(
+      `threads is ${state.threads} but this run asks for ${run.threads}; resume with threads 'auto' or ` +
+        `${state.threads}: each thread draws its own dropout masks, so another count would not end as the uninterrupted run`,
+    );
   }
   if (!(Number.isInteger(state.epoch) && state.epoch >= 0 && state.epoch <= run.epochs)) {
     fail(`epoch is ${state.epoch}, expected a whole number from 0 to ${run.epochs}`);

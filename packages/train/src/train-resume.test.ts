@@ -158,6 +158,8 @@ describe('train with checkpoints', { timeout: 120_000 }, () => {
     for (const [config, field] of [
       [{ seed: SEED + 1 }, 'seed'],
       [{ batchSize: 16 }, 'batchSize'],
+      // Resumed on another thread count than it ran on (1: 'auto' on 800 images).
+      [{ threads: 2 }, 'threads'],
     ] as const) {
       const error = await run({ config, resumeFrom: state }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TrainingStateError);

@@ -27,6 +27,7 @@ import { checkImageSet } from './check-image-set.js';
 import { deriveSeed } from './derive-seed.js';
 import { createDropoutSeeder, type DropoutSeeder } from './dropout-seeder.js';
 import { type GradientThreads, startGradientThreads } from './gradient-threads.js';
+import { availableCores } from './available-cores.js';
 import { learningRateAt } from './learning-rate-at.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { resolveThreadCount } from './resolve-thread-count.js';
@@ -143,14 +144,33 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   const emit = (event: TrainingEvent) => onEvent?.(event);
 
   const { epochs, batchSize, seed } = config;
-  const threadCount = resolveThreadCount({
-    threads: config.threads,
-    backend,
-    batchSize,
-    plannedImages: data.train.count * (epochs - (resumeFrom?.epoch ?? 0)),
-    cores: await availableCores(),
-  });
   const batchesPerEpoch = countBatches(data.train.count, batchSize);
+  let threadCount: number;
+  if (resumeFrom === undefined) {
+    // Once per run, from the whole run's images: the count is part of the run's numerics.
+    threadCount = resolveThreadCount({
+      threads: config.threads,
+      backend,
+      batchSize,
+      plannedImages: data.train.count * epochs,
+      cores: await availableCores(),
+    });
+  } else {
+    const asked =
+      config.threads === 'auto' && backend !== 'tensorflow'
+        ? 'auto'
+        : resolveThreadCount({ threads: config.threads, backend, batchSize, plannedImages: 0, cores: 1 });
+    checkTrainingState(resumeFrom, {
+      seed,
+      batchSize,
+      epochs,
+      trainSamples: data.train.count,
+      batchesPerEpoch,
+      threads: asked,
+      model,
+    });
+    threadCount = resumeFrom.threads;
+  }
   const hasValidation = data.validation.count > 0;
   const earlyStopping = config.earlyStopping;
   const minDelta = earlyStopping?.minDelta ?? 0;
@@ -183,10 +203,11 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   const checkpoint = async (epoch: number, batch: number, progress: TrainingState['epochProgress']) => {
     if (onCheckpoint === undefined) return;
     const state: TrainingState = {
-      formatVersion: 1,
+      formatVersion: 2,
       seed,
       batchSize,
       trainSamples: data.train.count,
+      threads: threadCount,
       epoch,
       batch,
       epochProgress: progress,
@@ -211,14 +232,6 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   try {
     if (threadCount > 1) threads = await startGradientThreads(model, backend, threadCount - 1);
     if (resume !== undefined) {
-      checkTrainingState(resume, {
-        seed,
-        batchSize,
-        epochs,
-        trainSamples: data.train.count,
-        batchesPerEpoch,
-        model,
-      });
       const weights = resume.weights.map(tensorFromSnapshot);
       model.setWeights(weights);
       dispose(weights);
@@ -519,16 +532,6 @@ function splitBatch(size: number, parts: number): [number, number][] {
     Math.floor((i * size) / count),
     Math.floor(((i + 1) * size) / count),
   ]);
-}
-
-async function availableCores(): Promise<number> {
-  try {
-    const os = await import('node:os');
-    return os.availableParallelism();
-  } catch {
-    // Not on Node (a browser bundle): no worker_threads either.
-    return 1;
-  }
 }
 
 /**

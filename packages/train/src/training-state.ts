@@ -20,11 +20,18 @@ export interface TensorSnapshot {
  * the position (`epoch`, `batch`) is the whole of it.
  */
 export interface TrainingState {
-  formatVersion: 1;
+  /** 2 since the state records `threads`; a state of format 1 cannot be resumed exactly. */
+  formatVersion: 2;
   /** Run seed, batch size and training set size the state belongs to; checked on resume. */
   seed: number;
   batchSize: number;
   trainSamples: number;
+  /**
+   * Threads that compute each batch's gradients, resolved once when the run started (`auto` from
+   * the whole run's images and the cores then). A resume trains on the same count: each thread's
+   * slice draws its own dropout masks, so another count would end with other weights.
+   */
+  threads: number;
   /** The epoch to continue with (zero-based; equal to `epochs` when training is complete). */
   epoch: number;
   /** Batches of `epoch` already trained; the next one to run. */
