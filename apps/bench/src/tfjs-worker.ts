@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import type { ImageSet } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
 import { createModel, type ModelConfig } from '@mnist/model';
-import { selectBackend, train } from '@mnist/train';
+import { selectBackend } from '@mnist/runtime';
+import { train } from '@mnist/train';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type {
@@ -55,8 +56,8 @@ async function setUpBackend(side: SideName): Promise<string | null> {
     return null;
   }
   if (side === 'tfjs-wasm' || side === 'tfjs-cpu') {
-    // What a user's `train` call does (it registers @mnist/wasm-kernels on wasm), so the model is
-    // built on the backend that trains it.
+    // What an app does at start-up (on wasm it registers @mnist/wasm-kernels), so the model is
+    // built on the backend that trains it: `train` trains on the active backend.
     await selectBackend(side === 'tfjs-wasm' ? 'wasm' : 'cpu');
     return null;
   }
@@ -123,7 +124,6 @@ type TrainFigures = ComputeResult['train'];
 async function trainWithTrain(
   model: LayersModel,
   job: ComputeJob,
-  backend: 'wasm' | 'cpu',
 ): Promise<{ train: TrainFigures; threads: number }> {
   const { batchSize, warmupSteps, steps } = job;
   const data = {
@@ -149,7 +149,6 @@ async function trainWithTrain(
     model,
     data,
     config: {
-      backend,
       threads: job.threads,
       batchSize,
       epochs: 1,
@@ -222,7 +221,7 @@ async function compute(job: ComputeJob): Promise<ComputeResult> {
   let train: TrainFigures;
   let threads: number;
   if (viaTrain) {
-    ({ train, threads } = await trainWithTrain(model, job, backend));
+    ({ train, threads } = await trainWithTrain(model, job));
   } else {
     train = await trainWithTrainOnBatch(model, job);
     // TensorFlow's own thread pool sizes itself: there is no count to report.

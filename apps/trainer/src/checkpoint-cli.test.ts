@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@mnist/data';
 import { mnistDataPackageDir } from '@mnist/data/node';
+import { AUTO_MIN_TRAINING_IMAGES } from '@mnist/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
 import type { RunMetrics } from './run-metrics.js';
@@ -85,11 +86,17 @@ async function outputs(out: string) {
 }
 
 /** Writes the first `count` images of a real MNIST IDX file (same header layout, fewer items). */
-async function writeSubset(name: string, count: number, itemBytes: number, headerBytes: number) {
+async function writeSubset(
+  name: string,
+  count: number,
+  itemBytes: number,
+  headerBytes: number,
+  into = dataDir,
+) {
   const bytes = readFileSync(path.join(mnistDataPackageDir(), name));
   const out = Buffer.from(bytes.subarray(0, headerBytes + count * itemBytes));
   out.writeUInt32BE(count, 4);
-  await writeFile(path.join(dataDir, name), out);
+  await writeFile(path.join(into, name), out);
 }
 
 beforeAll(async () => {
@@ -250,6 +257,58 @@ describe('mnist-train under interruption', { timeout: 240_000 }, () => {
     expect(figures(result.metrics)).toEqual(figures(uninterrupted.metrics));
     expect(result.weights.equals(uninterrupted.weights)).toBe(true);
   });
+
+  // `--threads auto` decides from the run's length: 5 epochs of 4,000 images are enough for threads,
+  // the 4 epochs left after a stop in epoch 2 are not. The resume must keep the 2 threads the run
+  // started on (a 1-thread resume draws other dropout masks and ends with other weights).
+  it.skipIf(availableParallelism() < 2)(
+    'with --threads auto resumes on the thread count the run started with, when the work left would have chosen fewer',
+    async () => {
+      const bigger = path.join(dir, 'mnist-5000');
+      await mkdir(bigger);
+      await writeSubset('train-images-idx3-ubyte', 5000, 784, 16, bigger);
+      await writeSubset('train-labels-idx1-ubyte', 5000, 1, 8, bigger);
+      await writeSubset('t10k-images-idx3-ubyte', 200, 784, 16, bigger);
+      await writeSubset('t10k-labels-idx1-ubyte', 200, 1, 8, bigger);
+      const auto = [...RUN, '--epochs', '5', '--threads', 'auto', '--data-dir', bigger];
+      // 4,000 training images (0.2 held out) times 5 epochs: exactly the smallest run `auto` threads.
+      const trainImages = 4000;
+      expect(trainImages * 5).toBeGreaterThanOrEqual(AUTO_MIN_TRAINING_IMAGES);
+      expect(trainImages * 4).toBeLessThan(AUTO_MIN_TRAINING_IMAGES);
+
+      const wholeDir = path.join(dir, 'auto-whole');
+      const whole = await runCli([...auto, '--out', wholeDir]);
+      expect(whole.stderr).toBe('');
+      expect(whole.code).toBe(0);
+      expect(whole.stdout).toContain('5 epochs of 125 batches, 2 threads');
+      const uninterrupted = await outputs(wholeDir);
+      expect(uninterrupted.metrics.threads).toBe(2);
+
+      const out = path.join(dir, 'auto-signal');
+      const { child, done } = start([...auto, '--out', out]);
+      await new Promise<void>((resolve) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('epoch 1/5')) resolve();
+        });
+      });
+      child.kill('SIGINT');
+      expect((await done).code).toBe(130);
+      const { state } = (await readCheckpoint(out)).checkpoint;
+      // Stopped in epoch 2 or later: what is left is under the threshold.
+      expect(state.epoch).toBeGreaterThanOrEqual(1);
+      expect(state.epoch).toBeLessThan(5);
+      expect(state.threads).toBe(2);
+
+      const resumed = await runCli(['--resume', out]);
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).toContain('2 threads');
+      const result = await outputs(out);
+      expect(result.metrics.threads).toBe(2);
+      expect(figures(result.metrics)).toEqual(figures(uninterrupted.metrics));
+      expect(result.weights.equals(uninterrupted.weights)).toBe(true);
+    },
+  );
 
   it('resumes a checkpoint of an older trainer (no test figures), naming the epochs it could not score', async () => {
     const out = path.join(dir, 'old-checkpoint');

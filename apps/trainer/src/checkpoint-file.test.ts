@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
-import { DEFAULT_TRAINING_CONFIG, type TrainingState } from '@mnist/train';
+import type { TrainingState } from '@mnist/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError } from './checkpoint-error.js';
 import { CHECKPOINT_FILE, type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { DEFAULT_TRAINER_TRAINING } from './trainer-training-config.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -52,7 +54,7 @@ function sample(): Checkpoint {
   };
   return {
     run: { argv: ['--epochs', '2', '--out', 'run 1'], baseDir: dir },
-    config: { model: DEFAULT_MODEL_CONFIG, training: DEFAULT_TRAINING_CONFIG },
+    config: { model: DEFAULT_MODEL_CONFIG, training: { ...DEFAULT_TRAINER_TRAINING, backend: 'wasm' } },
     state,
   };
 }
@@ -124,6 +126,21 @@ describe('checkpoint files', () => {
       expect((error as Error).message.startsWith(`${file}: `)).toBe(true);
     }
     expect(damaged.length).toBeGreaterThan(100);
+  });
+
+  it('refuses a checkpoint of format 1 (before the thread count was recorded), saying why', async () => {
+    const folder = await mkdtemp(path.join(dir, 'format-1-'));
+    const file = await writeCheckpoint(folder, sample());
+    // The same file as format 1 with an intact checksum, as a trainer of that format wrote it.
+    const body = Buffer.from((await readFile(file)).subarray(0, -32));
+    body.writeUInt32LE(1, 8);
+    await writeFile(file, Buffer.concat([body, createHash('sha256').update(body).digest()]));
+    const error = await readCheckpoint(folder).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect((error as Error).message).toBe(
+      `${file}: training state format 1; this version of @mnist/train reads format 2 (format 1 did not record ` +
+        'the thread count the run trained on, so it cannot resume exactly; start the run again)',
+    );
   });
 
   it('says where to point --resume when there is no checkpoint', async () => {

@@ -5,6 +5,7 @@ const PACKAGES = [
   '@mnist/core',
   '@mnist/data',
   '@mnist/model',
+  '@mnist/runtime',
   '@mnist/train',
   '@mnist/metrics',
   '@mnist/wasm-kernels',

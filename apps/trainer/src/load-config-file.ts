@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { ModelConfigInput } from '@mnist/model';
-import type { TrainingConfigInput } from '@mnist/train';
 import { CliUsageError } from './cli-usage-error.js';
+import type { TrainerTrainingInput } from './trainer-training-config.js';
 
 /** The contents of a `--config` file: both halves optional, fields validated later by the packages. */
 export interface ConfigFile {
   model?: ModelConfigInput;
-  training?: TrainingConfigInput;
+  training?: TrainerTrainingInput;
 }
 
 const KEYS = new Set(['model', 'training']);

@@ -1,11 +1,11 @@
 import { MnistError } from '@mnist/core';
 import { type ModelConfig, resolveModelConfig } from '@mnist/model';
-import { resolveTrainingConfig, type TrainingConfig } from '@mnist/train';
 import { CheckpointError } from './checkpoint-error.js';
 import { type Checkpoint, readCheckpoint } from './checkpoint-file.js';
 import { CliUsageError } from './cli-usage-error.js';
 import { type CliDefaults, type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cli-args.js';
 import { resolveUserPath } from './resolve-user-path.js';
+import { resolveTrainerTraining, type TrainerTrainingConfig } from './trainer-training-config.js';
 
 /** A run to continue: the checkpoint, and the options and folder its command was first run with. */
 export interface ResumePlan {
@@ -16,7 +16,7 @@ export interface ResumePlan {
   /** The folder the original command's relative paths were taken from. */
   baseDir: string;
   model: ModelConfig;
-  training: TrainingConfig;
+  training: TrainerTrainingConfig;
 }
 
 /**
@@ -52,7 +52,7 @@ export async function loadResume(
       options: { ...parsed.options, quiet: parsed.options.quiet || options.quiet, json: options.json },
       baseDir: checkpoint.run.baseDir,
       model: resolveModelConfig(checkpoint.config.model),
-      training: resolveTrainingConfig(checkpoint.config.training),
+      training: resolveTrainerTraining(checkpoint.config.training),
     };
   } catch (cause) {
     if (cause instanceof CheckpointError || !MnistError.isInstance(cause)) throw cause;

@@ -1,12 +1,13 @@
-import type { EarlyStoppingConfig, TrainingConfig, TrainingConfigInput } from '@mnist/train';
 import type { ModelConfig, ModelConfigInput } from '@mnist/model';
+import type { EarlyStoppingConfig, TrainingConfig } from '@mnist/train';
 import type { ConfigFile } from './load-config-file.js';
 import type { CliOptions } from './parse-cli-args.js';
+import type { TrainerTrainingInput } from './trainer-training-config.js';
 
 /** Model and training input after layering: defaults < `--config` file < flags. */
 export interface MergedConfigInput {
   model: ModelConfigInput;
-  training: TrainingConfigInput;
+  training: TrainerTrainingInput;
 }
 
 // Used when patience is turned on but neither the file nor the defaults say how to judge improvement.
@@ -18,7 +19,7 @@ const FALLBACK_EARLY_STOPPING: EarlyStoppingConfig = { patience: 3, minDelta: 0,
  * When the number of conv layers changes but nobody set the per-layer fields, the default filter
  * list and pool positions are fitted to it (`--conv-layers 2` alone gives filters 32,64 and pools
  * after layers 0 and 1) instead of failing on a length mismatch.
- * Returns inputs for `resolveModelConfig` / `resolveTrainingConfig`, which fill and check the rest.
+ * Returns inputs for `resolveModelConfig` / `resolveTrainerTraining`, which fill and check the rest.
  */
 export function mergeRunConfig(
   file: ConfigFile,
@@ -28,7 +29,7 @@ export function mergeRunConfig(
     training: Pick<TrainingConfig, 'earlyStopping'>;
   },
 ): MergedConfigInput {
-  const training: TrainingConfigInput = { ...file.training, ...cli.training };
+  const training: TrainerTrainingInput = { ...file.training, ...cli.training };
   if (cli.earlyStoppingPatience !== undefined) {
     const base = file.training?.earlyStopping ?? defaults.training.earlyStopping ?? FALLBACK_EARLY_STOPPING;
     training.earlyStopping =

@@ -1,8 +1,8 @@
 import type { ModelConfig } from '@mnist/model';
-import type { TrainingConfig } from '@mnist/train';
 import { describe, expect, it } from 'vitest';
 import { CliUsageError } from './cli-usage-error.js';
 import { type CliDefaults, type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cli-args.js';
+import type { TrainerTrainingConfig } from './trainer-training-config.js';
 
 const model: ModelConfig = {
   convLayers: 3,
@@ -14,7 +14,7 @@ const model: ModelConfig = {
   batchNorm: false,
   inputNormalization: null,
 };
-const training: TrainingConfig = {
+const training: TrainerTrainingConfig = {
   epochs: 12,
   batchSize: 64,
   learningRate: 0.001,

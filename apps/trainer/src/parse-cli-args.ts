@@ -1,5 +1,5 @@
-import type { BackendChoice, TrainingConfig, TrainingConfigInput } from '@mnist/train';
 import type { ModelConfig, ModelConfigInput } from '@mnist/model';
+import type { BackendChoice } from '@mnist/runtime';
 import { Option } from 'commander';
 import { CliUsageError } from './cli-usage-error.js';
 import {
@@ -14,13 +14,18 @@ import {
 } from './option-parsers.js';
 import { createQuietCommand, parseQuietly, type QuietCommand } from './quiet-command.js';
 import { COMMANDS } from './commands.js';
+import {
+  BACKEND_CHOICES,
+  type TrainerTrainingConfig,
+  type TrainerTrainingInput,
+} from './trainer-training-config.js';
 
 /** What the user asked for on the command line; unset fields fall back to `--config`, then defaults. */
 export interface CliOptions {
   /** Model fields set by flags only. */
   model: ModelConfigInput;
   /** Training fields set by flags only (early stopping comes separately as a patience). */
-  training: TrainingConfigInput;
+  training: TrainerTrainingInput;
   /** `--early-stopping-patience`: epochs without improvement before stopping; 0 turns it off. */
   earlyStoppingPatience?: number;
   configFile?: string;
@@ -53,11 +58,9 @@ export type ParsedCli = { action: 'run'; options: CliOptions } | { action: 'prin
 /** The defaults shown in `--help`, passed in so parsing stays free of tfjs imports. */
 export interface CliDefaults {
   model: ModelConfig;
-  training: TrainingConfig;
+  training: TrainerTrainingConfig;
   version: string;
 }
-
-const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 
 /** The output folder used when `--out` is not given. */
 export const DEFAULT_OUT_DIR = './artifacts';
@@ -118,7 +121,7 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
     new Option(
       '--backend <name>',
       'tfjs backend; auto tries node, then wasm, then cpu' + shown(training.backend),
-    ).choices(BACKENDS),
+    ).choices(BACKEND_CHOICES),
   );
   add(
     new Option(

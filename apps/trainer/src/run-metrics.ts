@@ -1,6 +1,8 @@
 import type { EvaluationReport } from '@mnist/metrics';
 import type { MisclassifiedExample, ModelConfig } from '@mnist/model';
-import type { BackendName, EpochRecord, TrainingConfig } from '@mnist/train';
+import type { BackendName } from '@mnist/runtime';
+import type { EpochRecord } from '@mnist/train';
+import type { TrainerTrainingConfig } from './trainer-training-config.js';
 
 /**
  * The model's figures on the test images after one epoch (`--target-accuracy`). For reporting only:
@@ -53,7 +55,7 @@ export interface RunMetrics {
   threads: number;
   seed: number;
   /** The fully resolved configs; `{ model, training }` can be passed back as `--config`. */
-  config: { model: ModelConfig; training: TrainingConfig };
+  config: { model: ModelConfig; training: TrainerTrainingConfig };
   data: {
     source: string;
     trainSamples: number;

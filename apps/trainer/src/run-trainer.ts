@@ -13,15 +13,11 @@ import {
   summarizeModel,
 } from '@mnist/model';
 import { saveModel } from '@mnist/model/node';
+import { type BackendName, selectBackend } from '@mnist/runtime';
 import {
   type AfterEpochTools,
-  type BackendName,
-  DEFAULT_TRAINING_CONFIG,
   type EpochRecord,
-  resolveTrainingConfig,
-  selectBackend,
   train,
-  type TrainingConfig,
   TrainingDivergedError,
   type TrainingEvent,
   type TrainingState,
@@ -43,6 +39,12 @@ import { renderReportHtml } from './render-report-html.js';
 import { resolveUserPath } from './resolve-user-path.js';
 import type { EpochTestRecord, RunMetrics } from './run-metrics.js';
 import { computeTimeToTarget } from './time-to-target.js';
+import {
+  DEFAULT_TRAINER_TRAINING,
+  resolveTrainerTraining,
+  type TrainerTrainingConfig,
+  trainingConfigOf,
+} from './trainer-training-config.js';
 import { writeFileAtomic } from '@mnist/core/node';
 
 /** Where the trainer reads its environment from and writes to; `process` in the real CLI. */
@@ -65,7 +67,7 @@ const MISCLASSIFIED_SHOWN = 48;
 interface RunPlan {
   options: CliOptions;
   model: ModelConfig;
-  training: TrainingConfig;
+  training: TrainerTrainingConfig;
   outDir: string;
   source: MnistSource;
   sourceLabel: string;
@@ -77,13 +79,13 @@ async function plan(options: CliOptions, io: TrainerIo): Promise<RunPlan> {
   const file: ConfigFile = configPath === undefined ? {} : await loadConfigFile(configPath);
   const merged = mergeRunConfig(file, options, {
     model: DEFAULT_MODEL_CONFIG,
-    training: DEFAULT_TRAINING_CONFIG,
+    training: DEFAULT_TRAINER_TRAINING,
   });
   let model: ModelConfig;
-  let training: TrainingConfig;
+  let training: TrainerTrainingConfig;
   try {
     model = resolveModelConfig(merged.model);
-    training = resolveTrainingConfig(merged.training);
+    training = resolveTrainerTraining(merged.training);
   } catch (error) {
     // Values that pass flag parsing can still clash (e.g. 4 filter counts for 3 layers) or come
     // from a bad --config file: both are the user's input, so exit 2 like any other bad flag.
@@ -132,7 +134,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
   try {
     const defaults = {
       model: DEFAULT_MODEL_CONFIG,
-      training: DEFAULT_TRAINING_CONFIG,
+      training: DEFAULT_TRAINER_TRAINING,
       version: trainerVersion(),
     };
     const parsed = parseCliArgs(argv, defaults);
@@ -184,6 +186,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     await ensureWritableDir(outDir);
 
     const skipped: string[] = [];
+    // Once, before the model exists: `train` trains on whatever backend is active.
     const backend: BackendName = await selectBackend(run.training.backend, {
       // The full reasons are long (paths, install hints); `--backend <name>` prints them as an error.
       onFallback: (name) => {
@@ -281,7 +284,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     const result = await train({
       model,
       data: split,
-      config: run.training,
+      config: trainingConfigOf(run.training),
       onEvent: (event: TrainingEvent) => {
         reporter.onEvent(event);
         events?.onEvent(event);
@@ -334,7 +337,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       backend: result.backend,
       threads: result.threads,
       seed: run.training.seed,
-      config: { model: run.model, training: result.config },
+      config: { model: run.model, training: { ...result.config, backend: run.training.backend } },
       data: {
         source: run.sourceLabel,
         trainSamples: split.train.count,

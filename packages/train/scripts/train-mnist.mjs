@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { normalizeImages, splitTrainValidation } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
 import { createModel, evaluateModel, summarizeModel } from '@mnist/model';
-import { resolveTrainingConfig, selectBackend, train } from '../dist/index.js';
+import { selectBackend } from '@mnist/runtime';
+import { resolveTrainingConfig, train } from '../dist/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +22,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
   },
 });
-const input = { backend: values.backend };
+const input = {};
 if (values.epochs) input.epochs = Number(values.epochs);
 if (values['batch-size']) input.batchSize = Number(values['batch-size']);
 if (values['learning-rate']) input.learningRate = Number(values['learning-rate']);
@@ -29,7 +30,8 @@ if (values.decay) input.learningRateSchedule = { kind: 'exponential', decayRate:
 if (values.seed) input.seed = Number(values.seed);
 const config = resolveTrainingConfig(input);
 
-const backend = await selectBackend(config.backend, {
+// Once, before the model exists: `train` trains on the active backend.
+const backend = await selectBackend(values.backend, {
   onFallback: (skipped, reason) =>
     console.log(`backend ${skipped} skipped: ${reason.message.split('. ')[0]}`),
 });

@@ -29,7 +29,9 @@ export function checkTrainingState(state: TrainingState, run: ResumeContext): vo
   if (state.formatVersion !== 2) {
     fail(
       `formatVersion is ${state.formatVersion}, expected 2` +
-        (state.formatVersion === 1 ? ' (format 1 did not record the thread count, so it cannot resume exactly)' : ''),
+        (state.formatVersion === 1
+          ? ' (format 1 did not record the thread count, so it cannot resume exactly)'
+          : ''),
     );
   }
   for (const field of ['seed', 'batchSize', 'trainSamples'] as const) {

@@ -1,7 +1,7 @@
 import { memory, setBackend, tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { copyTensorValues } from './copy-tensor-values.js';
-import { selectBackend } from './select-backend.js';
+import { selectBackend } from '@mnist/runtime';
 
 describe('copyTensorValues', () => {
   it.each(['wasm', 'cpu'] as const)(

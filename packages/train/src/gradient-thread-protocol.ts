@@ -1,10 +1,24 @@
-import type { BackendName } from './backend-types.js';
+import type { BackendName } from '@mnist/runtime';
 
 /** Where one tensor's values sit in a shared `Float32Array`: `[offset, offset + size)`. Internal. */
 export interface TensorSlot {
   shape: number[];
   offset: number;
   size: number;
+}
+
+/**
+ * An image set whose arrays live on `SharedArrayBuffer`s, so every thread reads the same memory:
+ * shared once, then named by `id` in requests. Internal.
+ */
+export interface SharedImageSet {
+  /** 0 is the training set; measured sets count up from 1. */
+  id: number;
+  images: Float32Array;
+  labels: Uint8Array;
+  count: number;
+  rows: number;
+  cols: number;
 }
 
 /** What a gradient thread is started with (its `workerData`). Internal. */
@@ -18,16 +32,15 @@ export interface GradientThreadInit {
   /** This thread's own output: the gradients of `model.trainableWeights` in order. */
   gradients: SharedArrayBuffer;
   gradientSlots: TensorSlot[];
+  /** The training set, shared for the whole run: steps name images by index into it. */
+  train: SharedImageSet;
 }
 
 /** One slice of a batch to compute gradients for. Internal. */
 export interface GradientStepRequest {
   type: 'step';
-  /** Images `[size, rows, cols, 1]`, flattened. */
-  xs: Float32Array;
-  /** One-hot labels `[size, classes]`, flattened. */
-  ys: Float32Array;
-  size: number;
+  /** The slice's images, as indices into the training set (the thread builds the slice itself). */
+  indices: Uint32Array;
   /** Seeds this slice's dropout masks, with `seed`, `epoch` and `batch`. */
   shard: number;
   seed: number;
@@ -35,19 +48,28 @@ export interface GradientStepRequest {
   batch: number;
 }
 
-/** A slice of a set to measure in inference mode with the published weights. Internal. */
+/** A set to keep for later `measure` requests. No reply. Internal. */
+export interface ShareRequest {
+  type: 'share';
+  set: SharedImageSet;
+}
+
+/** Forget a set shared earlier. No reply. Internal. */
+export interface UnshareRequest {
+  type: 'unshare';
+  id: number;
+}
+
+/** Images `[start, end)` of a shared set to measure in inference mode with the published weights. Internal. */
 export interface MeasureRequest {
   type: 'measure';
-  /** Images `[count, rows, cols]`, normalized, flattened. */
-  images: Float32Array;
-  labels: Uint8Array;
-  count: number;
-  rows: number;
-  cols: number;
+  set: number;
+  start: number;
+  end: number;
 }
 
 /** What a thread is asked to do. Internal. */
-export type GradientThreadRequest = GradientStepRequest | MeasureRequest;
+export type GradientThreadRequest = GradientStepRequest | ShareRequest | UnshareRequest | MeasureRequest;
 
 /** What a thread answers: its gradients are in its shared buffer; the slice's figures here. Internal. */
 export type GradientThreadMessage =

@@ -6,7 +6,9 @@ import { layers, type LayersModel, sequential } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GradientThreadError } from './gradient-thread-error.js';
 import { startGradientThreads } from './gradient-threads.js';
-import { selectBackend } from './select-backend.js';
+import { imageSubset } from './image-subset.js';
+import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
+import { selectBackend } from '@mnist/runtime';
 import { train } from './train.js';
 
 // These tests start real worker threads from the built `dist/gradient-worker.js` (`pnpm test`
@@ -42,7 +44,7 @@ async function trainWith(threads: number, dropout: number, epochs = 1) {
   const result = await train({
     model,
     data,
-    config: { epochs, batchSize: 32, backend: 'wasm', seed: SEED, threads, earlyStopping: null },
+    config: { epochs, batchSize: 32, seed: SEED, threads, earlyStopping: null },
     onEvent: (event) => {
       if (event.type === 'trainStart') threadCounts.push(event.threads ?? -1);
     },
@@ -100,18 +102,20 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
     expect(memory().numTensors).toBe(before);
   });
 
-  it('keeps tensors flat on the thread over many steps', async () => {
+  it('keeps tensors flat on the thread over many steps, building each slice from the shared training set', async () => {
     const model = createModel(TINY_MODEL, { seed: SEED });
-    const threads = await startGradientThreads(model, 'wasm', 1);
+    const threads = await startGradientThreads(model, 'wasm', 1, data.train);
     try {
+      // The training set went over once, into shared memory, with its values unchanged.
+      expect(threads.train.images.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(threads.train.images).toEqual(data.train.images);
+      expect(threads.train.labels).toEqual(data.train.labels);
       const counts: number[] = [];
       const gradientSums: number[] = [];
       for (let step = 0; step < 12; step++) {
         threads.publishWeights();
         const result = await threads.computeShard(0, {
-          xs: data.train.images.slice(0, 8 * 784) as Float32Array,
-          ys: oneHot(data.train.labels.subarray(0, 8)),
-          size: 8,
+          indices: Uint32Array.from({ length: 8 }, (_, i) => (step * 29 + i * 7) % data.train.count),
           shard: 1,
           seed: SEED,
           epoch: 0,
@@ -125,8 +129,12 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
         expect(result.correct).toBeGreaterThanOrEqual(0);
         expect(result.correct).toBeLessThanOrEqual(8);
       }
+      // A measured set is shared once and then named by its id, however often it is measured.
+      const shared = threads.share(data.validation);
+      expect(threads.share(data.validation)).toBe(shared);
+      expect(threads.share(data.train)).toBe(threads.train);
       for (let round = 0; round < 3; round++) {
-        const measured = await threads.measure(0, data.validation);
+        const measured = await threads.measure(0, shared, 0, data.validation.count);
         counts.push(measured.numTensors);
         expect(measured.correct).toBeGreaterThanOrEqual(0);
         expect(measured.lossSum / data.validation.count).toBeGreaterThan(0);
@@ -134,6 +142,48 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
       expect(new Set(counts.slice(1)).size).toBe(1);
       expect(counts[0]).toBe(counts.at(-1));
       expect(Math.min(...gradientSums)).toBeGreaterThan(0);
+    } finally {
+      await threads.terminate();
+      model.dispose();
+    }
+  });
+
+  it('measures a part of a shared set as this thread measures the same images', async () => {
+    const model = createModel(TINY_MODEL, { seed: SEED });
+    const threads = await startGradientThreads(model, 'wasm', 1, data.train);
+    try {
+      threads.publishWeights();
+      const remote = await threads.measure(0, threads.share(data.validation), 10, 40);
+      const here = await measureLossAndAccuracy(model, imageSubset(data.validation, 10, 40));
+      expect(remote.correct).toBe(here.correct);
+      expect(remote.lossSum).toBe(here.lossSum);
+    } finally {
+      await threads.terminate();
+      model.dispose();
+    }
+  });
+
+  it('fails a step with a GradientThreadError naming the thread when the thread cannot build its slice', async () => {
+    const model = createModel(TINY_MODEL, { seed: SEED });
+    const threads = await startGradientThreads(model, 'wasm', 1, data.train);
+    try {
+      threads.publishWeights();
+      const request = {
+        indices: Uint32Array.of(0, data.train.count),
+        shard: 1,
+        seed: SEED,
+        epoch: 0,
+        batch: 0,
+      };
+      const failure = threads.computeShard(0, request);
+      await expect(failure).rejects.toThrow(GradientThreadError);
+      await expect(failure).rejects.toThrow(
+        new RegExp(`gradient thread 1 of 1: indices\\[1\\] is ${data.train.count}`),
+      );
+      // The thread is failed for good: the next request says so at once.
+      await expect(threads.computeShard(0, { ...request, indices: Uint32Array.of(0) })).rejects.toThrow(
+        GradientThreadError,
+      );
     } finally {
       await threads.terminate();
       model.dispose();
@@ -156,15 +206,9 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
         layers.dense({ units: 10, activation: 'softmax' }),
       ],
     });
-    const failure = startGradientThreads(model, 'wasm', 1);
+    const failure = startGradientThreads(model, 'wasm', 1, data.train);
     await expect(failure).rejects.toThrow(GradientThreadError);
     await expect(failure).rejects.toThrow(/gradient thread 1 of 1: .*MainThreadOnlyForTest/);
     model.dispose();
   });
 });
-
-function oneHot(labels: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(labels.length * 10);
-  for (let i = 0; i < labels.length; i++) out[i * 10 + labels[i]!] = 1;
-  return out;
-}

@@ -1,18 +1,20 @@
 import type { ImageSet } from '@mnist/data';
+import type { BackendName } from '@mnist/runtime';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { BackendName } from './backend-types.js';
 import { copyTensorValues } from './copy-tensor-values.js';
 import { GradientThreadError } from './gradient-thread-error.js';
-import type { LossAndAccuracySums } from './measure-loss-and-accuracy.js';
 import {
   type GradientStepRequest,
   type GradientThreadInit,
   type GradientThreadMessage,
   type GradientThreadRequest,
   layOutSlots,
+  type SharedImageSet,
   type TensorSlot,
 } from './gradient-thread-protocol.js';
+import type { LossAndAccuracySums } from './measure-loss-and-accuracy.js';
+import { shareImageSet } from './share-image-set.js';
 
 /** A slice of a batch computed on a gradient thread; its gradients are in `gradients` when it resolves. */
 export interface ShardResult {
@@ -29,12 +31,24 @@ export interface ShardResult {
 export interface GradientThreads {
   /** Number of helper threads (the calling thread computes one more slice itself). */
   readonly count: number;
+  /** The training set as the threads share it (id 0), for the whole run. */
+  readonly train: SharedImageSet;
   /** Copies the model's current weights where the threads read them at their next step. */
   publishWeights(): void;
-  /** Starts helper `thread` on a slice; publish the weights first. */
+  /** Starts helper `thread` on a slice of the training set; publish the weights first. */
   computeShard(thread: number, request: Omit<GradientStepRequest, 'type'>): Promise<ShardResult>;
-  /** Measures `set` in inference mode on helper `thread`; publish the weights first. */
-  measure(thread: number, set: ImageSet): Promise<LossAndAccuracySums & { numTensors: number }>;
+  /**
+   * `set` as the threads share it: copied into shared memory and sent to them on first use, then
+   * reused for as long as the same object comes back (a few sets are kept; the training set always).
+   */
+  share(set: ImageSet): SharedImageSet;
+  /** Measures images `[start, end)` of a shared set in inference mode on helper `thread`; publish the weights first. */
+  measure(
+    thread: number,
+    set: SharedImageSet,
+    start: number,
+    end: number,
+  ): Promise<LossAndAccuracySums & { numTensors: number }>;
   /** Stops every thread. */
   terminate(): Promise<void>;
 }
@@ -47,6 +61,10 @@ interface NodeWorker {
   terminate(): Promise<number>;
   unref(): void;
 }
+
+// Sets measured besides the training set that the threads keep (validation, a test set, ...); the
+// oldest is dropped past it, so a caller measuring a fresh object every epoch holds no more memory.
+const KEPT_MEASURED_SETS = 4;
 
 /**
  * Where the worker entry is: `dist/gradient-worker.js` beside the built package. Under vitest this
@@ -61,8 +79,9 @@ export function gradientWorkerUrl(): URL {
 
 /**
  * Starts `count` worker threads, each with a copy of `model` on `backend`, and waits until all are
- * ready. Weights go to them and gradients come back through shared memory, so a step costs one
- * small message each way plus the slice's images. Internal.
+ * ready. The training set `train` is shared with them once; weights go to them and gradients come
+ * back through shared memory, so a step costs one small message each way (the slice's indices, the
+ * slice's figures). Internal.
  *
  * @throws {GradientThreadError} when a thread cannot start (missing build, backend failing to load).
  */
@@ -70,6 +89,7 @@ export async function startGradientThreads(
   model: LayersModel,
   backend: BackendName,
   count: number,
+  train: ImageSet,
 ): Promise<GradientThreads> {
   const { Worker } = await import('node:worker_threads');
   const weightLayout = layOutSlots(model.weights.map((weight) => weight.shape as number[]));
@@ -78,6 +98,7 @@ export async function startGradientThreads(
   const weightViews = views(weights, weightLayout.slots);
   const workerUrl = gradientWorkerUrl();
   const modelTopology = model.toJSON(null, false);
+  const sharedTrain = shareImageSet(train, 0);
 
   const threads = Array.from({ length: count }, (_, index) => {
     const gradients = new SharedArrayBuffer(gradientLayout.totalSize * 4);
@@ -88,6 +109,7 @@ export async function startGradientThreads(
       weightSlots: weightLayout.slots,
       gradients,
       gradientSlots: gradientLayout.slots,
+      train: sharedTrain,
     };
     const worker = new Worker(workerUrl, { workerData: init }) as unknown as NodeWorker;
     // A thread must never keep the process alive on its own: training terminates them, and a
@@ -124,7 +146,11 @@ export async function startGradientThreads(
         worker.postMessage(message);
       });
     };
-    return { worker, ready, request, gradientViews: views(gradients, gradientLayout.slots) };
+    // Messages that get no reply; a failure handling one surfaces at the next request.
+    const tell = (message: GradientThreadRequest) => {
+      if (failure === null) worker.postMessage(message);
+    };
+    return { worker, ready, request, tell, gradientViews: views(gradients, gradientLayout.slots) };
   });
 
   try {
@@ -143,8 +169,15 @@ export async function startGradientThreads(
     throw error;
   }
 
+  // Insertion order is age: the first entry is the oldest measured set.
+  const measured = new Map<ImageSet, SharedImageSet>();
+  let nextId = 1;
+  const unexpected = (thread: number, reply: GradientThreadMessage) =>
+    new GradientThreadError(`gradient thread ${thread + 1}: unexpected reply '${reply.type}'`);
+
   return {
     count,
+    train: sharedTrain,
     publishWeights() {
       model.weights.forEach((weight, i) => {
         copyTensorValues(weight.read() as Tensor, weightViews[i]!);
@@ -153,9 +186,7 @@ export async function startGradientThreads(
     async computeShard(thread, request) {
       const { request: send, gradientViews } = threads[thread]!;
       const reply = await send({ type: 'step', ...request });
-      if (reply.type !== 'done') {
-        throw new GradientThreadError(`gradient thread ${thread + 1}: unexpected reply '${reply.type}'`);
-      }
+      if (reply.type !== 'done') throw unexpected(thread, reply);
       return {
         loss: reply.loss,
         correct: reply.correct,
@@ -163,15 +194,27 @@ export async function startGradientThreads(
         gradients: gradientViews,
       };
     },
-    async measure(thread, set) {
-      const { images, labels, count, rows, cols } = set;
-      const reply = await threads[thread]!.request({ type: 'measure', images, labels, count, rows, cols });
-      if (reply.type !== 'measured') {
-        throw new GradientThreadError(`gradient thread ${thread + 1}: unexpected reply '${reply.type}'`);
+    share(set) {
+      if (set === train) return sharedTrain;
+      const known = measured.get(set);
+      if (known !== undefined) return known;
+      const shared = shareImageSet(set, nextId++);
+      for (const thread of threads) thread.tell({ type: 'share', set: shared });
+      measured.set(set, shared);
+      if (measured.size > KEPT_MEASURED_SETS) {
+        const [oldest, dropped] = measured.entries().next().value!;
+        measured.delete(oldest);
+        for (const thread of threads) thread.tell({ type: 'unshare', id: dropped.id });
       }
+      return shared;
+    },
+    async measure(thread, set, start, end) {
+      const reply = await threads[thread]!.request({ type: 'measure', set: set.id, start, end });
+      if (reply.type !== 'measured') throw unexpected(thread, reply);
       return { lossSum: reply.lossSum, correct: reply.correct, numTensors: reply.numTensors };
     },
     async terminate() {
+      measured.clear();
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
     },
   };

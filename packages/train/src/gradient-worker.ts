@@ -1,7 +1,11 @@
 // Entry point of a gradient thread (a Node worker thread started by `startGradientThreads`): holds
 // a copy of the model on its own tfjs instance and, per request, computes the gradients of one slice
-// of a batch with the main thread's current weights. Stateless between steps but for the model.
+// of a batch with the main thread's current weights, building the slice from the shared training
+// set. Stateless between steps but for the model and the shared sets.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ImageSet } from '@mnist/data';
+import { makeBatch } from '@mnist/data';
+import { selectBackend } from '@mnist/runtime';
 import { backend, dispose, memory, tensor, type Variable } from '@tensorflow/tfjs-core';
 import { type LayersModel, models } from '@tensorflow/tfjs-layers';
 import { copyTensorValues } from './copy-tensor-values.js';
@@ -14,8 +18,8 @@ import type {
   MeasureRequest,
   TensorSlot,
 } from './gradient-thread-protocol.js';
+import { imageSubset } from './image-subset.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
-import { selectBackend } from './select-backend.js';
 import { sliceGradients } from './slice-gradients.js';
 
 const port = parentPort!;
@@ -49,6 +53,7 @@ function checkLayout(model: LayersModel): void {
 }
 
 async function start(): Promise<void> {
+  // The main thread's backend, activated the way an app does at start-up (with its kernels).
   await selectBackend(init.backend === 'tensorflow' ? 'node' : init.backend);
   // tfjs's cpu backend prints an "install tfjs-node" banner on first use; the app has already said
   // which backend trains, and each thread would print it again in the middle of its output.
@@ -60,7 +65,7 @@ async function start(): Promise<void> {
   const dropout = createDropoutSeeder(model);
   const weightViews = init.weightSlots.map((slot) => view(init.weights, slot));
   const gradientViews = init.gradientSlots.map((slot) => view(init.gradients, slot));
-  const [rows, cols, channels] = (model.inputs[0]!.shape as number[]).slice(1);
+  const sets = new Map<number, ImageSet>([[init.train.id, init.train]]);
 
   const loadPublishedWeights = () => {
     // The main thread's weights after its last update. `write` keeps the new tensor's storage and
@@ -76,8 +81,8 @@ async function start(): Promise<void> {
   const step = (request: GradientStepRequest): GradientThreadMessage => {
     loadPublishedWeights();
     dropout.seedStep(request.seed, request.epoch, request.batch, request.shard);
-    const xs = tensor(request.xs, [request.size, rows!, cols!, channels!]);
-    const ys = tensor(request.ys, [request.size, request.ys.length / request.size]);
+    // The same tensors the main thread would have cut out of the whole batch.
+    const { xs, ys } = makeBatch(init.train, request.indices, 'one-hot');
     const { loss, correct, grads } = sliceGradients(model, variables, xs, ys);
     variables.forEach((variable, i) => {
       copyTensorValues(grads[variable.name]!, gradientViews[i]!);
@@ -88,15 +93,29 @@ async function start(): Promise<void> {
   };
 
   const measure = async (request: MeasureRequest): Promise<GradientThreadMessage> => {
+    const set = sets.get(request.set);
+    if (set === undefined) throw new Error(`measure: no shared set ${request.set} on this thread`);
     loadPublishedWeights();
-    const { images, labels, count, rows, cols } = request;
-    const sums = await measureLossAndAccuracy(model, { images, labels, count, rows, cols });
+    const sums = await measureLossAndAccuracy(model, imageSubset(set, request.start, request.end));
     return { type: 'measured', ...sums, numTensors: memory().numTensors };
   };
 
   port.on('message', async (request: GradientThreadRequest) => {
     try {
-      send(request.type === 'step' ? step(request) : await measure(request));
+      switch (request.type) {
+        case 'step':
+          send(step(request));
+          break;
+        case 'measure':
+          send(await measure(request));
+          break;
+        case 'share':
+          sets.set(request.set.id, request.set);
+          break;
+        case 'unshare':
+          sets.delete(request.id);
+          break;
+      }
     } catch (error) {
       send(errorMessage(error));
     }

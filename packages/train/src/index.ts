@@ -1,14 +1,14 @@
 export { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
 export { resolveTrainingConfig } from './resolve-training-config.js';
 export { learningRateAt } from './learning-rate-at.js';
-export { selectBackend } from './select-backend.js';
-export type { SelectBackendOptions } from './select-backend.js';
+export { AUTO_MIN_TRAINING_IMAGES } from './resolve-thread-count.js';
 export { train } from './train.js';
 export type { AfterEpochTools, TrainingResult, TrainOptions } from './train.js';
+export { encodeTrainingState, decodeTrainingState } from './training-state-codec.js';
+export type { DecodedTrainingState } from './training-state-codec.js';
 export { TrainingConfigError } from './training-config-error.js';
 export { TrainingDataError } from './training-data-error.js';
-export { BackendUnavailableError } from './backend-unavailable-error.js';
-export type { BackendChoice, BackendName } from './backend-types.js';
+export { UnsupportedBackendError } from './unsupported-backend-error.js';
 export type {
   BatchEndEvent,
   EarlyStoppingConfig,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTO_MIN_TRAINING_IMAGES, resolveThreadCount } from './resolve-thread-count.js';
+import { AUTO_MIN_TRAINING_IMAGES, askedThreadCount, resolveThreadCount } from './resolve-thread-count.js';
 
 const long = { backend: 'wasm', batchSize: 64, plannedImages: 6 * 54_000, cores: 2 } as const;
 
@@ -29,5 +29,14 @@ describe('resolveThreadCount', () => {
   it('uses one thread on tensorflow (tfjs-node), which is multi-threaded already', () => {
     expect(resolveThreadCount({ ...long, backend: 'tensorflow', threads: 4 })).toBe(1);
     expect(resolveThreadCount({ ...long, backend: 'tensorflow', threads: 'auto' })).toBe(1);
+  });
+});
+
+describe('askedThreadCount', () => {
+  it("is 'auto' for auto and the count itself for an explicit one, 1 on tensorflow either way", () => {
+    expect(askedThreadCount('auto', 'wasm')).toBe('auto');
+    expect(askedThreadCount(3, 'cpu')).toBe(3);
+    expect(askedThreadCount(3, 'tensorflow')).toBe(1);
+    expect(askedThreadCount('auto', 'tensorflow')).toBe(1);
   });
 });

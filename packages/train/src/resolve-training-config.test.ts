@@ -29,8 +29,8 @@ describe('resolveTrainingConfig', () => {
       batchSize: 64,
       learningRate: 1e-3,
       validationSplit: 0.1,
-      backend: 'auto',
     });
+    expect('backend' in DEFAULT_TRAINING_CONFIG).toBe(false);
     expect(DEFAULT_TRAINING_CONFIG.learningRateSchedule.kind).not.toBe('constant');
   });
 
@@ -38,12 +38,10 @@ describe('resolveTrainingConfig', () => {
     const config = resolveTrainingConfig({
       epochs: 2,
       batchSize: undefined,
-      backend: 'cpu',
       earlyStopping: null,
     });
     expect(config.epochs).toBe(2);
     expect(config.batchSize).toBe(DEFAULT_TRAINING_CONFIG.batchSize);
-    expect(config.backend).toBe('cpu');
     expect(config.earlyStopping).toBeNull();
     expect(config.threads).toBe('auto');
     expect(resolveTrainingConfig({ threads: 2 }).threads).toBe(2);
@@ -78,7 +76,8 @@ describe('resolveTrainingConfig', () => {
     [{ validationSplit: -0.1 }, /"validationSplit"/],
     [{ seed: -1 }, /"seed" must be an integer in \[0, 4294967295\], got -1/],
     [{ seed: 2 ** 32 }, /"seed"/],
-    [{ backend: 'gpu' }, /"backend" must be one of 'auto', 'node', 'wasm', 'cpu', got 'gpu'/],
+    // The backend is the app's choice now (selectBackend of @mnist/runtime), with a hint saying so.
+    [{ backend: 'wasm' }, /"backend" is gone: `train` trains on the active tfjs backend; .*@mnist\/runtime/],
     [{ threads: 0 }, /"threads" must be 'auto' or an integer in \[1, 64\], got 0/],
     [{ threads: 'all' }, /"threads" must be 'auto' or an integer in \[1, 64\], got 'all'/],
     [{ threads: 2.5 }, /"threads".*got 2.5/],

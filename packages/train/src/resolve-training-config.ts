@@ -4,11 +4,9 @@ import type {
   TrainingConfig,
   TrainingConfigInput,
 } from './training-types.js';
-import type { BackendChoice } from './backend-types.js';
 import { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
 import { TrainingConfigError } from './training-config-error.js';
 
-const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 const CONFIG_KEYS = Object.keys(DEFAULT_TRAINING_CONFIG) as (keyof TrainingConfig)[];
 const EARLY_STOPPING_KEYS: readonly (keyof EarlyStoppingConfig)[] = [
   'patience',
@@ -38,6 +36,13 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new TrainingConfigError(`training config must be an object, got ${describe(input)}`);
   }
+  if ('backend' in input) {
+    // The field of earlier versions: a common leftover in saved configs, so it gets its own hint.
+    throw new TrainingConfigError(
+      'training config field "backend" is gone: `train` trains on the active tfjs backend; the app selects it ' +
+        'once at start-up with `selectBackend` of @mnist/runtime',
+    );
+  }
   rejectUnknownKeys('training config', input, CONFIG_KEYS);
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   const merged = { ...DEFAULT_TRAINING_CONFIG, ...defined } as TrainingConfig;
@@ -53,11 +58,6 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
     );
   }
   checkInteger('seed', merged.seed, 0, MAX_SEED);
-  if (!BACKEND_CHOICES.includes(merged.backend)) {
-    throw new TrainingConfigError(
-      `training config field "backend" must be one of ${BACKEND_CHOICES.map((b) => `'${b}'`).join(', ')}, got ${describe(merged.backend)}`,
-    );
-  }
   const threads: unknown = merged.threads;
   if (
     threads !== 'auto' &&
@@ -73,7 +73,6 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
     learningRate: merged.learningRate,
     validationSplit: merged.validationSplit,
     seed: merged.seed,
-    backend: merged.backend,
     threads: merged.threads,
     earlyStopping: resolveEarlyStopping(merged.earlyStopping),
     learningRateSchedule: resolveSchedule(merged.learningRateSchedule, merged.learningRate),

@@ -1,14 +1,14 @@
-import type { EpochRecord, ImageSet, TrainingConfigInput, TrainValidationSplit } from '@mnist/core';
-import { normalizeImages } from '@mnist/data';
+import { type ImageSet, normalizeImages, type TrainValidationSplit } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
 import { createModel } from '@mnist/model';
+import { selectBackend } from '@mnist/runtime';
 import { memory, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUTO_MIN_TRAINING_IMAGES } from './resolve-thread-count.js';
-import { selectBackend } from './select-backend.js';
 import { train } from './train.js';
 import type { TrainingState } from './training-state.js';
+import type { EpochRecord, TrainingConfigInput } from './training-types.js';
 
 // `threads: 'auto'` decides from the cores: pinned to 2 so the run below takes 2 threads on any
 // machine (a 1-core machine would otherwise train everything on one and prove nothing).
@@ -18,10 +18,17 @@ vi.mock('./available-cores.js', () => ({ availableCores: async () => 2 }));
 // enough for `auto` to start threads; the work left after a resume inside epoch 2 (3 epochs and a
 // bit) is not. The run must still resume on the 2 threads it started with: another count draws
 // other dropout masks and ends with other weights.
-const TINY_MODEL = { convLayers: 1, filters: 4, kernelSize: 3, poolAfter: [0], dropout: 0.25, denseUnits: 16 };
+const TINY_MODEL = {
+  convLayers: 1,
+  filters: 4,
+  kernelSize: 3,
+  poolAfter: [0],
+  dropout: 0.25,
+  denseUnits: 16,
+};
 const SEED = 13;
 const TRAIN = 5000;
-const CONFIG: TrainingConfigInput = { batchSize: 32, seed: SEED, backend: 'wasm', epochs: 4, threads: 'auto' };
+const CONFIG: TrainingConfigInput = { batchSize: 32, seed: SEED, epochs: 4, threads: 'auto' };
 
 let split: TrainValidationSplit;
 

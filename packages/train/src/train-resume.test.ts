@@ -4,11 +4,12 @@ import { createModel } from '@mnist/model';
 import { memory, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '@mnist/runtime';
 import type { EpochRecord, TrainingConfigInput } from './training-types.js';
-import { selectBackend } from './select-backend.js';
 import { train } from './train.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
 import type { TrainingState } from './training-state.js';
+import { decodeTrainingState, encodeTrainingState } from './training-state-codec.js';
 import { TrainingStateError } from './training-state-error.js';
 
 // Checkpoints and resume at the library level: a run stopped anywhere and resumed from the state
@@ -23,7 +24,7 @@ const TINY_MODEL = {
   denseUnits: 16,
 };
 const SEED = 11;
-const CONFIG: TrainingConfigInput = { batchSize: 32, seed: SEED, backend: 'wasm', epochs: 2 };
+const CONFIG: TrainingConfigInput = { batchSize: 32, seed: SEED, epochs: 2 };
 
 let split: TrainValidationSplit;
 
@@ -106,7 +107,8 @@ describe('train with checkpoints', { timeout: 120_000 }, () => {
     expect(states[0]!.optimizer[0]!.values[0]).toBe(5); // Adam's iteration count
     for (const state of [states[0]!, states[2]!, states[4]!]) {
       const before = memory().numTensors;
-      const resumed = await run({ resumeFrom: state });
+      // Through the codec, as a checkpoint file carries it.
+      const resumed = await run({ resumeFrom: decodeTrainingState(encodeTrainingState(state)).state });
       expect(figures(resumed.result.history), `from ${state.epoch}/${state.batch}`).toEqual(
         figures(plain.result.history),
       );

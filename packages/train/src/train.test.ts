@@ -1,13 +1,24 @@
 import { type ImageSet, normalizeImages, type TrainValidationSplit } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
 import { createModel, evaluateModel } from '@mnist/model';
-import { memory, type Tensor } from '@tensorflow/tfjs-core';
+import { selectBackend } from '@mnist/runtime';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import {
+  getBackend,
+  getKernel,
+  memory,
+  registerBackend,
+  removeBackend,
+  setBackend,
+  type Tensor,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EpochRecord, TrainingConfigInput, TrainingEvent } from './training-types.js';
-import { selectBackend } from './select-backend.js';
 import { train } from './train.js';
 import { TrainingDataError } from './training-data-error.js';
+import { UnsupportedBackendError } from './unsupported-backend-error.js';
 
 // A tiny CNN (one 3x3x4 conv, pool, dropout, 16-unit dense) keeps every run to a second or two of
 // CPU while still exercising conv and pool gradients, dropout and the dense layers.
@@ -60,7 +71,7 @@ async function run(
   const result = await train({
     model,
     data,
-    config: { batchSize: 32, seed: SEED, backend, epochs: 2, ...config },
+    config: { batchSize: 32, seed: SEED, epochs: 2, ...config },
     onEvent: onEvent && ((event) => onEvent(event, model)),
     signal,
   });
@@ -229,7 +240,7 @@ describe('train', { timeout: 120_000 }, () => {
     const result = await train({
       model,
       data: { train: split.train, validation: slice(split.validation, 0, 0) },
-      config: { epochs: 1, batchSize: 64, backend: 'wasm', seed: SEED },
+      config: { epochs: 1, batchSize: 64, seed: SEED },
     });
     expect(result.history[0]!.valLoss).toBeNaN();
     expect(result.bestEpoch).toBe(0);
@@ -243,7 +254,7 @@ describe('train', { timeout: 120_000 }, () => {
     await train({
       model,
       data: { train: slice(split.train, 0, 64), validation: slice(split.validation, 0, 32) },
-      config: { epochs: 2, batchSize: 32, backend: 'wasm', seed: SEED },
+      config: { epochs: 2, batchSize: 32, seed: SEED },
       onEvent: (event) => {
         if (event.type !== 'batchEnd') calls.push(event.type);
       },
@@ -275,6 +286,43 @@ describe('train', { timeout: 120_000 }, () => {
     model.dispose();
   });
 
+  it('trains on the active backend only, and refuses one it cannot train on, saying how to select one', async () => {
+    await selectBackend('cpu');
+    const small = { train: slice(split.train, 0, 32), validation: slice(split.validation, 0, 0) };
+    const model = createModel(TINY_MODEL, { seed: SEED });
+    // The backend active when train is called is the one that trains: it never switches.
+    expect((await train({ model, data: small, config: { epochs: 1 } })).backend).toBe('cpu');
+    expect(getBackend()).toBe('cpu');
+
+    // Another backend than wasm, cpu or tensorflow (here the cpu backend under another name).
+    registerBackend('not-for-training', () => new MathBackendCPU());
+    try {
+      await setBackend('not-for-training');
+      const error = await train({ model, data: small }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnsupportedBackendError);
+      expect((error as Error).message).toMatch(
+        /^train: the active tfjs backend is 'not-for-training'; it trains on 'wasm', 'cpu' or 'tensorflow' .*selectBackend\(.*\) of @mnist\/runtime$/,
+      );
+    } finally {
+      await setBackend('cpu');
+      removeBackend('not-for-training');
+    }
+
+    // wasm without the training kernels of @mnist/wasm-kernels would fail deep inside tfjs.
+    await selectBackend('wasm');
+    unregisterKernel('Conv2DBackpropFilter', 'wasm');
+    try {
+      await expect(train({ model, data: small })).rejects.toThrow(
+        /^train: the active backend is 'wasm' without the training kernels of @mnist\/wasm-kernels/,
+      );
+    } finally {
+      // selectBackend registers them again.
+      await selectBackend('wasm');
+    }
+    expect(getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    model.dispose();
+  });
+
   it('refuses data that does not fit the model', async () => {
     const model = createModel(TINY_MODEL, { seed: SEED });
     const small: ImageSet = {
@@ -284,14 +332,14 @@ describe('train', { timeout: 120_000 }, () => {
       rows: 14,
       cols: 14,
     };
-    await expect(
-      train({ model, data: { train: small, validation: small }, config: { backend: 'wasm' } }),
-    ).rejects.toThrow(TrainingDataError);
+    await expect(train({ model, data: { train: small, validation: small }, config: {} })).rejects.toThrow(
+      TrainingDataError,
+    );
     await expect(
       train({
         model,
         data: { train: slice(split.train, 0, 0), validation: split.validation },
-        config: { backend: 'wasm' },
+        config: {},
       }),
     ).rejects.toThrow(/data.train has no images/);
     await expect(evaluateModel(model, small)).rejects.toThrow(

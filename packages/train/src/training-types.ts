@@ -1,4 +1,4 @@
-import type { BackendChoice, BackendName } from './backend-types.js';
+import type { BackendName } from '@mnist/runtime';
 
 /** Stop when validation loss has not improved for `patience` epochs. */
 export interface EarlyStoppingConfig {
@@ -25,7 +25,6 @@ export interface TrainingConfig {
   validationSplit: number;
   /** Seed of the shuffle, split and weight initialization: same seed, same backend, same numbers. */
   seed: number;
-  backend: BackendChoice;
   /**
    * Threads that compute each batch's gradients together on the `wasm` and `cpu` backends (data
    * parallel: each takes a slice of the batch, their gradients are averaged, one optimizer step);
@@ -59,7 +58,7 @@ export interface EpochRecord {
 export interface TrainStartEvent {
   type: 'trainStart';
   backend: BackendName;
-  /** Threads computing each batch's gradients (`TrainingConfig.threads` resolved; added by @mnist/train). */
+  /** Threads computing each batch's gradients (`TrainingConfig.threads` resolved once per run). */
   threads?: number;
   epochs: number;
   batchesPerEpoch: number;

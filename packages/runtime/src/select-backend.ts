@@ -17,8 +17,8 @@ export interface SelectBackendOptions {
 // the optional native package, and TypeScript would need its types installed to build this file.
 const TFJS_NODE = '@tensorflow/tfjs-node';
 
-// One attempt per process: a broken native install does not mend itself, and `auto` runs on every
-// `train` call.
+// One attempt per process (per thread: each worker thread has its own module graph): a broken
+// native install does not mend itself, and an app may call `auto` more than once.
 let tfjsNodeImport: Promise<unknown> | undefined;
 
 /**
@@ -28,9 +28,11 @@ let tfjsNodeImport: Promise<unknown> | undefined;
  *   loads, else `wasm`, else `cpu`; each failure is silent except for `options.onFallback`;
  * - `node`, `wasm`, `cpu`: that backend or a `BackendUnavailableError` saying how to install it.
  *
+ * Each backend package is imported only when asked for, so an app installs only the ones it uses.
  * For `wasm` it also registers the training kernels of `@mnist/wasm-kernels` (without them the
- * WASM backend cannot compute CNN gradients). Call it before creating the model so the weights are
- * made on the backend that trains them. Calling it again with the same choice is cheap.
+ * WASM backend cannot compute CNN gradients). An app calls it once at start-up, before creating
+ * the model, so the weights are made on the backend that trains them (`train` of `@mnist/train`
+ * trains on the active backend and never switches). Calling it again with the same choice is cheap.
  *
  * @throws {BackendUnavailableError} for an explicit choice that cannot be used.
  */

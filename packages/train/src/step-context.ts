@@ -1,0 +1,31 @@
+import type { ImageSet } from '@mnist/data';
+import type { AdamOptimizer, Variable } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { createDropoutSeeder, type DropoutSeeder } from './dropout-seeder.js';
+
+/** What every step of a run works on: the model, its optimizer and the training set. Internal. */
+export interface StepContext {
+  readonly model: LayersModel;
+  readonly optimizer: AdamOptimizer;
+  /** The training set; a step names its images by index into it. */
+  readonly train: ImageSet;
+  /** The variables behind `model.trainableWeights`, in order. */
+  readonly variables: Variable[];
+  /** Seeds the model's dropout layers per step; `restore` when the run ends. */
+  readonly dropout: DropoutSeeder;
+}
+
+/** The step context of a run on `model`. Internal. */
+export function createStepContext(
+  model: LayersModel,
+  optimizer: AdamOptimizer,
+  train: ImageSet,
+): StepContext {
+  return {
+    model,
+    optimizer,
+    train,
+    variables: model.trainableWeights.map((weight) => weight.read() as Variable),
+    dropout: createDropoutSeeder(model),
+  };
+}

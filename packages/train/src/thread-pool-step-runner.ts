@@ -1,0 +1,105 @@
+import { makeBatch } from '@mnist/data';
+import type { BackendName } from '@mnist/runtime';
+import { add, addN, dispose, mul, sum, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
+import { fanOut } from './fan-out.js';
+import { startGradientThreads } from './gradient-threads.js';
+import { imageSubset } from './image-subset.js';
+import { stepOnThisThread } from './local-step-runner.js';
+import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
+import { type SliceGradients, sliceGradients } from './slice-gradients.js';
+import { splitRange } from './split-range.js';
+import type { StepContext } from './step-context.js';
+import type { StepRunner } from './step-runner.js';
+
+/**
+ * Starts `threads - 1` gradient threads (sharing the training set with them once) and returns the
+ * step runner that cuts every batch into one contiguous slice per thread: each helper builds and
+ * computes the gradients of its slice from the shared set while this thread computes the first;
+ * the slices' mean gradients, weighted by their sizes, are exactly the batch's mean gradient (up to
+ * the order of float additions) and the optimizer takes one step. Dropout masks are drawn per
+ * slice (`DropoutSeeder.seedStep`'s shard), so they differ from one thread's, not in distribution.
+ * Measuring a set splits it the same way. Internal.
+ *
+ * @throws {GradientThreadError} when a thread cannot start.
+ */
+export async function createThreadPoolStepRunner(
+  context: StepContext,
+  backend: BackendName,
+  threads: number,
+): Promise<StepRunner> {
+  const { model, optimizer, train, variables, dropout } = context;
+  const pool = await startGradientThreads(model, backend, threads - 1, train);
+  return {
+    threads,
+    async step(indices, at) {
+      const size = indices.length;
+      const ranges = splitRange(size, threads);
+      // A batch smaller than the thread count (a short last batch) has nothing to share out.
+      if (ranges.length === 1) return stepOnThisThread(context, indices, at);
+
+      const { own, theirs } = await fanOut<SliceGradients, Awaited<ReturnType<typeof pool.computeShard>>>(
+        pool,
+        ranges,
+        // Copied out of the epoch's order: a view would send the whole order along.
+        (thread, [start, end]) =>
+          pool.computeShard(thread, { ...at, shard: thread + 1, indices: indices.slice(start, end) }),
+        ([start, end]) => {
+          dropout.seedStep(at.seed, at.epoch, at.batch);
+          const { xs, ys } = makeBatch(train, indices.subarray(start, end), 'one-hot');
+          try {
+            return sliceGradients(model, variables, xs, ys);
+          } finally {
+            dispose([xs, ys]);
+          }
+        },
+      );
+      try {
+        const results = await theirs;
+        // Each slice counts by its share of the batch's rows: the batch's mean, written once.
+        const rows = ranges.map(([start, end]) => end - start);
+        const weightSum = tidy(() => {
+          const gradients = variables.map((variable, i) => {
+            let gradient = mul(own.grads[variable.name]!, rows[0]! / size);
+            results.forEach((result, k) => {
+              const fromThread = tensor(result.gradients[i]!, variable.shape);
+              gradient = add(gradient, mul(fromThread, rows[k + 1]! / size));
+            });
+            return { name: variable.name, tensor: gradient as Tensor };
+          });
+          optimizer.applyGradients(gradients);
+          return addN(variables.map((variable) => sum(variable)));
+        });
+        let loss = (own.loss.dataSync()[0]! * rows[0]!) / size;
+        let correct = own.correct.dataSync()[0]!;
+        results.forEach((result, k) => {
+          loss += (result.loss * rows[k + 1]!) / size;
+          correct += result.correct;
+        });
+        const total = (await weightSum.data())[0]!;
+        weightSum.dispose();
+        return { loss, correct, weightSum: total };
+      } finally {
+        dispose([own.loss, own.correct, ...Object.values(own.grads)]);
+      }
+    },
+    async measure(set) {
+      const shared = pool.share(set);
+      const { own, theirs } = await fanOut(
+        pool,
+        splitRange(set.count, threads),
+        (thread, [start, end]) => pool.measure(thread, shared, start, end),
+        ([start, end]) => measureLossAndAccuracy(model, imageSubset(set, start, end)),
+      );
+      let { lossSum, correct } = own;
+      for (const part of await theirs) {
+        lossSum += part.lossSum;
+        correct += part.correct;
+      }
+      return { lossSum, correct };
+    },
+    async close() {
+      await pool.terminate();
+      dropout.restore();
+    },
+  };
+}
