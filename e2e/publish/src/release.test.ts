@@ -95,6 +95,7 @@ describe('release through changesets to a real registry', () => {
         '@mnist/data',
         '@mnist/metrics',
         '@mnist/model',
+        '@mnist/runtime',
         '@mnist/train',
       ]),
     );
