@@ -40,7 +40,9 @@ for (const group of ['packages', 'apps', 'e2e']) {
   }
 }
 const changesetDir = path.join(root, '.changeset');
-for (const entry of readdirSync(changesetDir).filter((name) => name.endsWith('.md') && name !== 'README.md')) {
+for (const entry of readdirSync(changesetDir).filter(
+  (name) => name.endsWith('.md') && name !== 'README.md',
+)) {
   const text = readFileSync(path.join(changesetDir, entry), 'utf8');
   const front = /^---\n([\s\S]*?)\n---/.exec(text)?.[1] ?? '';
   const names = [...front.matchAll(/^\s*["']?([^"':]+)["']?\s*:/gm)].map((m) => m[1].trim());
