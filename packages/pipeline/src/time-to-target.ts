@@ -1,5 +1,5 @@
 import type { EpochRecord } from '@mnist/train';
-import type { EpochTestRecord, TimeToTarget } from './run-metrics.js';
+import type { EpochTestRecord, TimeToTarget } from './pipeline-types.js';
 
 /**
  * Works out the time to `target` test accuracy from a run's epoch records and its per-epoch test

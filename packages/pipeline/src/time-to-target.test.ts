@@ -1,6 +1,6 @@
 import type { EpochRecord } from '@mnist/train';
 import { describe, expect, it } from 'vitest';
-import type { EpochTestRecord } from './run-metrics.js';
+import type { EpochTestRecord } from './pipeline-types.js';
 import { computeTimeToTarget } from './time-to-target.js';
 
 function epochs(seconds: number[]): EpochRecord[] {
