@@ -11,7 +11,7 @@ import {
   type TrainingState,
 } from '@mnist/train';
 import { CheckpointError } from './checkpoint-error.js';
-import type { EpochTestRecord } from './run-metrics.js';
+import type { EpochTestRecord } from '@mnist/pipeline';
 import type { TrainerTrainingConfig } from './trainer-training-config.js';
 
 /** File name of the checkpoint inside the output folder. */

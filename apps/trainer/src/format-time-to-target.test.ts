@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatEpochTestLine, formatTimeToTarget } from './format-time-to-target.js';
-import type { TimeToTarget } from './run-metrics.js';
+import type { TimeToTarget } from '@mnist/pipeline';
 
 const reached: TimeToTarget = {
   target: 0.99,

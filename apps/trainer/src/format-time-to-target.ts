@@ -1,4 +1,4 @@
-import type { EpochTestRecord, TimeToTarget } from './run-metrics.js';
+import type { EpochTestRecord, TimeToTarget } from '@mnist/pipeline';
 import { formatSeconds } from './progress-reporter.js';
 
 const pct = (value: number) => `${(value * 100).toFixed(2)}%`;

@@ -8,7 +8,8 @@ import {
   JSON_EVENTS_FORMAT_VERSION,
   type StartJsonEvent,
 } from './json-events.js';
-import type { EpochTestRecord, RunMetrics } from './run-metrics.js';
+import type { EpochTestRecord } from '@mnist/pipeline';
+import type { RunMetrics } from './run-metrics.js';
 
 /** What the `start` event says about the run beyond `trainStart`'s figures. */
 export type RunDescription = Omit<

@@ -4,7 +4,7 @@
 import type { EvaluationReport } from '@mnist/metrics';
 import type { ModelConfig } from '@mnist/model';
 import type { BackendName } from '@mnist/runtime';
-import type { TimeToTarget } from './run-metrics.js';
+import type { TimeToTarget } from '@mnist/pipeline';
 import type { TrainerTrainingConfig } from './trainer-training-config.js';
 
 /** The `formatVersion` every JSON event carries. */

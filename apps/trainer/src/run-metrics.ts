@@ -1,46 +1,9 @@
 import type { EvaluationReport } from '@mnist/metrics';
 import type { MisclassifiedExample, ModelConfig } from '@mnist/model';
 import type { BackendName } from '@mnist/runtime';
+import type { EpochTestRecord, TimeToTarget } from '@mnist/pipeline';
 import type { EpochRecord } from '@mnist/train';
 import type { TrainerTrainingConfig } from './trainer-training-config.js';
-
-/**
- * The model's figures on the test images after one epoch (`--target-accuracy`). For reporting only:
- * they never select the model, the best epoch or an early stop.
- */
-export interface EpochTestRecord {
-  /** Zero-based epoch, as in `history`. */
-  epoch: number;
-  accuracy: number;
-  loss: number;
-  /** Wall-clock seconds of this evaluation; counted in no epoch's `seconds`. */
-  seconds: number;
-}
-
-/** How long training took to first reach a test accuracy (`--target-accuracy`). */
-export interface TimeToTarget {
-  /** The test accuracy aimed at, as a fraction. */
-  target: number;
-  reached: boolean;
-  /** Zero-based first epoch whose test accuracy is at or above `target`; null when none is. */
-  epoch: number | null;
-  /**
-   * Training wall time up to the end of that epoch: the sum of `history[0..epoch].seconds`
-   * (training and validation, not the test evaluations); null when not reached.
-   */
-  seconds: number | null;
-  /** Epochs trained (the time budget the target was looked for in). */
-  epochs: number;
-  /** Highest test accuracy of any epoch and the (first) zero-based epoch it came at; null if none was measured. */
-  best: { epoch: number; accuracy: number } | null;
-  /** Wall-clock seconds of all the per-epoch test evaluations: measurement on top of `seconds`. */
-  evaluationSeconds: number;
-  /**
-   * Zero-based epochs without a test figure: a run resumed from a checkpoint of an older trainer,
-   * which did not record them. Empty normally; otherwise an earlier epoch may have reached the target.
-   */
-  unmeasuredEpochs: number[];
-}
 
 /** The content of metrics.json: everything needed to judge and repeat a training run. */
 export interface RunMetrics {

@@ -1,34 +1,20 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MnistError } from '@mnist/core';
-import { normalizeImages, type RawImageSet, splitTrainValidation } from '@mnist/data';
-import { loadMnist, type MnistSource } from '@mnist/data/node';
+import type { RawImageSet } from '@mnist/data';
+import type { MnistSource } from '@mnist/data/node';
 import { formatClassificationReport } from '@mnist/metrics';
-import {
-  createModel,
-  DEFAULT_MODEL_CONFIG,
-  type ModelConfig,
-  evaluateModel,
-  resolveModelConfig,
-  summarizeModel,
-} from '@mnist/model';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig, resolveModelConfig } from '@mnist/model';
 import { saveModel } from '@mnist/model/node';
 import { type BackendName, selectBackend } from '@mnist/runtime';
-import {
-  type AfterEpochTools,
-  type EpochRecord,
-  train,
-  TrainingDivergedError,
-  type TrainingEvent,
-  type TrainingState,
-} from '@mnist/train';
+import { type PipelineEvent, type RunStartEvent, trainMnist } from '@mnist/pipeline';
+import { TrainingDivergedError, type TrainingState } from '@mnist/train';
 import { CHECKPOINT_FILE, type Checkpoint, writeCheckpoint } from './checkpoint-file.js';
 import { CliUsageError } from './cli-usage-error.js';
 import { collectVersions, trainerVersion } from './collect-versions.js';
 import { silenceCpuBanner } from './silence-cpu-banner.js';
 import { ensureWritableDir } from './ensure-writable-dir.js';
 import { formatEpochTestLine, formatTimeToTarget } from './format-time-to-target.js';
-import { limitImageSet } from './limit-image-set.js';
 import { loadResume, type ResumePlan } from './load-resume.js';
 import { type ConfigFile, loadConfigFile } from './load-config-file.js';
 import { mergeRunConfig } from './merge-run-config.js';
@@ -37,8 +23,7 @@ import { createJsonEventWriter, type JsonEventWriter } from './json-event-writer
 import { createProgressReporter, type ProgressOutput } from './progress-reporter.js';
 import { renderReportHtml } from './render-report-html.js';
 import { resolveUserPath } from './resolve-user-path.js';
-import type { EpochTestRecord, RunMetrics } from './run-metrics.js';
-import { computeTimeToTarget } from './time-to-target.js';
+import type { RunMetrics } from './run-metrics.js';
 import {
   DEFAULT_TRAINER_TRAINING,
   resolveTrainerTraining,
@@ -186,7 +171,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     await ensureWritableDir(outDir);
 
     const skipped: string[] = [];
-    // Once, before the model exists: `train` trains on whatever backend is active.
+    // Once, before trainMnist builds the model: it trains on whatever backend is active.
     const backend: BackendName = await selectBackend(run.training.backend, {
       // The full reasons are long (paths, install hints); `--backend <name>` prints them as an error.
       onFallback: (name) => {
@@ -200,109 +185,87 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     const fallback = skipped.length === 0 ? '' : ` (${skipped.join('; ')})`;
     say(`backend: ${backend}, threads: ${run.training.threads}${fallback}`);
 
-    const dataset = await loadMnist({ source: run.source });
-    const trainRaw: RawImageSet = limitImageSet(dataset.train, options.trainLimit);
-    const split = splitTrainValidation(
-      normalizeImages(trainRaw),
-      run.training.validationSplit,
-      run.training.seed,
-    );
-    const testSet = normalizeImages(dataset.test);
-    say(
-      `data: ${run.sourceLabel}: ${split.train.count.toLocaleString('en-US')} train, ` +
-        `${split.validation.count.toLocaleString('en-US')} validation, ${testSet.count.toLocaleString('en-US')} test images`,
-    );
-
-    const model = createModel(run.model, { seed: run.training.seed });
-    const summary = summarizeModel(model);
-    const filters = Array.isArray(run.model.filters)
-      ? run.model.filters.join(',')
-      : String(run.model.filters);
-    say(
-      `model: ${plural(run.model.convLayers, 'conv layer')} (${filters} filters, ${run.model.kernelSize}x${run.model.kernelSize})` +
-        `, dense ${run.model.denseUnits}, ${summary.parameters.toLocaleString('en-US')} parameters, ` +
-        `${(summary.flopsPerImage / 1e6).toFixed(2)} MFLOPs per image`,
-    );
-    events?.describeRun({
-      trainerVersion: trainerVersion(),
-      startedAt: startedAt.toISOString(),
-      config: { model: run.model, training: run.training },
-      data: {
-        source: run.sourceLabel,
-        trainSamples: split.train.count,
-        validationSamples: split.validation.count,
-        testSamples: testSet.count,
-      },
-      model: { parameters: summary.parameters, flopsPerImage: summary.flopsPerImage },
-      targetAccuracy: options.targetAccuracy,
-      outDir,
-      resumedFrom:
-        resume === undefined
-          ? null
-          : { file: resume.file, epoch: resume.checkpoint.state.epoch, batch: resume.checkpoint.state.batch },
-    });
-
-    const target = options.targetAccuracy;
-    // Test figures of the epochs before a resume come from the checkpoint, so the time to target
-    // is the one an uninterrupted run reports; epoch records likewise come from the training state.
-    const epochTests: EpochTestRecord[] = (resume?.checkpoint.epochTests ?? []).filter(
-      (test) => test.epoch < (restored?.epoch ?? 0),
-    );
-    const epochRecords: EpochRecord[] = [...(restored?.history ?? [])];
-    let reachedTarget = target !== null && epochTests.some((test) => test.accuracy >= target);
-    if (target !== null) {
+    // What the run is about to train: the human lines and the `--json` run event, once the data has
+    // loaded and the model is built.
+    const describeStart = (start: RunStartEvent) => {
+      const { data, summary } = start;
       say(
-        `target: ${(target * 100).toFixed(2)}% test accuracy; the test images are scored after every epoch ` +
-          'to time it (for reporting only: they never pick the model or stop training)',
+        `data: ${run.sourceLabel}: ${data.trainSamples.toLocaleString('en-US')} train, ` +
+          `${data.validationSamples.toLocaleString('en-US')} validation, ${data.testSamples.toLocaleString('en-US')} test images`,
       );
-    }
-    // Measures the model on the test set between epochs, outside every epoch's timed seconds.
-    // `measure` runs on the training threads, so the test images are scored as fast as validation.
-    const scoreOnTest = async (record: EpochRecord, _trained: typeof model, tools: AfterEpochTools) => {
-      if (target === null) return;
-      epochRecords.push(record);
-      const started = performance.now();
-      const scores = await tools.measure(testSet);
-      const test: EpochTestRecord = {
-        epoch: record.epoch,
-        accuracy: scores.accuracy,
-        loss: scores.loss,
-        seconds: (performance.now() - started) / 1000,
-      };
-      epochTests.push(test);
-      say(formatEpochTestLine(test, run.training.epochs, testSet.count));
-      events?.epochTest(test, run.training.epochs, testSet.count);
-      if (!reachedTarget && test.accuracy >= target) {
-        reachedTarget = true;
-        say(formatTimeToTarget(computeTimeToTarget(epochRecords, epochTests, target)));
+      const filters = Array.isArray(run.model.filters)
+        ? run.model.filters.join(',')
+        : String(run.model.filters);
+      say(
+        `model: ${plural(run.model.convLayers, 'conv layer')} (${filters} filters, ${run.model.kernelSize}x${run.model.kernelSize})` +
+          `, dense ${run.model.denseUnits}, ${summary.parameters.toLocaleString('en-US')} parameters, ` +
+          `${(summary.flopsPerImage / 1e6).toFixed(2)} MFLOPs per image`,
+      );
+      events?.describeRun({
+        trainerVersion: trainerVersion(),
+        startedAt: startedAt.toISOString(),
+        config: { model: run.model, training: run.training },
+        data: { source: run.sourceLabel, ...data },
+        model: { parameters: summary.parameters, flopsPerImage: summary.flopsPerImage },
+        targetAccuracy: options.targetAccuracy,
+        outDir,
+        resumedFrom:
+          resume === undefined
+            ? null
+            : { file: resume.file, epoch: resume.checkpoint.state.epoch, batch: resume.checkpoint.state.batch },
+      });
+      if (start.targetAccuracy !== null) {
+        say(
+          `target: ${(start.targetAccuracy * 100).toFixed(2)}% test accuracy; the test images are scored after every epoch ` +
+            'to time it (for reporting only: they never pick the model or stop training)',
+        );
+      }
+      if (resume !== undefined) {
+        say(`resuming from ${resume.file} at ${position(resume.checkpoint.state)}`);
       }
     };
 
-    if (resume !== undefined) {
-      say(`resuming from ${resume.file} at ${position(resume.checkpoint.state)}`);
-    }
-    const result = await train({
-      model,
-      data: split,
-      config: trainingConfigOf(run.training),
-      onEvent: (event: TrainingEvent) => {
-        reporter.onEvent(event);
-        events?.onEvent(event);
-      },
+    const target = options.targetAccuracy;
+    const result = await trainMnist({
+      source: run.source,
+      ...(options.trainLimit === undefined ? {} : { trainLimit: options.trainLimit }),
+      model: run.model,
+      training: trainingConfigOf(run.training),
+      targetAccuracy: target,
+      evaluate: { misclassified: MISCLASSIFIED_SHOWN },
       ...(io.signal === undefined ? {} : { signal: io.signal }),
-      ...(resume === undefined ? {} : { resumeFrom: resume.checkpoint.state }),
+      ...(resume === undefined
+        ? {}
+        : { resumeFrom: resume.checkpoint.state, resumeEpochTests: resume.checkpoint.epochTests ?? [] }),
       checkpointEveryBatches: options.checkpointEvery ?? 0,
-      afterEpoch: scoreOnTest,
-      onCheckpoint: async (state: TrainingState) => {
+      onCheckpoint: async (state: TrainingState, { epochTests }) => {
         const config = { model: run.model, training: run.training };
-        const tests = target === null ? {} : { epochTests: [...epochTests] };
+        const tests = target === null ? {} : { epochTests };
         const file = await writeCheckpoint(outDir, { run: command, config, state, ...tests });
         lastCheckpoint = { file, epoch: state.epoch, batch: state.batch };
       },
-    }).catch((caught: unknown) => {
-      model.dispose();
-      throw caught;
+      onEvent: (event: PipelineEvent) => {
+        switch (event.type) {
+          case 'runStart':
+            describeStart(event);
+            return;
+          case 'epochTest':
+            say(formatEpochTestLine(event.test, event.epochs, event.testSamples));
+            events?.epochTest(event.test, event.epochs, event.testSamples);
+            if (event.reachedTarget !== null) say(formatTimeToTarget(event.reachedTarget));
+            return;
+          case 'evaluationStart':
+            say(`evaluating on ${event.testSamples.toLocaleString('en-US')} test images`);
+            return;
+          case 'runEnd':
+            return;
+          default:
+            reporter.onEvent(event);
+            events?.onEvent(event);
+        }
+      },
     });
+    const { model, training: trained, summary, data } = result;
     if (result.aborted) {
       reporter.stop();
       model.dispose();
@@ -314,13 +277,13 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       );
     }
 
-    say(`evaluating on ${testSet.count.toLocaleString('en-US')} test images`);
-    const evaluation = await evaluateModel(model, testSet, { misclassified: MISCLASSIFIED_SHOWN });
+    // Not aborted and asked for: trainMnist evaluated on the test set.
+    const evaluation = result.evaluation!;
     say(`\n${formatClassificationReport(evaluation.report, { digits: 4 })}`);
     say(
       `test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}%, loss ${evaluation.report.loss.toFixed(4)}`,
     );
-    const timeToTarget = target === null ? null : computeTimeToTarget(result.history, epochTests, target);
+    const { timeToTarget } = result;
     if (timeToTarget !== null) say(formatTimeToTarget(timeToTarget, { evaluations: true }));
 
     await saveModel(model, outDir);
@@ -334,32 +297,27 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       totalSeconds: (performance.now() - t0) / 1000,
-      backend: result.backend,
-      threads: result.threads,
+      backend: trained.backend,
+      threads: trained.threads,
       seed: run.training.seed,
-      config: { model: run.model, training: { ...result.config, backend: run.training.backend } },
-      data: {
-        source: run.sourceLabel,
-        trainSamples: split.train.count,
-        validationSamples: split.validation.count,
-        testSamples: testSet.count,
-      },
+      config: { model: run.model, training: { ...trained.config, backend: run.training.backend } },
+      data: { source: run.sourceLabel, ...data },
       model: { parameters: summary.parameters, flopsPerImage: summary.flopsPerImage },
       training: {
-        epochsRun: result.epochsRun,
-        bestEpoch: result.bestEpoch,
-        stoppedEarly: result.stoppedEarly,
-        seconds: result.seconds,
+        epochsRun: trained.epochsRun,
+        bestEpoch: trained.bestEpoch,
+        stoppedEarly: trained.stoppedEarly,
+        seconds: trained.seconds,
       },
-      history: result.history,
-      epochTests: epochTests.filter((test) => test.epoch < result.history.length),
+      history: trained.history,
+      epochTests: result.epochTests,
       timeToTarget,
       test: evaluation.report,
       misclassified,
       versions: collectVersions(),
     };
     const images = new Map(
-      misclassified.shown.map((m) => [m.index, imageAt(dataset.test, m.index)] as const),
+      misclassified.shown.map((m) => [m.index, imageAt(result.dataset.test, m.index)] as const),
     );
     await writeFileAtomic(path.join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     await writeFileAtomic(path.join(outDir, 'report.html'), renderReportHtml(metrics, images));
