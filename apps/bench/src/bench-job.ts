@@ -15,7 +15,7 @@ export interface ComputeJob {
   side: SideName;
   modelConfig: ModelConfig;
   seed: number;
-  /** Training threads: `threads` of @mnist/train on tfjs-wasm, `torch.set_num_threads` on PyTorch. */
+  /** Training threads: `threads` of @mnist/train (through trainMnist) on tfjs-wasm, `torch.set_num_threads` on PyTorch. */
   threads: number;
   batchSize: number;
   warmupSteps: number;

@@ -366,7 +366,7 @@ async function main(): Promise<void> {
   if (threadTable !== null) {
     lines.push(
       '',
-      `Training by thread count, batch ${options.batchSize} (tfjs-wasm: train() of @mnist/train; CPU-s: all threads of the process):`,
+      `Training by thread count, batch ${options.batchSize} (tfjs-wasm: trainMnist of @mnist/pipeline; CPU-s: all threads of the process):`,
       '',
       threadTable,
     );

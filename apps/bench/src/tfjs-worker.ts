@@ -4,11 +4,11 @@
  * side (reference/torch-bench.py) runs the same jobs the same way.
  */
 import { performance } from 'node:perf_hooks';
-import type { ImageSet } from '@mnist/data';
+import type { MnistDataset, RawImageSet } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
 import { createModel, type ModelConfig } from '@mnist/model';
-import { selectBackend } from '@mnist/runtime';
-import { train } from '@mnist/train';
+import { trainMnist } from '@mnist/pipeline';
+import { type BackendChoice, BackendUnavailableError, selectBackend } from '@mnist/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type {
@@ -42,26 +42,28 @@ function maxRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
-/** Sets up the side's backend; returns a reason when it cannot run here. */
+const BACKEND_OF: Partial<Record<SideName, BackendChoice>> = {
+  'tfjs-node': 'node',
+  'tfjs-wasm': 'wasm',
+  'tfjs-cpu': 'cpu',
+};
+
+/**
+ * Sets up the side's backend as an app does at start-up (`selectBackend` of @mnist/runtime; on
+ * wasm it registers @mnist/wasm-kernels), so the model is built on the backend that trains it.
+ * Returns the reason when the backend cannot run here: tfjs-node without its native library gives
+ * a `BackendUnavailableError` saying so, and the bench goes on with the other sides.
+ */
 async function setUpBackend(side: SideName): Promise<string | null> {
-  if (side === 'tfjs-node') {
-    try {
-      // tfjs-node is optional and its native library often missing: load it only on this side.
-      await import('@tensorflow/tfjs-node');
-    } catch (error) {
-      const message = (error as Error).message.split('\n')[0] ?? String(error);
-      return `@tensorflow/tfjs-node cannot be loaded: ${message}`;
-    }
-    await tf.setBackend('tensorflow');
+  const choice = BACKEND_OF[side];
+  if (choice === undefined) throw new Error(`tfjs-worker: side ${side} is not a tfjs side`);
+  try {
+    await selectBackend(choice);
     return null;
+  } catch (error) {
+    if (BackendUnavailableError.isInstance(error)) return error.message;
+    throw error;
   }
-  if (side === 'tfjs-wasm' || side === 'tfjs-cpu') {
-    // What an app does at start-up (on wasm it registers @mnist/wasm-kernels), so the model is
-    // built on the backend that trains it: `train` trains on the active backend.
-    await selectBackend(side === 'tfjs-wasm' ? 'wasm' : 'cpu');
-    return null;
-  }
-  throw new Error(`tfjs-worker: side ${side} is not a tfjs side`);
 }
 
 function runtimeInfo(): RuntimeInfo {
@@ -97,12 +99,13 @@ function describe(job: DescribeJob): DescribeResult {
   return result;
 }
 
-/** `count` random images of MNIST shape, as on the PyTorch side: pixels in [0, 1), labels 0-9. */
-function randomImageSet(count: number, seed: number): ImageSet {
-  const images = tf.randomUniform([count * IMAGE * IMAGE], 0, 1, 'float32', seed);
+/** `count` random images of MNIST shape, seeded: byte pixels (so [0, 1] once normalized, as on the
+ * PyTorch side) and labels 0-9. */
+function randomImageSet(count: number, seed: number): RawImageSet {
+  const images = tf.randomUniform([count * IMAGE * IMAGE], 0, 256, 'int32', seed);
   const labels = tf.randomUniform([count], 0, CLASSES, 'int32', seed + 1);
-  const set: ImageSet = {
-    images: images.dataSync() as Float32Array,
+  const set: RawImageSet = {
+    images: Uint8Array.from(images.dataSync()),
     labels: Uint8Array.from(labels.dataSync()),
     count,
     rows: IMAGE,
@@ -115,26 +118,22 @@ function randomImageSet(count: number, seed: number): ImageSet {
 type TrainFigures = ComputeResult['train'];
 
 /**
- * Trains through `train` of @mnist/train, what users run: one epoch over exactly
- * `warmupSteps + steps` batches made from typed arrays, `job.threads` gradient threads. The clock
- * (wall and process CPU, which counts every thread of the process, gradient threads included)
- * starts at the `batchEnd` of the last warm-up batch and stops at the last batch's: thread
- * start-up and warm-up are outside it, building each batch's tensors is inside.
+ * Trains through `trainMnist` of @mnist/pipeline, the run users get, on every tfjs side: one epoch
+ * over exactly `warmupSteps + steps` batches of random images, `job.threads` gradient threads (one
+ * on tfjs-node, whose TensorFlow pool sizes itself), no validation, no per-epoch test scoring and no
+ * final evaluation, so the run does nothing but train. The clock (wall and process CPU, which counts
+ * every thread of the process, gradient threads included) starts at the `batchEnd` of the last
+ * warm-up batch and stops at the last batch's: data preparation, thread start-up and warm-up are
+ * outside it, building each batch's tensors is inside.
  */
-async function trainWithTrain(
-  model: LayersModel,
+async function trainWithPipeline(
   job: ComputeJob,
-): Promise<{ train: TrainFigures; threads: number }> {
+): Promise<{ model: LayersModel; train: TrainFigures; threads: number }> {
   const { batchSize, warmupSteps, steps } = job;
-  const data = {
+  const source: MnistDataset = {
     train: randomImageSet((warmupSteps + steps) * batchSize, job.seed),
-    validation: {
-      images: new Float32Array(0),
-      labels: new Uint8Array(0),
-      count: 0,
-      rows: IMAGE,
-      cols: IMAGE,
-    },
+    // Never scored: `evaluate: false` and no target accuracy.
+    test: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, rows: IMAGE, cols: IMAGE },
   };
   let start = Number.NaN;
   let cpuStart: NodeJS.CpuUsage | null = null;
@@ -145,19 +144,22 @@ async function trainWithTrain(
     start = performance.now();
     cpuStart = process.cpuUsage();
   };
-  const result = await train({
-    model,
-    data,
-    config: {
+  const result = await trainMnist({
+    source,
+    model: job.modelConfig,
+    training: {
       threads: job.threads,
       batchSize,
       epochs: 1,
       learningRate: job.learningRate,
       seed: job.seed,
+      validationSplit: 0,
       earlyStopping: null,
     },
+    targetAccuracy: null,
+    evaluate: false,
     onEvent: (event) => {
-      // With no warm-up, the clock starts with the call: the cold start is then what is measured.
+      // With no warm-up, the clock starts with training: the cold start is then what is measured.
       if (event.type === 'trainStart' && warmupSteps === 0) startClock();
       if (event.type !== 'batchEnd') return;
       if (event.batch === warmupSteps - 1) startClock();
@@ -169,64 +171,22 @@ async function trainWithTrain(
     },
   });
   if (!Number.isFinite(seconds)) {
+    result.model.dispose();
     throw new Error(
-      `tfjs-worker: train() ran ${result.epochsRun} epoch(s) but not the ${steps} timed batches`,
+      `tfjs-worker: trainMnist ran ${result.training.epochsRun} epoch(s) but not the ${steps} timed batches`,
     );
   }
   return {
+    model: result.model,
     train: { steps, batchSize, seconds, cpuSeconds, samplesPerSecond: (steps * batchSize) / seconds, loss },
-    threads: result.threads,
-  };
-}
-
-/**
- * tfjs-node keeps `trainOnBatch` on one fixed batch (it resolves once the loss is read back, so
- * every timed step is complete): @mnist/train resolves tfjs-node from its own folder, which a
- * machine without the native library cannot check.
- */
-async function trainWithTrainOnBatch(model: LayersModel, job: ComputeJob): Promise<TrainFigures> {
-  // The trainer's setup: Adam on categorical cross-entropy of the softmax output.
-  model.compile({ optimizer: tf.train.adam(job.learningRate), loss: 'categoricalCrossentropy' });
-  const { batchSize } = job;
-  const xs = tf.randomUniform([batchSize, IMAGE, IMAGE, 1], 0, 1, 'float32', job.seed);
-  const ys = tf.tidy(() =>
-    tf.cast(
-      tf.oneHot(tf.randomUniform([batchSize], 0, CLASSES, 'int32', job.seed + 1) as tf.Tensor1D, CLASSES),
-      'float32',
-    ),
-  );
-  const step = async () => (await model.trainOnBatch(xs, ys)) as number;
-  for (let i = 0; i < job.warmupSteps; i++) await step();
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  let loss = Number.NaN;
-  for (let i = 0; i < job.steps; i++) loss = await step();
-  const seconds = (performance.now() - start) / 1000;
-  const cpuSeconds = cpuSecondsSince(cpuStart);
-  tf.dispose([xs, ys]);
-  return {
-    steps: job.steps,
-    batchSize,
-    seconds,
-    cpuSeconds,
-    samplesPerSecond: (job.steps * batchSize) / seconds,
-    loss,
+    threads: result.training.threads,
   };
 }
 
 async function compute(job: ComputeJob): Promise<ComputeResult> {
-  const model = buildModel(job.modelConfig, job.seed);
-  const backend = tf.getBackend();
-  const viaTrain = backend === 'wasm' || backend === 'cpu';
-  let train: TrainFigures;
-  let threads: number;
-  if (viaTrain) {
-    ({ train, threads } = await trainWithTrain(model, job));
-  } else {
-    train = await trainWithTrainOnBatch(model, job);
-    // TensorFlow's own thread pool sizes itself: there is no count to report.
-    threads = Number.NaN;
-  }
+  const { model, train, threads: trained } = await trainWithPipeline(job);
+  // TensorFlow's own thread pool sizes itself: there is no count to report.
+  const threads = tf.getBackend() === 'tensorflow' ? Number.NaN : trained;
   // Inference and latency run on the calling thread only, with the model as trained.
   let start: number;
   let cpuStart: NodeJS.CpuUsage;
@@ -284,7 +244,7 @@ async function compute(job: ComputeJob): Promise<ComputeResult> {
     infer,
     latencyMs,
     maxRssBytes: maxRssBytes(),
-    runtime: { ...runtimeInfo(), trainLoop: viaTrain ? '@mnist/train train()' : 'trainOnBatch' },
+    runtime: { ...runtimeInfo(), trainLoop: '@mnist/pipeline trainMnist()' },
   };
 }
 
