@@ -212,7 +212,11 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
         resumedFrom:
           resume === undefined
             ? null
-            : { file: resume.file, epoch: resume.checkpoint.state.epoch, batch: resume.checkpoint.state.batch },
+            : {
+                file: resume.file,
+                epoch: resume.checkpoint.state.epoch,
+                batch: resume.checkpoint.state.batch,
+              },
       });
       if (start.targetAccuracy !== null) {
         say(

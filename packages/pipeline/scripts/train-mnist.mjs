@@ -72,7 +72,10 @@ const { training: trained, data, evaluation } = result;
 result.model.dispose();
 const cpuSeconds = (cpuBefore.user + cpuBefore.system) / 1e6;
 const samples = trained.history.length * data.trainSamples;
-const trainSeconds = trained.history.reduce((sum, record) => sum + data.trainSamples / record.samplesPerSecond, 0);
+const trainSeconds = trained.history.reduce(
+  (sum, record) => sum + data.trainSamples / record.samplesPerSecond,
+  0,
+);
 // On a shared machine wall-clock throughput depends on the other processes; the process's own CPU
 // time (training + validation, WASM is single-threaded) gives the figure for an idle core.
 console.log(

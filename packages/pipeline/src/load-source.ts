@@ -41,6 +41,7 @@ function checkRawSet(set: RawImageSet, where: string): void {
 function describeSet(set: unknown): string {
   if (typeof set !== 'object' || set === null) return JSON.stringify(set) ?? String(set);
   const s = set as Partial<Record<keyof RawImageSet, unknown>>;
-  const length = (a: unknown) => (ArrayBuffer.isView(a) ? `${a.constructor.name}(${(a as Uint8Array).length})` : typeof a);
+  const length = (a: unknown) =>
+    ArrayBuffer.isView(a) ? `${a.constructor.name}(${(a as Uint8Array).length})` : typeof a;
   return `{ count: ${String(s.count)}, rows: ${String(s.rows)}, cols: ${String(s.cols)}, images: ${length(s.images)}, labels: ${length(s.labels)} }`;
 }

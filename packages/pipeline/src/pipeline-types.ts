@@ -1,7 +1,13 @@
 import type { MnistDataset } from '@mnist/data';
 import type { MnistSource } from '@mnist/data/node';
 import type { ModelConfig, ModelConfigInput, ModelEvaluation, ModelSummary } from '@mnist/model';
-import type { TrainingConfig, TrainingConfigInput, TrainingEvent, TrainingResult, TrainingState } from '@mnist/train';
+import type {
+  TrainingConfig,
+  TrainingConfigInput,
+  TrainingEvent,
+  TrainingResult,
+  TrainingState,
+} from '@mnist/train';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /**
@@ -97,7 +103,12 @@ export interface RunEndEvent {
 /** Everything `trainMnist` reports, in order: `runStart`, the training events of `train()` with
  * an `epochTest` after each `epochEnd` (with `targetAccuracy`), then `evaluationStart` and `runEnd`
  * (unless aborted or `evaluate: false`, which skip `evaluationStart`). */
-export type PipelineEvent = RunStartEvent | TrainingEvent | EpochTestEvent | EvaluationStartEvent | RunEndEvent;
+export type PipelineEvent =
+  | RunStartEvent
+  | TrainingEvent
+  | EpochTestEvent
+  | EvaluationStartEvent
+  | RunEndEvent;
 
 /** Options of `trainMnist`. */
 export interface TrainMnistOptions {

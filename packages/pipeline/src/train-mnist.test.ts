@@ -10,7 +10,14 @@ import type { EpochTestRecord, PipelineEvent, TrainMnistOptions } from './pipeli
 import { trainMnist } from './train-mnist.js';
 import { TrainMnistOptionsError } from './train-mnist-options-error.js';
 
-const TINY_MODEL = { convLayers: 1, filters: 4, kernelSize: 3, poolAfter: [0], dropout: 0.25, denseUnits: 16 };
+const TINY_MODEL = {
+  convLayers: 1,
+  filters: 4,
+  kernelSize: 3,
+  poolAfter: [0],
+  dropout: 0.25,
+  denseUnits: 16,
+};
 // 300 training images (240 train + 60 validation: 8 batches of 32, the last one 16), 100 test.
 const SMALL: TrainMnistOptions = {
   trainLimit: 300,
@@ -135,7 +142,10 @@ describe('trainMnist', { timeout: 120_000 }, () => {
       },
       onCheckpoint: (state, progress) => {
         // Through the codec, as a checkpoint file carries it.
-        last = { state: decodeTrainingState(encodeTrainingState(state)).state, epochTests: progress.epochTests };
+        last = {
+          state: decodeTrainingState(encodeTrainingState(state)).state,
+          epochTests: progress.epochTests,
+        };
       },
     });
     expect(stopped.aborted).toBe(true);
@@ -163,7 +173,9 @@ describe('trainMnist', { timeout: 120_000 }, () => {
 
   it('names a folder source that does not exist, with the typed error of @mnist/data', async () => {
     const before = memory().numTensors;
-    const error = await trainMnist({ ...SMALL, source: { dir: '/nonexistent/mnist' } }).catch((e: unknown) => e);
+    const error = await trainMnist({ ...SMALL, source: { dir: '/nonexistent/mnist' } }).catch(
+      (e: unknown) => e,
+    );
     expect(DataSourceError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('/nonexistent/mnist');
     expect(memory().numTensors).toBe(before);

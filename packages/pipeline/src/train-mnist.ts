@@ -1,5 +1,11 @@
 import { normalizeImages, splitTrainValidation } from '@mnist/data';
-import { createModel, evaluateModel, type ModelEvaluation, resolveModelConfig, summarizeModel } from '@mnist/model';
+import {
+  createModel,
+  evaluateModel,
+  type ModelEvaluation,
+  resolveModelConfig,
+  summarizeModel,
+} from '@mnist/model';
 import {
   type AfterEpochTools,
   type EpochRecord,
@@ -49,7 +55,9 @@ export async function trainMnist(options: TrainMnistOptions = {}): Promise<Train
   const testLimit = checkLimit(options.testLimit, 'testLimit');
   const target = options.targetAccuracy ?? null;
   if (target !== null && !(typeof target === 'number' && target > 0 && target <= 1)) {
-    throw new TrainMnistOptionsError(`targetAccuracy must be a fraction in (0, 1] or null, got ${String(target)}`);
+    throw new TrainMnistOptionsError(
+      `targetAccuracy must be a fraction in (0, 1] or null, got ${String(target)}`,
+    );
   }
   const evaluate = options.evaluate ?? true;
   const emit = (event: PipelineEvent) => options.onEvent?.(event);
