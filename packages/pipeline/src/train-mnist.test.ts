@@ -3,7 +3,7 @@ import type { MnistDataset, RawImageSet } from '@mnist/data';
 import { DataSourceError, loadMnist } from '@mnist/data/node';
 import { selectBackend } from '@mnist/runtime';
 import { decodeTrainingState, encodeTrainingState, type EpochRecord, type TrainingState } from '@mnist/train';
-import { memory, type Tensor } from '@tensorflow/tfjs-core';
+import { getBackend, memory, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EpochTestRecord, PipelineEvent, TrainMnistOptions } from './pipeline-types.js';
@@ -169,6 +169,23 @@ describe('trainMnist', { timeout: 120_000 }, () => {
     expect(resumed.timeToTarget).toMatchObject({ reached: whole.timeToTarget!.reached, epochs: 2 });
     whole.model.dispose();
     resumed.model.dispose();
+  });
+
+  it('trains on the backend the app selected and never switches it', async () => {
+    await selectBackend('cpu');
+    try {
+      const result = await trainMnist({
+        ...SMALL,
+        source: mnist,
+        training: { ...SMALL.training, epochs: 1 },
+        evaluate: false,
+      });
+      expect(result.training.backend).toBe('cpu');
+      expect(getBackend()).toBe('cpu');
+      result.model.dispose();
+    } finally {
+      await selectBackend('wasm');
+    }
   });
 
   it('names a folder source that does not exist, with the typed error of @mnist/data', async () => {
