@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Packaging gates for every publishable package: publint --strict (package.json and files agree
-// with what Node and bundlers expect) and are-the-types-wrong on the packed tarball (ESM-only:
+// Packaging gates for every publishable package (the libraries under packages/ and the CLI,
+// @mnist/cli in apps/trainer): publint --strict (package.json and files agree with what Node and
+// bundlers expect) and, for the libraries, are-the-types-wrong on the packed tarball (ESM-only:
 // types must resolve for node16/nodenext ESM and bundlers). Run after `pnpm build`. Also checks
 // that no changeset names both a published package and a private app: `changeset version` refuses
 // such a file, and it would only show at release time.
@@ -11,14 +12,17 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 let failed = 0;
-for (const entry of readdirSync(path.join(root, 'packages'))) {
-  const dir = path.join(root, 'packages', entry);
+const dirs = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(path.join(root, group)).map((entry) => path.join(root, group, entry)),
+);
+for (const dir of dirs) {
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
   if (pkg.private) continue;
-  for (const [tool, args] of [
-    ['publint', ['--strict']],
-    ['attw', ['--pack', '.', '--profile', 'esm-only', '--format', 'table-flipped']],
-  ]) {
+  // A CLI has a bin and no importable entry: there are no types for attw to check.
+  const hasTypes = pkg.types !== undefined || JSON.stringify(pkg.exports ?? {}).includes('"types"');
+  const gates = [['publint', ['--strict']]];
+  if (hasTypes) gates.push(['attw', ['--pack', '.', '--profile', 'esm-only', '--format', 'table-flipped']]);
+  for (const [tool, args] of gates) {
     console.log(`\n# ${tool} ${pkg.name}`);
     const result = spawnSync(bin(tool), args, { cwd: dir, stdio: 'inherit' });
     if (result.status !== 0) {
@@ -60,4 +64,4 @@ if (failed > 0) {
   console.error(`\n${failed} packaging check(s) failed`);
   process.exit(1);
 }
-console.log('\nall packages pass publint --strict and attw');
+console.log('\nall published packages pass publint --strict, and attw where they have types');

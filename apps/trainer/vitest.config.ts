@@ -3,7 +3,7 @@ import { E2E_TESTS } from './vitest.e2e.config';
 
 export default defineProject({
   test: {
-    name: 'trainer',
+    name: 'cli',
     environment: 'node',
     exclude: [...configDefaults.exclude, ...E2E_TESTS],
     testTimeout: 120_000,

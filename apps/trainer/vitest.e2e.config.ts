@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
 
 /**
- * The trainer's end-to-end lane (`turbo run test:e2e --filter=trainer`): the real CLI interrupted
+ * The trainer's end-to-end lane (`turbo run test:e2e --filter=@mnist/cli`): the real CLI interrupted
  * with SIGINT and SIGTERM, killed at random moments in a loop (20 by default) and resumed, each run
  * compared with an uninterrupted one: dozens of processes whose outcome depends on when a signal
  * lands, and the part of the suite that grows with KILL_LOOP_TRIES. The CLI tests that spawn it for
@@ -12,7 +12,7 @@ export const E2E_TESTS = ['src/checkpoint-cli.test.ts'];
 
 export default defineProject({
   test: {
-    name: 'trainer-e2e',
+    name: 'cli-e2e',
     environment: 'node',
     include: E2E_TESTS,
     testTimeout: 120_000,

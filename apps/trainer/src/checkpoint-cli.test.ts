@@ -100,7 +100,7 @@ async function writeSubset(
 }
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter trainer build\` first`);
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter @mnist/cli build\` first`);
   dir = await mkdtemp(path.join(tmpdir(), 'trainer-reliability-'));
   dataDir = path.join(dir, 'mnist');
   await mkdir(dataDir);

@@ -35,7 +35,7 @@ async function runCli(args: string[], env: Record<string, string> = {}): Promise
 
 let dir: string;
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter trainer build\` first`);
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter @mnist/cli build\` first`);
   dir = await mkdtemp(path.join(tmpdir(), 'trainer-cli-'));
 });
 afterAll(async () => {

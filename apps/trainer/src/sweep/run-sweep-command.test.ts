@@ -90,7 +90,7 @@ describe('runSweepCommand', () => {
 
 describe('pnpm train -- sweep (dist/cli.js, real trainer processes)', () => {
   it('runs 2 tiny trials in parallel, writes the results, and a rerun skips them', async () => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter trainer build\` first`);
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter @mnist/cli build\` first`);
     const out = path.join(dir, 'real');
     const args = ['--', 'sweep', '--conv-layers', '1,2', '--filters', '4', '--dense-units', '8'];
     const shared = ['--train-limit', '300', '--epochs', '1', '--parallel', '2', '--out', out];

@@ -103,7 +103,7 @@ export async function runSweepCommand(argv: readonly string[], io: SweepIo = pro
       const cliPath = io.cliPath ?? process.argv[1];
       if (cliPath === undefined || !existsSync(cliPath)) {
         error(
-          `cannot find the trainer CLI to run trials with (${cliPath}); build it with pnpm turbo run build --filter=trainer...`,
+          `cannot find the trainer CLI to run trials with (${cliPath}); build it with pnpm turbo run build --filter=@mnist/cli...`,
         );
         return SWEEP_EXIT.failed;
       }
