@@ -33,6 +33,9 @@ async function runCli(args: string[], env: Record<string, string> = {}): Promise
   }
 }
 
+/** What `pnpm train` (a script of the package itself) adds to the environment besides INIT_CWD. */
+const PNPM_TRAIN = { npm_package_name: '@mnist/cli', npm_lifecycle_event: 'start' };
+
 let dir: string;
 beforeAll(async () => {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter @mnist/cli build\` first`);
@@ -176,10 +179,23 @@ describe('mnist-train (dist/cli.js)', () => {
   it('exits with status 2 for a --config value the model rejects, naming the file', async () => {
     const config = path.join(dir, 'bad-config.json');
     await writeFile(config, JSON.stringify({ model: { convLayers: 2, filters: [8, 8, 8] } }));
-    const outcome = await runCli(['--config', 'bad-config.json'], { INIT_CWD: dir });
+    const outcome = await runCli(['--config', 'bad-config.json'], { INIT_CWD: dir, ...PNPM_TRAIN });
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toContain(`invalid configuration (from flags and --config ${config})`);
     expect(outcome.stderr).toContain('filters');
+  });
+
+  it('takes relative paths from its working folder when INIT_CWD comes from another package’s script', async () => {
+    // What `"train": "cd sub && mnist-train --config run.json"` in some project's package.json
+    // passes on: npm's INIT_CWD names that project's folder, not the one the command runs in.
+    const outcome = await runCli(['--config', 'missing.json'], {
+      INIT_CWD: dir,
+      npm_package_name: 'some-project',
+    });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain(
+      `--config ${path.join(appDir, 'missing.json')}: cannot read the file (ENOENT)`,
+    );
   });
 
   it('reports an output folder it cannot create before training, with status 1', async () => {
@@ -195,7 +211,7 @@ describe('mnist-train (dist/cli.js)', () => {
     // INIT_CWD is where `pnpm train` was typed: the relative --out must land there, not in apps/trainer.
     const args = ['--', '--epochs', '1', '--train-limit', '2000', '--backend', 'wasm', '--seed', '7'];
     args.push('--conv-layers', '1', '--filters', '8', '--dense-units', '32', '--learning-rate', '0.003');
-    const outcome = await runCli([...args, '--out', 'run1'], { INIT_CWD: dir });
+    const outcome = await runCli([...args, '--out', 'run1'], { INIT_CWD: dir, ...PNPM_TRAIN });
     expect(outcome.stderr).toBe('');
     expect(outcome.code).toBe(0);
     const out = path.join(dir, 'run1');

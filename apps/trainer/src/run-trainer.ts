@@ -23,6 +23,7 @@ import { createJsonEventWriter, type JsonEventWriter } from './json-event-writer
 import { createProgressReporter, type ProgressOutput } from './progress-reporter.js';
 import { renderReportHtml } from './render-report-html.js';
 import { resolveUserPath } from './resolve-user-path.js';
+import { acquireRunLock, describeLockOwner, type RunLock } from './run-lock.js';
 import type { RunMetrics } from './run-metrics.js';
 import {
   DEFAULT_TRAINER_TRAINING,
@@ -167,8 +168,15 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
   const human = json ? io.stderr : io.stdout;
   const reporter = createProgressReporter(human, { quiet: options.quiet, env: io.env, ...progress });
   const say = (line: string) => reporter.log(line);
+  let lock: RunLock | undefined;
   try {
     await ensureWritableDir(outDir);
+    // Before anything is read or written for the run: a second trainer on this folder stops here.
+    const typedIn = resolveUserPath('.', io.env, io.cwd);
+    lock = await acquireRunLock(outDir, { argv: stripLeadingSeparator(argv), cwd: typedIn, startedAt });
+    if (lock.replaced !== null) {
+      say(`note: took over ${lock.file} from a run that is gone (${describeLockOwner(lock.replaced)})`);
+    }
 
     const skipped: string[] = [];
     // Once, before trainMnist builds the model: it trains on whatever backend is active.
@@ -344,6 +352,8 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     const what = caught instanceof Error ? caught.message : String(caught);
     events?.error(`unexpected error: ${what}`, EXIT.failed, lastCheckpoint);
     throw caught;
+  } finally {
+    await lock?.release();
   }
 }
 
