@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
 import type { TrainingState } from '@mnist/train';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckpointError } from './checkpoint-error.js';
 import { CHECKPOINT_FILE, type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { OutputWriteError } from './output-write-error.js';
 import { DEFAULT_TRAINER_TRAINING } from './trainer-training-config.js';
 
 let dir: string;
@@ -105,6 +106,35 @@ describe('checkpoint files', () => {
     next.state.batch = 5;
     await writeCheckpoint(folder, next);
     expect((await readCheckpoint(folder)).checkpoint.state.batch).toBe(5);
+    expect(await readdir(folder)).toEqual([CHECKPOINT_FILE]);
+  });
+
+  it('leaves the previous checkpoint byte for byte when the disk fills mid-write, with an OutputWriteError', async () => {
+    const folder = await mkdtemp(path.join(dir, 'full-'));
+    const file = await writeCheckpoint(folder, sample());
+    const previous = await readFile(file);
+    // The write seam every atomic write goes through: half the bytes land, then ENOSPC.
+    const probe = await open(file, 'r');
+    const prototype = Object.getPrototypeOf(probe) as { writeFile: (data: Uint8Array) => Promise<void> };
+    await probe.close();
+    const real = prototype.writeFile;
+    const spy = vi.spyOn(prototype, 'writeFile').mockImplementation(async function (this: unknown, data) {
+      await real.call(this, data.subarray(0, data.length >> 1));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      const next = sample();
+      next.state = { ...next.state, batch: 6 };
+      const failure = writeCheckpoint(folder, next);
+      await expect(failure).rejects.toSatisfy(OutputWriteError.isInstance);
+      await expect(failure).rejects.toThrow(
+        `cannot write the checkpoint ${file}: no space left on the device (ENOSPC)`,
+      );
+      await expect(failure).rejects.toMatchObject({ file, code: 'ENOSPC' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await readFile(file)).toEqual(previous);
     expect(await readdir(folder)).toEqual([CHECKPOINT_FILE]);
   });
 

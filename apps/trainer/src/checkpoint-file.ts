@@ -12,6 +12,7 @@ import {
 } from '@mnist/train';
 import { CheckpointError } from './checkpoint-error.js';
 import type { EpochTestRecord } from '@mnist/pipeline';
+import { OutputWriteError } from './output-write-error.js';
 import type { TrainerTrainingConfig } from './trainer-training-config.js';
 
 /** File name of the checkpoint inside the output folder. */
@@ -41,13 +42,18 @@ const DIGEST = 32;
  * Writes `checkpoint` to `dir/checkpoint.ckpt` atomically (temp file, fsync, rename, then fsync of
  * the folder), so a crash or kill at any moment leaves either the previous checkpoint or this one,
  * whole. Returns the file's path.
+ *
+ * @throws OutputWriteError naming the file and the errno code (ENOSPC on a full disk).
  */
 export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Promise<string> {
   const { state, ...metadata } = checkpoint;
   const body = encodeTrainingState(state, metadata);
   const digest = createHash('sha256').update(body).digest();
   const file = path.join(dir, CHECKPOINT_FILE);
-  await writeFileAtomic(file, Buffer.concat([body, digest]));
+  // A failed write leaves the previous checkpoint as it was: writeFileAtomic never touches it.
+  await OutputWriteError.guard('the checkpoint', file, () =>
+    writeFileAtomic(file, Buffer.concat([body, digest])),
+  );
   await syncDir(dir);
   return file;
 }

@@ -23,6 +23,8 @@ import { createJsonEventWriter, type JsonEventWriter } from './json-event-writer
 import { createProgressReporter, type ProgressOutput } from './progress-reporter.js';
 import { renderReportHtml } from './render-report-html.js';
 import { resolveUserPath } from './resolve-user-path.js';
+import { describeCheckpointAfterFailure } from './describe-checkpoint-after-failure.js';
+import { OutputWriteError } from './output-write-error.js';
 import { acquireRunLock, describeLockOwner, type RunLock } from './run-lock.js';
 import type { RunMetrics } from './run-metrics.js';
 import {
@@ -298,7 +300,9 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     const { timeToTarget } = result;
     if (timeToTarget !== null) say(formatTimeToTarget(timeToTarget, { evaluations: true }));
 
-    await saveModel(model, outDir);
+    await OutputWriteError.guard('the model (model.json + weights.bin) into', outDir, () =>
+      saveModel(model, outDir),
+    );
     model.dispose();
     const misclassified = {
       count: evaluation.misclassified.count,
@@ -331,8 +335,10 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     const images = new Map(
       misclassified.shown.map((m) => [m.index, imageAt(result.dataset.test, m.index)] as const),
     );
-    await writeFileAtomic(path.join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-    await writeFileAtomic(path.join(outDir, 'report.html'), renderReportHtml(metrics, images));
+    const write = (file: string, data: string) =>
+      OutputWriteError.guard('the file', file, () => writeFileAtomic(file, data));
+    await write(path.join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    await write(path.join(outDir, 'report.html'), renderReportHtml(metrics, images));
     // The run is complete: its checkpoint has nothing left to resume.
     await rm(path.join(outDir, CHECKPOINT_FILE), { force: true });
     say(`wrote model.json, weights.bin, metrics.json and report.html to ${outDir}`);
@@ -346,6 +352,11 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
           ? 'no checkpoint was written before it'
           : `the last good checkpoint is ${lastCheckpoint.file} (continues at ${position(lastCheckpoint)})`;
       return fail(EXIT.diverged, `${caught.message}; ${last}`);
+    }
+    if (OutputWriteError.isInstance(caught)) {
+      const resumeWith = `mnist-train --resume ${shellQuote(outDir)}`;
+      const left = await describeCheckpointAfterFailure(outDir, resumeWith, caught.code);
+      return fail(EXIT.failed, `${caught.message}; ${left}`);
     }
     if (MnistError.isInstance(caught)) return fail(EXIT.failed, caught.message);
     // The CLI prints the stack and exits 1; the event stream still ends with what happened.
