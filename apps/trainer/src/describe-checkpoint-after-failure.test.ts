@@ -24,9 +24,12 @@ describe('describeCheckpointAfterFailure', () => {
 
   it('does not call a checkpoint intact that fails its checks', async () => {
     const folder = await mkdtemp(path.join(dir, 'damaged-'));
-    await writeFile(path.join(folder, CHECKPOINT_FILE), 'not a checkpoint');
+    await writeFile(
+      path.join(folder, CHECKPOINT_FILE),
+      'not a checkpoint, and longer than its digest'.repeat(3),
+    );
     expect(await describeCheckpointAfterFailure(folder, 'mnist-train --resume x', 'EIO')).toBe(
-      `and the checkpoint does not verify either: ${path.join(folder, CHECKPOINT_FILE)}: the checkpoint is damaged or not a checkpoint (bad magic)`,
+      `and the checkpoint does not verify either: ${path.join(folder, CHECKPOINT_FILE)}: the checkpoint is damaged or not a checkpoint (checksum mismatch)`,
     );
   });
 });
