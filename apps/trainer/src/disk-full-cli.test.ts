@@ -95,7 +95,7 @@ const RUN = [
 ].flat();
 
 describe.skipIf(cannotMount !== null)(
-  `mnist-train on a ${TMPFS_SIZE} tmpfs that fills up${cannotMount === null ? '' : ` (skipped: cannot mount a tmpfs here: ${cannotMount})`}`,
+  `mnist-train on a ${TMPFS_SIZE.replace('m', ' MB')} tmpfs that fills up${cannotMount === null ? '' : ` (skipped: cannot mount a tmpfs here: ${cannotMount})`}`,
   { timeout: 180_000 },
   () => {
     beforeAll(async () => {
