@@ -93,6 +93,9 @@ export async function acquireRunLock(
   // removing it, the next run's removeStaleTempFiles does.
   const staged = tempName(dir);
   let replaced: RunLockOwner | null = null;
+  // Counted as held from before its file can exist: another acquisition in this process that reads
+  // it before this one returns must see a live lock, not a reused pid's leftover to take over.
+  heldHere.add(owner.token);
   try {
     await writeFileAtomic(staged, text);
     for (let attempt = 0; ; attempt++) {
@@ -125,6 +128,7 @@ export async function acquireRunLock(
       replaced = holder;
     }
   } catch (error) {
+    heldHere.delete(owner.token);
     if (RunLockedError.isInstance(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new OutputDirError(`${dir}: cannot create the lock file ${RUN_LOCK_FILE} (${code}).`, {
@@ -134,7 +138,6 @@ export async function acquireRunLock(
     await rm(staged, { force: true }).catch(() => {});
   }
 
-  heldHere.add(owner.token);
   const ours = (contents: string) => {
     try {
       return (JSON.parse(contents) as Partial<RunLockOwner>).token === owner.token;
