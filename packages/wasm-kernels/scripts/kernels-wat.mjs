@@ -1,0 +1,618 @@
+// The WebAssembly text of this package's SIMD kernels, generated (the micro-kernels are unrolled
+// over registers and k, which is tedious and error-prone to write by hand). One source, two builds:
+// `fma` uses relaxed SIMD's `f32x4.relaxed_madd` (one fused multiply-add), `simd128` a multiply then
+// an add. Both import tfjs-backend-wasm's memory as `env.memory`, so they compute on tfjs tensors in
+// place. All pointers are byte offsets into that memory; all sizes and strides are in elements.
+//
+// GEMM blocking (the facts XNNPACK's wasmsimd/wasmrelaxedsimd f32 gemm micro-kernels rest on): an
+// MR x 8 tile of C lives in 2*MR f32x4 accumulators; per k step the kernel loads 8 values of B (two
+// vectors) and broadcasts MR values of A (`v128.load32_splat`, one load each on x64), then does
+// 2*MR multiply-adds. MR = 4 keeps 8 accumulators + 2 B vectors + 1 A splat in x64's 16 vector
+// registers with room to spare, so V8 does not spill.
+
+export const MR = 4;
+export const NR = 8;
+const KU = 4; // k unroll: pointer bumps and the loop branch once per 4 k steps
+
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+const lg = (name) => `(local.get $${name})`;
+const acc = (r, v) => `acc${r}_${v}`;
+
+/** `a * b + c` for f32x4 in the chosen build. */
+function madd(fma, a, b, c) {
+  return fma ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add (f32x4.mul ${a} ${b}) ${c})`;
+}
+
+/** One k step of an MR x 8 tile at unroll position `u`; A from packed panels or from MR row pointers. */
+function kStep(fma, aSource, u) {
+  const lines = [
+    `(local.set $b0 (v128.load offset=${u * 32} ${lg('pb')}))`,
+    `(local.set $b1 (v128.load offset=${u * 32 + 16} ${lg('pb')}))`,
+  ];
+  for (const r of range(MR)) {
+    const load =
+      aSource === 'packed'
+        ? `(v128.load32_splat offset=${u * MR * 4 + r * 4} ${lg('pa')})`
+        : `(v128.load32_splat offset=${u * 4} ${lg(`a${r}`)})`;
+    lines.push(`(local.set $av ${load})`);
+    for (const v of [0, 1]) {
+      lines.push(`(local.set $${acc(r, v)} ${madd(fma, lg('av'), lg(`b${v}`), lg(acc(r, v)))})`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function bump(aSource, steps) {
+  const lines = [`(local.set $pb (i32.add ${lg('pb')} (i32.const ${steps * NR * 4})))`];
+  if (aSource === 'packed') lines.push(`(local.set $pa (i32.add ${lg('pa')} (i32.const ${steps * MR * 4})))`);
+  else for (const r of range(MR)) lines.push(`(local.set $a${r} (i32.add ${lg(`a${r}`)} (i32.const ${steps * 4})))`);
+  return lines.join('\n');
+}
+
+/** The k loop of one tile: unrolled by KU, then a remainder loop. */
+function kLoop(fma, aSource) {
+  return `
+(local.set $kk ${lg('k')})
+(block $end4 (loop $loop4
+  (br_if $end4 (i32.lt_u ${lg('kk')} (i32.const ${KU})))
+  ${range(KU)
+    .map((u) => kStep(fma, aSource, u))
+    .join('\n')}
+  ${bump(aSource, KU)}
+  (local.set $kk (i32.sub ${lg('kk')} (i32.const ${KU})))
+  (br $loop4)))
+(block $end1 (loop $loop1
+  (br_if $end1 (i32.eqz ${lg('kk')}))
+  ${kStep(fma, aSource, 0)}
+  ${bump(aSource, 1)}
+  (local.set $kk (i32.sub ${lg('kk')} (i32.const 1)))
+  (br $loop1)))`;
+}
+
+/** Writes (or adds) the tile to C at `$ct`: vector stores when full, else via `$tmp` element by element. */
+function storeTile() {
+  const full = [];
+  const fullAcc = [];
+  for (const r of range(MR)) {
+    const row = r === 0 ? lg('ct') : `(i32.add ${lg('ct')} (i32.mul ${lg('ldcb')} (i32.const ${r})))`;
+    full.push(`(local.set $cr ${row})`);
+    fullAcc.push(`(local.set $cr ${row})`);
+    for (const v of [0, 1]) {
+      full.push(`(v128.store offset=${v * 16} ${lg('cr')} ${lg(acc(r, v))})`);
+      fullAcc.push(
+        `(v128.store offset=${v * 16} ${lg('cr')} (f32x4.add (v128.load offset=${v * 16} ${lg('cr')}) ${lg(acc(r, v))}))`,
+      );
+    }
+  }
+  const spill = [];
+  for (const r of range(MR)) {
+    for (const v of [0, 1]) spill.push(`(v128.store offset=${r * 32 + v * 16} ${lg('tmp')} ${lg(acc(r, v))})`);
+  }
+  return `
+(if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('nr')} (i32.const ${NR})))
+  (then (if ${lg('acc')} (then ${fullAcc.join('\n')}) (else ${full.join('\n')})))
+  (else
+    ${spill.join('\n')}
+    (local.set $r (i32.const 0))
+    (block $rend (loop $rloop
+      (br_if $rend (i32.ge_u ${lg('r')} ${lg('mr')}))
+      (local.set $cr (i32.add ${lg('ct')} (i32.mul ${lg('ldcb')} ${lg('r')})))
+      (local.set $q (i32.const 0))
+      (block $qend (loop $qloop
+        (br_if $qend (i32.ge_u ${lg('q')} ${lg('nr')}))
+        (local.set $s (f32.load (i32.add ${lg('tmp')} (i32.add (i32.shl ${lg('r')} (i32.const 5)) (i32.shl ${lg('q')} (i32.const 2))))))
+        (if ${lg('acc')} (then (local.set $s (f32.add (f32.load (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2)))) ${lg('s')}))))
+        (f32.store (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2))) ${lg('s')})
+        (local.set $q (i32.add ${lg('q')} (i32.const 1)))
+        (br $qloop)))
+      (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+      (br $rloop)))))`;
+}
+
+const tileLocals = `
+(local $i0 i32) (local $j0 i32) (local $mr i32) (local $nr i32) (local $kk i32) (local $ldcb i32)
+(local $pa i32) (local $pb i32) (local $ct i32) (local $cr i32) (local $r i32) (local $q i32) (local $s f32)
+(local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $arow i32)
+(local $b0 v128) (local $b1 v128) (local $av v128)
+${range(MR)
+  .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
+  .join(' ')}`;
+
+const zeroAccs = range(MR)
+  .flatMap((r) => [0, 1].map((v) => `(local.set $${acc(r, v)} (v128.const i32x4 0 0 0 0))`))
+  .join('\n');
+
+/**
+ * `gemm_packed(m, n, k, pa, pb, c, ldc, acc, tmp)`: C[m x n] (row stride ldc) = or += A·B, with A
+ * packed by `pack_a` (tiles of MR rows, [k][MR]) and B by `pack_b` (panels of 8 columns, [k][8]).
+ * `tmp` is 128 bytes of scratch for edge tiles. Panels outer, tiles inner: one B panel stays in L1
+ * while the packed A block streams from L2.
+ */
+function gemmPacked(fma) {
+  return `
+(func $gemm_packed (export "gemm_packed")
+  (param $m i32) (param $n i32) (param $k i32) (param $pA i32) (param $pB i32) (param $c i32)
+  (param $ldc i32) (param $acc i32) (param $tmp i32)
+  ${tileLocals}
+  (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
+  (local.set $j0 (i32.const 0))
+  (block $jend (loop $jloop
+    (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
+    (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
+    (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
+    (local.set $i0 (i32.const 0))
+    (block $iend (loop $iloop
+      (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+      (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
+      (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
+      (local.set $pa (i32.add ${lg('pA')} (i32.mul (i32.mul ${lg('i0')} ${lg('k')}) (i32.const 4))))
+      (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
+      ${zeroAccs}
+      ${kLoop(fma, 'packed')}
+      (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
+      ${storeTile()}
+      (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
+      (br $iloop)))
+    (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
+    (br $jloop))))`;
+}
+
+/**
+ * `gemm_rows(m, n, k, a, lda, pb, c, ldc, acc, tmp)`: as `gemm_packed` but A is read in place, row
+ * major with row stride lda (im2col rows, a dense layer's input): no packing pass over A. The rows
+ * of an edge tile past m repeat row 0 of the tile; their results are dropped by the edge store.
+ */
+function gemmRows(fma) {
+  const rowPtrs = range(MR)
+    .map((r) =>
+      r === 0
+        ? `(local.set $a0 ${lg('arow')})`
+        : `(local.set $a${r} (if (result i32) (i32.gt_u ${lg('mr')} (i32.const ${r})) (then (i32.add ${lg('arow')} (i32.mul ${lg('ldab')} (i32.const ${r})))) (else ${lg('arow')})))`,
+    )
+    .join('\n');
+  return `
+(func $gemm_rows (export "gemm_rows")
+  (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $lda i32) (param $pB i32)
+  (param $c i32) (param $ldc i32) (param $acc i32) (param $tmp i32)
+  ${tileLocals} (local $ldab i32)
+  (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
+  (local.set $ldab (i32.shl ${lg('lda')} (i32.const 2)))
+  (local.set $j0 (i32.const 0))
+  (block $jend (loop $jloop
+    (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
+    (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
+    (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
+    (local.set $i0 (i32.const 0))
+    (block $iend (loop $iloop
+      (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+      (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
+      (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
+      (local.set $arow (i32.add ${lg('a')} (i32.mul ${lg('i0')} ${lg('ldab')})))
+      ${rowPtrs}
+      (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
+      ${zeroAccs}
+      ${kLoop(fma, 'rows')}
+      (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
+      ${storeTile()}
+      (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
+      (br $iloop)))
+    (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
+    (br $jloop))))`;
+}
+
+/** Byte shuffle pattern selecting f32 lanes (0-3 from the first operand, 4-7 from the second). */
+const lanes = (...ls) => ls.flatMap((l) => [0, 1, 2, 3].map((b) => l * 4 + b)).join(' ');
+
+/** 4x4 transpose of the v128 locals r0..r3 into t0..t3 (t_j = column j). */
+const transpose4 = `
+(local.set $u0 (i8x16.shuffle ${lanes(0, 4, 1, 5)} ${lg('r0')} ${lg('r1')}))
+(local.set $u1 (i8x16.shuffle ${lanes(2, 6, 3, 7)} ${lg('r0')} ${lg('r1')}))
+(local.set $u2 (i8x16.shuffle ${lanes(0, 4, 1, 5)} ${lg('r2')} ${lg('r3')}))
+(local.set $u3 (i8x16.shuffle ${lanes(2, 6, 3, 7)} ${lg('r2')} ${lg('r3')}))
+(local.set $t0 (i8x16.shuffle ${lanes(0, 1, 4, 5)} ${lg('u0')} ${lg('u2')}))
+(local.set $t1 (i8x16.shuffle ${lanes(2, 3, 6, 7)} ${lg('u0')} ${lg('u2')}))
+(local.set $t2 (i8x16.shuffle ${lanes(0, 1, 4, 5)} ${lg('u1')} ${lg('u3')}))
+(local.set $t3 (i8x16.shuffle ${lanes(2, 3, 6, 7)} ${lg('u1')} ${lg('u3')}))`;
+
+const transposeLocals = range(4)
+  .flatMap((i) => [`(local $r${i} v128)`, `(local $u${i} v128)`, `(local $t${i} v128)`])
+  .join(' ');
+
+/**
+ * `pack_a(m, k, src, rs, cs, dst)`: A[i][j] = src[i*rs + j*cs] into tiles of MR rows, [k][MR] each,
+ * rows past m zero. Vector copies when the MR values of one k are contiguous (rs == 1: A is a
+ * transposed row-major matrix); 4x4 transposes when A is row major (cs == 1); else element by element.
+ */
+function packA() {
+  return `
+(func $pack_a (export "pack_a")
+  (param $m i32) (param $k i32) (param $src i32) (param $rs i32) (param $cs i32) (param $dst i32)
+  (local $i0 i32) (local $mr i32) (local $j i32) (local $ii i32) (local $s i32) (local $d i32)
+  (local $rsb i32) (local $csb i32) ${transposeLocals}
+  (local.set $rsb (i32.shl ${lg('rs')} (i32.const 2)))
+  (local.set $csb (i32.shl ${lg('cs')} (i32.const 2)))
+  (local.set $d ${lg('dst')})
+  (local.set $i0 (i32.const 0))
+  (block $iend (loop $iloop
+    (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+    (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
+    (if (i32.gt_u ${lg('mr')} (i32.const 4)) (then (local.set $mr (i32.const 4))))
+    (local.set $s (i32.add ${lg('src')} (i32.mul ${lg('i0')} ${lg('rsb')})))
+    (local.set $j (i32.const 0))
+    (if (i32.and (i32.eq ${lg('mr')} (i32.const 4)) (i32.eq ${lg('rs')} (i32.const 1)))
+      (then
+        (block $vend (loop $vloop
+          (br_if $vend (i32.ge_u ${lg('j')} ${lg('k')}))
+          (v128.store ${lg('d')} (v128.load ${lg('s')}))
+          (local.set $s (i32.add ${lg('s')} ${lg('csb')}))
+          (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+          (local.set $j (i32.add ${lg('j')} (i32.const 1)))
+          (br $vloop))))
+      (else
+        (if (i32.and (i32.eq ${lg('mr')} (i32.const 4)) (i32.eq ${lg('cs')} (i32.const 1)))
+          (then
+            (block $tend (loop $tloop
+              (br_if $tend (i32.gt_u (i32.add ${lg('j')} (i32.const 4)) ${lg('k')}))
+              (local.set $r0 (v128.load ${lg('s')}))
+              (local.set $r1 (v128.load (i32.add ${lg('s')} ${lg('rsb')})))
+              (local.set $r2 (v128.load (i32.add ${lg('s')} (i32.shl ${lg('rsb')} (i32.const 1)))))
+              (local.set $r3 (v128.load (i32.add ${lg('s')} (i32.mul ${lg('rsb')} (i32.const 3)))))
+              ${transpose4}
+              (v128.store offset=0 ${lg('d')} ${lg('t0')})
+              (v128.store offset=16 ${lg('d')} ${lg('t1')})
+              (v128.store offset=32 ${lg('d')} ${lg('t2')})
+              (v128.store offset=48 ${lg('d')} ${lg('t3')})
+              (local.set $s (i32.add ${lg('s')} (i32.const 16)))
+              (local.set $d (i32.add ${lg('d')} (i32.const 64)))
+              (local.set $j (i32.add ${lg('j')} (i32.const 4)))
+              (br $tloop)))))
+        (block $send (loop $sloop
+          (br_if $send (i32.ge_u ${lg('j')} ${lg('k')}))
+          (local.set $ii (i32.const 0))
+          (block $lend (loop $lloop
+            (br_if $lend (i32.ge_u ${lg('ii')} (i32.const 4)))
+            (f32.store (i32.add ${lg('d')} (i32.shl ${lg('ii')} (i32.const 2)))
+              (if (result f32) (i32.lt_u ${lg('ii')} ${lg('mr')})
+                (then (f32.load (i32.add ${lg('s')} (i32.mul ${lg('ii')} ${lg('rsb')}))))
+                (else (f32.const 0))))
+            (local.set $ii (i32.add ${lg('ii')} (i32.const 1)))
+            (br $lloop)))
+          (local.set $s (i32.add ${lg('s')} ${lg('csb')}))
+          (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+          (local.set $j (i32.add ${lg('j')} (i32.const 1)))
+          (br $sloop)))))
+    (local.set $i0 (i32.add ${lg('i0')} (i32.const 4)))
+    (br $iloop))))`;
+}
+
+/**
+ * `pack_b(k, n, src, rs, cs, dst)`: B[i][j] = src[i*rs + j*cs] into panels of 8 columns, [k][8]
+ * each, columns past n zero. Vector copies when B is row major (cs == 1); 4x4 transposes when it is
+ * a transposed row-major matrix (rs == 1: the dense layer's W^T); else element by element.
+ */
+function packB() {
+  return `
+(func $pack_b (export "pack_b")
+  (param $k i32) (param $n i32) (param $src i32) (param $rs i32) (param $cs i32) (param $dst i32)
+  (local $j0 i32) (local $nr i32) (local $i i32) (local $jj i32) (local $s i32) (local $d i32)
+  (local $rsb i32) (local $csb i32) (local $h i32) (local $hs i32) ${transposeLocals}
+  (local.set $rsb (i32.shl ${lg('rs')} (i32.const 2)))
+  (local.set $csb (i32.shl ${lg('cs')} (i32.const 2)))
+  (local.set $d ${lg('dst')})
+  (local.set $j0 (i32.const 0))
+  (block $jend (loop $jloop
+    (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
+    (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
+    (if (i32.gt_u ${lg('nr')} (i32.const 8)) (then (local.set $nr (i32.const 8))))
+    (local.set $s (i32.add ${lg('src')} (i32.mul ${lg('j0')} ${lg('csb')})))
+    (local.set $i (i32.const 0))
+    (if (i32.and (i32.eq ${lg('nr')} (i32.const 8)) (i32.eq ${lg('cs')} (i32.const 1)))
+      (then
+        (block $vend (loop $vloop
+          (br_if $vend (i32.ge_u ${lg('i')} ${lg('k')}))
+          (v128.store offset=0 ${lg('d')} (v128.load offset=0 ${lg('s')}))
+          (v128.store offset=16 ${lg('d')} (v128.load offset=16 ${lg('s')}))
+          (local.set $s (i32.add ${lg('s')} ${lg('rsb')}))
+          (local.set $d (i32.add ${lg('d')} (i32.const 32)))
+          (local.set $i (i32.add ${lg('i')} (i32.const 1)))
+          (br $vloop))))
+      (else
+        (if (i32.and (i32.eq ${lg('nr')} (i32.const 8)) (i32.eq ${lg('rs')} (i32.const 1)))
+          (then
+            (block $tend (loop $tloop
+              (br_if $tend (i32.gt_u (i32.add ${lg('i')} (i32.const 4)) ${lg('k')}))
+              (local.set $h (i32.const 0))
+              (block $hend (loop $hloop
+                (br_if $hend (i32.ge_u ${lg('h')} (i32.const 2)))
+                (local.set $hs (i32.add ${lg('s')} (i32.mul ${lg('h')} (i32.shl ${lg('csb')} (i32.const 2)))))
+                (local.set $r0 (v128.load ${lg('hs')}))
+                (local.set $r1 (v128.load (i32.add ${lg('hs')} ${lg('csb')})))
+                (local.set $r2 (v128.load (i32.add ${lg('hs')} (i32.shl ${lg('csb')} (i32.const 1)))))
+                (local.set $r3 (v128.load (i32.add ${lg('hs')} (i32.mul ${lg('csb')} (i32.const 3)))))
+                ${transpose4}
+                (local.set $hs (i32.add ${lg('d')} (i32.shl ${lg('h')} (i32.const 4))))
+                (v128.store offset=0 ${lg('hs')} ${lg('t0')})
+                (v128.store offset=32 ${lg('hs')} ${lg('t1')})
+                (v128.store offset=64 ${lg('hs')} ${lg('t2')})
+                (v128.store offset=96 ${lg('hs')} ${lg('t3')})
+                (local.set $h (i32.add ${lg('h')} (i32.const 1)))
+                (br $hloop)))
+              (local.set $s (i32.add ${lg('s')} (i32.const 16)))
+              (local.set $d (i32.add ${lg('d')} (i32.const 128)))
+              (local.set $i (i32.add ${lg('i')} (i32.const 4)))
+              (br $tloop)))))
+        (block $send (loop $sloop
+          (br_if $send (i32.ge_u ${lg('i')} ${lg('k')}))
+          (local.set $jj (i32.const 0))
+          (block $lend (loop $lloop
+            (br_if $lend (i32.ge_u ${lg('jj')} (i32.const 8)))
+            (f32.store (i32.add ${lg('d')} (i32.shl ${lg('jj')} (i32.const 2)))
+              (if (result f32) (i32.lt_u ${lg('jj')} ${lg('nr')})
+                (then (f32.load (i32.add ${lg('s')} (i32.mul ${lg('jj')} ${lg('csb')}))))
+                (else (f32.const 0))))
+            (local.set $jj (i32.add ${lg('jj')} (i32.const 1)))
+            (br $lloop)))
+          (local.set $s (i32.add ${lg('s')} ${lg('rsb')}))
+          (local.set $d (i32.add ${lg('d')} (i32.const 32)))
+          (local.set $i (i32.add ${lg('i')} (i32.const 1)))
+          (br $sloop)))))
+    (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
+    (br $jloop))))`;
+}
+
+/** Copies `count` floats from s to d (vectors, then a scalar tail); zero-fills when s is -1. */
+function copyOrZero() {
+  return `
+(func $copy_or_zero (param $d i32) (param $s i32) (param $count i32)
+  (local $e i32)
+  (if (i32.eq ${lg('s')} (i32.const -1))
+    (then
+      (block $zend (loop $zloop
+        (br_if $zend (i32.lt_u ${lg('count')} (i32.const 4)))
+        (v128.store ${lg('d')} (v128.const i32x4 0 0 0 0))
+        (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+        (local.set $count (i32.sub ${lg('count')} (i32.const 4)))
+        (br $zloop)))
+      (block $ztend (loop $ztloop
+        (br_if $ztend (i32.eqz ${lg('count')}))
+        (f32.store ${lg('d')} (f32.const 0))
+        (local.set $d (i32.add ${lg('d')} (i32.const 4)))
+        (local.set $count (i32.sub ${lg('count')} (i32.const 1)))
+        (br $ztloop))))
+    (else
+      (block $cend (loop $cloop
+        (br_if $cend (i32.lt_u ${lg('count')} (i32.const 4)))
+        (v128.store ${lg('d')} (v128.load ${lg('s')}))
+        (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+        (local.set $s (i32.add ${lg('s')} (i32.const 16)))
+        (local.set $count (i32.sub ${lg('count')} (i32.const 4)))
+        (br $cloop)))
+      (block $ctend (loop $ctloop
+        (br_if $ctend (i32.eqz ${lg('count')}))
+        (f32.store ${lg('d')} (f32.load ${lg('s')}))
+        (local.set $d (i32.add ${lg('d')} (i32.const 4)))
+        (local.set $s (i32.add ${lg('s')} (i32.const 4)))
+        (local.set $count (i32.sub ${lg('count')} (i32.const 1)))
+        (br $ctloop))))))`;
+}
+
+/**
+ * `im2col_rows(p0, count, x, dst, geometry)`: the im2col rows of output positions p0..p0+count of
+ * an NHWC convolution (dilation 1), row major, fh*fw*C values per row in filter order (a, b, c), so
+ * that row · filter[fh*fw*C, outC] is the output pixel. Out-of-image taps are zeros. A filter row
+ * whose taps all lie inside the image is one contiguous copy of fw*C values.
+ * `geometry` points at 11 i32: H, W, C, OH, OW, fh, fw, sh, sw, padTop, padLeft.
+ */
+function im2colRows() {
+  const g = (i) => `(i32.load offset=${i * 4} ${lg('geo')})`;
+  return `
+(func $im2col_rows (export "im2col_rows")
+  (param $p0 i32) (param $count i32) (param $x i32) (param $dst i32) (param $geo i32)
+  (local $H i32) (local $W i32) (local $C i32) (local $OH i32) (local $OW i32) (local $fh i32)
+  (local $fw i32) (local $sh i32) (local $sw i32) (local $pt i32) (local $pl i32)
+  (local $n i32) (local $r i32) (local $c i32) (local $a i32) (local $b i32) (local $y i32)
+  (local $xx i32) (local $d i32) (local $rowBase i32) (local $CB i32)
+  (local.set $H ${g(0)}) (local.set $W ${g(1)}) (local.set $C ${g(2)}) (local.set $OH ${g(3)})
+  (local.set $OW ${g(4)}) (local.set $fh ${g(5)}) (local.set $fw ${g(6)}) (local.set $sh ${g(7)})
+  (local.set $sw ${g(8)}) (local.set $pt ${g(9)}) (local.set $pl ${g(10)})
+  (local.set $CB (i32.shl ${lg('C')} (i32.const 2)))
+  (local.set $n (i32.div_u ${lg('p0')} (i32.mul ${lg('OH')} ${lg('OW')})))
+  (local.set $r (i32.rem_u ${lg('p0')} (i32.mul ${lg('OH')} ${lg('OW')})))
+  (local.set $c (i32.rem_u ${lg('r')} ${lg('OW')}))
+  (local.set $r (i32.div_u ${lg('r')} ${lg('OW')}))
+  (local.set $d ${lg('dst')})
+  (block $pend (loop $ploop
+    (br_if $pend (i32.eqz ${lg('count')}))
+    (local.set $a (i32.const 0))
+    (block $aend (loop $aloop
+      (br_if $aend (i32.ge_u ${lg('a')} ${lg('fh')}))
+      (local.set $y (i32.sub (i32.add (i32.mul ${lg('r')} ${lg('sh')}) ${lg('a')}) ${lg('pt')}))
+      (local.set $xx (i32.sub (i32.mul ${lg('c')} ${lg('sw')}) ${lg('pl')}))
+      (if (i32.ge_u ${lg('y')} ${lg('H')})
+        (then (call $copy_or_zero ${lg('d')} (i32.const -1) (i32.mul ${lg('fw')} ${lg('C')})))
+        (else
+          (local.set $rowBase (i32.add ${lg('x')} (i32.mul (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('H')}) ${lg('y')}) ${lg('W')}) ${lg('CB')})))
+          (if (i32.and (i32.ge_s ${lg('xx')} (i32.const 0)) (i32.le_s (i32.add ${lg('xx')} ${lg('fw')}) ${lg('W')}))
+            (then (call $copy_or_zero ${lg('d')} (i32.add ${lg('rowBase')} (i32.mul ${lg('xx')} ${lg('CB')})) (i32.mul ${lg('fw')} ${lg('C')})))
+            (else
+              (local.set $b (i32.const 0))
+              (block $bend (loop $bloop
+                (br_if $bend (i32.ge_u ${lg('b')} ${lg('fw')}))
+                (call $copy_or_zero (i32.add ${lg('d')} (i32.mul ${lg('b')} ${lg('CB')}))
+                  (if (result i32) (i32.lt_u (i32.add ${lg('xx')} ${lg('b')}) ${lg('W')})
+                    (then (i32.add ${lg('rowBase')} (i32.mul (i32.add ${lg('xx')} ${lg('b')}) ${lg('CB')})))
+                    (else (i32.const -1)))
+                  ${lg('C')})
+                (local.set $b (i32.add ${lg('b')} (i32.const 1)))
+                (br $bloop)))))))
+      (local.set $d (i32.add ${lg('d')} (i32.mul ${lg('fw')} ${lg('CB')})))
+      (local.set $a (i32.add ${lg('a')} (i32.const 1)))
+      (br $aloop)))
+    (local.set $c (i32.add ${lg('c')} (i32.const 1)))
+    (if (i32.eq ${lg('c')} ${lg('OW')})
+      (then
+        (local.set $c (i32.const 0))
+        (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+        (if (i32.eq ${lg('r')} ${lg('OH')}) (then (local.set $r (i32.const 0)) (local.set $n (i32.add ${lg('n')} (i32.const 1)))))))
+    (local.set $count (i32.sub ${lg('count')} (i32.const 1)))
+    (br $ploop))))`;
+}
+
+/**
+ * `pack_a_im2col_t(m, row0, rows, x, dst, geometry)`: the transposed im2col matrix of output rows
+ * row0..row0+rows (each OW positions; row index = n*OH + r) packed as `pack_a` packs A, with
+ * A[m = (a, b, c)][t] = x[n, r*sh + a - pt, col*sw + b - pl, c]: the left operand of the filter
+ * gradient dW = A · dy, built straight from x. When C is a multiple of 4 each tile is 4 channels of
+ * one tap, one vector per position; otherwise element by element. Same geometry block as im2col_rows.
+ */
+function packAIm2colT() {
+  const g = (i) => `(i32.load offset=${i * 4} ${lg('geo')})`;
+  return `
+(func $pack_a_im2col_t (export "pack_a_im2col_t")
+  (param $m i32) (param $row0 i32) (param $rows i32) (param $x i32) (param $dst i32) (param $geo i32)
+  (local $H i32) (local $W i32) (local $C i32) (local $OH i32) (local $OW i32) (local $fh i32)
+  (local $fw i32) (local $sh i32) (local $sw i32) (local $pt i32) (local $pl i32)
+  (local $i0 i32) (local $ii i32) (local $mi i32) (local $a i32) (local $b i32) (local $ch i32)
+  (local $row i32) (local $n i32) (local $r i32) (local $y i32) (local $col i32) (local $xx i32)
+  (local $d i32) (local $s i32) (local $swb i32) (local $lo i32) (local $hi i32) (local $dl i32)
+  (local.set $H ${g(0)}) (local.set $W ${g(1)}) (local.set $C ${g(2)}) (local.set $OH ${g(3)})
+  (local.set $OW ${g(4)}) (local.set $fh ${g(5)}) (local.set $fw ${g(6)}) (local.set $sh ${g(7)})
+  (local.set $sw ${g(8)}) (local.set $pt ${g(9)}) (local.set $pl ${g(10)})
+  (local.set $swb (i32.shl (i32.mul ${lg('sw')} ${lg('C')}) (i32.const 2)))
+  (local.set $d ${lg('dst')})
+  (local.set $i0 (i32.const 0))
+  (block $iend (loop $iloop
+    (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+    (if (i32.and (i32.eqz (i32.and ${lg('C')} (i32.const 3))) (i32.le_u (i32.add ${lg('i0')} (i32.const 4)) ${lg('m')}))
+      (then
+        ;; one tap (a, b), channels ch..ch+3
+        (local.set $ch (i32.rem_u ${lg('i0')} ${lg('C')}))
+        (local.set $b (i32.div_u ${lg('i0')} ${lg('C')}))
+        (local.set $a (i32.div_u ${lg('b')} ${lg('fw')}))
+        (local.set $b (i32.rem_u ${lg('b')} ${lg('fw')}))
+        ;; the columns whose tap lies inside the image: lo <= col < hi
+        (local.set $lo (i32.const 0))
+        (block $loend (loop $loloop
+          (br_if $loend (i32.ge_u ${lg('lo')} ${lg('OW')}))
+          (br_if $loend (i32.ge_s (i32.sub (i32.add (i32.mul ${lg('lo')} ${lg('sw')}) ${lg('b')}) ${lg('pl')}) (i32.const 0)))
+          (local.set $lo (i32.add ${lg('lo')} (i32.const 1)))
+          (br $loloop)))
+        (local.set $hi ${lg('OW')})
+        (block $hiend (loop $hiloop
+          (br_if $hiend (i32.le_u ${lg('hi')} ${lg('lo')}))
+          (br_if $hiend (i32.lt_s (i32.sub (i32.add (i32.mul (i32.sub ${lg('hi')} (i32.const 1)) ${lg('sw')}) ${lg('b')}) ${lg('pl')}) ${lg('W')}))
+          (local.set $hi (i32.sub ${lg('hi')} (i32.const 1)))
+          (br $hiloop)))
+        (local.set $row ${lg('row0')})
+        (block $rend (loop $rloop
+          (br_if $rend (i32.ge_u ${lg('row')} (i32.add ${lg('row0')} ${lg('rows')})))
+          (local.set $n (i32.div_u ${lg('row')} ${lg('OH')}))
+          (local.set $r (i32.rem_u ${lg('row')} ${lg('OH')}))
+          (local.set $y (i32.sub (i32.add (i32.mul ${lg('r')} ${lg('sh')}) ${lg('a')}) ${lg('pt')}))
+          (local.set $dl (i32.add ${lg('d')} (i32.shl ${lg('OW')} (i32.const 4))))
+          (if (i32.ge_u ${lg('y')} ${lg('H')})
+            (then
+              (block $z0end (loop $z0loop
+                (br_if $z0end (i32.ge_u ${lg('d')} ${lg('dl')}))
+                (v128.store ${lg('d')} (v128.const i32x4 0 0 0 0))
+                (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+                (br $z0loop))))
+            (else
+              (local.set $col (i32.const 0))
+              (block $z1end (loop $z1loop
+                (br_if $z1end (i32.ge_u ${lg('col')} ${lg('lo')}))
+                (v128.store ${lg('d')} (v128.const i32x4 0 0 0 0))
+                (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+                (local.set $col (i32.add ${lg('col')} (i32.const 1)))
+                (br $z1loop)))
+              (local.set $s (i32.add ${lg('x')} (i32.shl
+                (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('H')}) ${lg('y')}) ${lg('W')})
+                  (i32.sub (i32.add (i32.mul ${lg('col')} ${lg('sw')}) ${lg('b')}) ${lg('pl')})) ${lg('C')}) ${lg('ch')})
+                (i32.const 2))))
+              (block $cend (loop $cloop
+                (br_if $cend (i32.ge_u ${lg('col')} ${lg('hi')}))
+                (v128.store ${lg('d')} (v128.load ${lg('s')}))
+                (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+                (local.set $s (i32.add ${lg('s')} ${lg('swb')}))
+                (local.set $col (i32.add ${lg('col')} (i32.const 1)))
+                (br $cloop)))
+              (block $z2end (loop $z2loop
+                (br_if $z2end (i32.ge_u ${lg('d')} ${lg('dl')}))
+                (v128.store ${lg('d')} (v128.const i32x4 0 0 0 0))
+                (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+                (br $z2loop)))))
+          (local.set $row (i32.add ${lg('row')} (i32.const 1)))
+          (br $rloop))))
+      (else
+        ;; element by element: lane ii is row i0+ii of A (zero past m)
+        (local.set $row ${lg('row0')})
+        (block $rend2 (loop $rloop2
+          (br_if $rend2 (i32.ge_u ${lg('row')} (i32.add ${lg('row0')} ${lg('rows')})))
+          (local.set $n (i32.div_u ${lg('row')} ${lg('OH')}))
+          (local.set $r (i32.rem_u ${lg('row')} ${lg('OH')}))
+          (local.set $col (i32.const 0))
+          (block $cend2 (loop $cloop2
+            (br_if $cend2 (i32.ge_u ${lg('col')} ${lg('OW')}))
+            (local.set $ii (i32.const 0))
+            (block $lend (loop $lloop
+              (br_if $lend (i32.ge_u ${lg('ii')} (i32.const 4)))
+              (local.set $mi (i32.add ${lg('i0')} ${lg('ii')}))
+              (local.set $s (i32.const -1))
+              (if (i32.lt_u ${lg('mi')} ${lg('m')})
+                (then
+                  (local.set $ch (i32.rem_u ${lg('mi')} ${lg('C')}))
+                  (local.set $b (i32.div_u ${lg('mi')} ${lg('C')}))
+                  (local.set $a (i32.div_u ${lg('b')} ${lg('fw')}))
+                  (local.set $b (i32.rem_u ${lg('b')} ${lg('fw')}))
+                  (local.set $y (i32.sub (i32.add (i32.mul ${lg('r')} ${lg('sh')}) ${lg('a')}) ${lg('pt')}))
+                  (local.set $xx (i32.sub (i32.add (i32.mul ${lg('col')} ${lg('sw')}) ${lg('b')}) ${lg('pl')}))
+                  (if (i32.and (i32.lt_u ${lg('y')} ${lg('H')}) (i32.lt_u ${lg('xx')} ${lg('W')}))
+                    (then (local.set $s (i32.add ${lg('x')} (i32.shl
+                      (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('H')}) ${lg('y')}) ${lg('W')}) ${lg('xx')}) ${lg('C')}) ${lg('ch')})
+                      (i32.const 2))))))))
+              (f32.store (i32.add ${lg('d')} (i32.shl ${lg('ii')} (i32.const 2)))
+                (if (result f32) (i32.eq ${lg('s')} (i32.const -1)) (then (f32.const 0)) (else (f32.load ${lg('s')}))))
+              (local.set $ii (i32.add ${lg('ii')} (i32.const 1)))
+              (br $lloop)))
+            (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+            (local.set $col (i32.add ${lg('col')} (i32.const 1)))
+            (br $cloop2)))
+          (local.set $row (i32.add ${lg('row')} (i32.const 1)))
+          (br $rloop2)))))
+    (local.set $i0 (i32.add ${lg('i0')} (i32.const 4)))
+    (br $iloop))))`;
+}
+
+/** `copy_f32(dst, src, n)`: a plain vector copy, the memory-bandwidth yardstick of the bench. */
+function copyF32() {
+  return `
+(func $copy_f32 (export "copy_f32") (param $dst i32) (param $src i32) (param $n i32)
+  (call $copy_or_zero ${lg('dst')} ${lg('src')} ${lg('n')}))`;
+}
+
+/**
+ * The module text of one build. `fma`: relaxed SIMD multiply-adds; `shared`: import a shared memory
+ * (tfjs's threaded build, in cross-origin isolated pages).
+ */
+export function kernelsWat({ fma, shared }) {
+  const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
+  return `(module
+(import "env" "memory" ${memory})
+${gemmPacked(fma)}
+${gemmRows(fma)}
+${packA()}
+${packB()}
+${copyOrZero()}
+${im2colRows()}
+${packAIm2colT()}
+${copyF32()}
+)`;
+}
+
+/** The builds this package ships, by name. */
+export const builds = [
+  { name: 'fma', fma: true, shared: false },
+  { name: 'simd128', fma: false, shared: false },
+  { name: 'fmaShared', fma: true, shared: true },
+  { name: 'simd128Shared', fma: false, shared: true },
+];

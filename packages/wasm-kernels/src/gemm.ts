@@ -1,0 +1,104 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { GEMM_MR, GEMM_NR } from './generated/kernel-binaries.js';
+import { type SimdKernelExports, simdKernels } from './simd-kernels.js';
+
+/** A matrix in tfjs's heap: byte offset of element [0][0] and element strides of rows and columns. */
+export interface HeapMatrix {
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/**
+ * k per block: one packed B panel (KC x 8 floats, 8 KB) stays in L1 while a packed A block of
+ * MC x KC (128 KB) streams from L2. Measured on the model's shapes (see the bench).
+ */
+export const GEMM_KC = 256;
+/** Rows of A per block (a multiple of GEMM_MR). */
+export const GEMM_MC = 128;
+
+const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
+
+/** Byte offset of a tensor's data in the WASM heap. */
+export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
+  return (backend.dataIdMap.get(info.dataId) as { memoryOffset: number }).memoryOffset;
+}
+
+/**
+ * Scratch floats from the backend's own allocator, so a kernel's working memory is tfjs's to reuse
+ * and nothing leaks; free it with `backend.disposeData(scratch.dataId)`. 16 extra floats let the
+ * caller align the start to 64 bytes.
+ */
+export function allocScratch(backend: BackendWasm, floats: number): { info: TensorInfo; offset: number } {
+  const info = backend.makeOutput([floats + 16], 'float32');
+  const offset = roundUp(heapOffset(backend, info), 64);
+  return { info, offset };
+}
+
+/** Scratch floats `gemm` needs for these sizes. */
+export function gemmScratchFloats(m: number, n: number, k: number, aRowMajor: boolean): number {
+  const kc = Math.min(k, GEMM_KC);
+  const packedB = kc * roundUp(n, GEMM_NR);
+  const packedA = aRowMajor ? 0 : roundUp(Math.min(m, GEMM_MC), GEMM_MR) * kc;
+  return packedB + packedA + GEMM_MR * GEMM_NR;
+}
+
+/**
+ * C (m x n, row stride ldc, at byte offset c) = A·B, or += with `accumulate`. A and B are read
+ * through their strides, so transposed operands cost a packing pass, never a materialized transpose.
+ * A row-major A (column stride 1) is read in place; any other is packed per block. `scratch` is a
+ * byte offset with `gemmScratchFloats(...)` floats, 64-byte aligned.
+ */
+export function gemm(
+  kernels: SimdKernelExports,
+  m: number,
+  n: number,
+  k: number,
+  a: HeapMatrix,
+  b: HeapMatrix,
+  c: number,
+  ldc: number,
+  accumulate: boolean,
+  scratch: number,
+): void {
+  const aRowMajor = a.colStride === 1;
+  const kcMax = Math.min(k, GEMM_KC);
+  const packedB = scratch;
+  const packedA = packedB + kcMax * roundUp(n, GEMM_NR) * 4;
+  const tmp = packedA + (aRowMajor ? 0 : roundUp(Math.min(m, GEMM_MC), GEMM_MR) * kcMax * 4);
+  for (let k0 = 0; k0 < k; k0 += GEMM_KC) {
+    const kc = Math.min(GEMM_KC, k - k0);
+    const acc = accumulate || k0 > 0 ? 1 : 0;
+    kernels.pack_b(kc, n, b.offset + k0 * b.rowStride * 4, b.rowStride, b.colStride, packedB);
+    if (aRowMajor) {
+      kernels.gemm_rows(m, n, kc, a.offset + k0 * 4, a.rowStride, packedB, c, ldc, acc, tmp);
+      continue;
+    }
+    for (let i0 = 0; i0 < m; i0 += GEMM_MC) {
+      const mc = Math.min(GEMM_MC, m - i0);
+      kernels.pack_a(mc, kc, a.offset + (i0 * a.rowStride + k0 * a.colStride) * 4, a.rowStride, a.colStride, packedA);
+      kernels.gemm_packed(mc, n, kc, packedA, packedB, c + i0 * ldc * 4, ldc, acc, tmp);
+    }
+  }
+}
+
+/** `gemm` with its scratch allocated from (and returned to) the backend. */
+export function gemmOnBackend(
+  backend: BackendWasm,
+  m: number,
+  n: number,
+  k: number,
+  a: HeapMatrix,
+  b: HeapMatrix,
+  c: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
+  const scratch = allocScratch(backend, gemmScratchFloats(m, n, k, a.colStride === 1));
+  try {
+    gemm(simdKernels(backend), m, n, k, a, b, c, ldc, accumulate, scratch.offset);
+  } finally {
+    backend.disposeData(scratch.info.dataId);
+  }
+}

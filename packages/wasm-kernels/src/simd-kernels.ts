@@ -1,0 +1,112 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { fmaSharedWasm, fmaWasm, simd128SharedWasm, simd128Wasm } from './generated/kernel-binaries.js';
+import { WasmKernelError } from './wasm-kernel-error.js';
+
+/**
+ * Which build of this package's SIMD kernels runs: `fma` uses relaxed SIMD's fused multiply-add
+ * (`f32x4.relaxed_madd`; Node 22+, Chrome 114+), `simd128` a separate multiply and add (every
+ * runtime with SIMD, Node 20 without flags). The two round differently in the last bits.
+ */
+export type KernelBuild = 'fma' | 'simd128';
+
+/** The exports of one kernel module instance; every pointer is a byte offset into tfjs's heap. */
+export interface SimdKernelExports {
+  gemm_packed(m: number, n: number, k: number, pa: number, pb: number, c: number, ldc: number, acc: number, tmp: number): void;
+  gemm_rows(m: number, n: number, k: number, a: number, lda: number, pb: number, c: number, ldc: number, acc: number, tmp: number): void;
+  pack_a(m: number, k: number, src: number, rs: number, cs: number, dst: number): void;
+  pack_b(k: number, n: number, src: number, rs: number, cs: number, dst: number): void;
+  im2col_rows(p0: number, count: number, x: number, dst: number, geometry: number): void;
+  pack_a_im2col_t(m: number, row0: number, rows: number, x: number, dst: number, geometry: number): void;
+  copy_f32(dst: number, src: number, n: number): void;
+}
+
+// The smallest module using a relaxed-SIMD instruction: (func (param v128 v128 v128) (result v128)
+// (f32x4.relaxed_madd ...)). `WebAssembly.validate` says whether this runtime has relaxed SIMD.
+const relaxedProbe = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01,
+  0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd,
+  0x85, 0x02, 0x0b,
+]);
+
+let relaxedSupported: boolean | undefined;
+
+/** Whether this JavaScript runtime accepts relaxed SIMD (and so can run the `fma` build). */
+export function hasRelaxedSimd(): boolean {
+  relaxedSupported ??= WebAssembly.validate(relaxedProbe);
+  return relaxedSupported;
+}
+
+let forcedBuild: KernelBuild | undefined;
+
+/**
+ * Forces one kernel build (`'fma'` or `'simd128'`), or with `'auto'` goes back to the default:
+ * `fma` where the runtime has relaxed SIMD, else `simd128`. For tests and benchmarks that compare
+ * the builds; takes effect at the next kernel call.
+ * @throws WasmKernelError if `'fma'` is forced on a runtime without relaxed SIMD.
+ */
+export function setKernelBuild(build: KernelBuild | 'auto'): void {
+  if (build === 'fma' && !hasRelaxedSimd()) {
+    throw new WasmKernelError(
+      "@mnist/wasm-kernels: the 'fma' kernel build needs relaxed SIMD, which this runtime lacks (Node 20 needs --experimental-wasm-relaxed-simd)",
+    );
+  }
+  forcedBuild = build === 'auto' ? undefined : build;
+}
+
+/** The kernel build that runs (the forced one, else `fma` where relaxed SIMD exists, else `simd128`). */
+export function kernelBuild(): KernelBuild {
+  return forcedBuild ?? (hasRelaxedSimd() ? 'fma' : 'simd128');
+}
+
+const base64Cache = new Map<string, WebAssembly.Module>();
+
+function compile(base64: string): WebAssembly.Module {
+  let module = base64Cache.get(base64);
+  if (module === undefined) {
+    const binary = atob(base64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    // Synchronous compile: the modules are ~8 KB, far below the browsers' main-thread limit.
+    module = new WebAssembly.Module(bytes);
+    base64Cache.set(base64, module);
+  }
+  return module;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, Partial<Record<KernelBuild, SimdKernelExports>>>();
+
+/** The memory of tfjs-backend-wasm's module: the heap its tensors live in. */
+export function backendMemory(backend: BackendWasm): WebAssembly.Memory {
+  const asm = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm;
+  const memory = asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) {
+    throw new WasmKernelError(
+      '@mnist/wasm-kernels: the tfjs WASM backend exposes no WebAssembly.Memory (backend.wasm.asm.memory); this package supports @tensorflow/tfjs-backend-wasm 4.x',
+    );
+  }
+  return memory;
+}
+
+/**
+ * The kernel module of the active build, instantiated on the backend's own memory (once per memory
+ * and build): its functions read and write tfjs tensors in place.
+ */
+export function simdKernels(backend: BackendWasm): SimdKernelExports {
+  const memory = backendMemory(backend);
+  const build = kernelBuild();
+  let byBuild = instances.get(memory);
+  if (byBuild === undefined) {
+    byBuild = {};
+    instances.set(memory, byBuild);
+  }
+  let kernels = byBuild[build];
+  if (kernels === undefined) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const base64 =
+      build === 'fma' ? (shared ? fmaSharedWasm : fmaWasm) : shared ? simd128SharedWasm : simd128Wasm;
+    const instance = new WebAssembly.Instance(compile(base64), { env: { memory } });
+    kernels = instance.exports as unknown as SimdKernelExports;
+    byBuild[build] = kernels;
+  }
+  return kernels;
+}
