@@ -16,7 +16,7 @@ export interface SimdKernelExports {
   pack_a(m: number, k: number, src: number, rs: number, cs: number, dst: number): void;
   pack_b(k: number, n: number, src: number, rs: number, cs: number, dst: number): void;
   im2col_rows(p0: number, count: number, x: number, dst: number, geometry: number): void;
-  pack_a_im2col_t(m: number, row0: number, rows: number, x: number, dst: number, geometry: number): void;
+  pack_b_im2col(n: number, row0: number, rows: number, x: number, dst: number, geometry: number): void;
   copy_f32(dst: number, src: number, n: number): void;
 }
 
