@@ -1,15 +1,15 @@
 // Training throughput of the default-like MNIST CNN on the tfjs WASM backend, with and without this
 // package's kernels, plus a per-kernel time profile of one training step.
 // Run after `pnpm build`: `pnpm --filter @mnist/wasm-kernels bench`. Environment knobs: STEPS=20,
-// STOCK_STEPS=4, WARMUP=3, BATCH=64, PADDING=same|valid, POOL_AFTER=0,1, VARIANTS=stock,ours,ours-without-<Kernel>, DETAIL=<kernel names>.
+// STOCK_STEPS=4, WARMUP=3, BATCH=64, PADDING=same|valid, POOL_AFTER=0,1, VARIANTS=stock,ours,ours-without-<Kernel>, DETAIL=<kernel names>,
+// KERNELS=<dist/index.js of another version>.
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  conv2DBackpropFilterConfig,
-  registerWasmTrainingKernels,
-  wasmTrainingKernelConfigs,
-} from '../dist/index.js';
+// KERNELS=<path of another build's dist/index.js> measures that version instead (compare two).
+const { conv2DBackpropFilterConfig, registerWasmTrainingKernels, wasmTrainingKernelConfigs } = await import(
+  process.env.KERNELS ?? '../dist/index.js'
+);
 
 const STEPS = Number(process.env.STEPS ?? 20);
 // The stock kernels are ~10x slower: fewer steps keep the run short.

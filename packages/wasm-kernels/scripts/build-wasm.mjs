@@ -47,7 +47,9 @@ const text = `${lines.join('\n')}\n`;
 if (process.argv.includes('--check')) {
   const committed = readFileSync(out, 'utf8');
   if (committed !== text) {
-    console.error(`${out} does not match a rebuild from scripts/kernels-wat.mjs: run build:wasm and commit it`);
+    console.error(
+      `${out} does not match a rebuild from scripts/kernels-wat.mjs: run build:wasm and commit it`,
+    );
     process.exit(1);
   }
   console.log('kernel binaries match their source');

@@ -46,7 +46,9 @@ function kStep(fma, aSource, u) {
 function bump(aSource, steps) {
   const lines = [`(local.set $pb (i32.add ${lg('pb')} (i32.const ${steps * NR * 4})))`];
   if (aSource === 'packed') lines.push(`(local.set $pa (i32.add ${lg('pa')} (i32.const ${steps * MR * 4})))`);
-  else for (const r of range(MR)) lines.push(`(local.set $a${r} (i32.add ${lg(`a${r}`)} (i32.const ${steps * 4})))`);
+  else
+    for (const r of range(MR))
+      lines.push(`(local.set $a${r} (i32.add ${lg(`a${r}`)} (i32.const ${steps * 4})))`);
   return lines.join('\n');
 }
 
@@ -87,7 +89,8 @@ function storeTile() {
   }
   const spill = [];
   for (const r of range(MR)) {
-    for (const v of [0, 1]) spill.push(`(v128.store offset=${r * 32 + v * 16} ${lg('tmp')} ${lg(acc(r, v))})`);
+    for (const v of [0, 1])
+      spill.push(`(v128.store offset=${r * 32 + v * 16} ${lg('tmp')} ${lg(acc(r, v))})`);
   }
   return `
 (if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('nr')} (i32.const ${NR})))
@@ -113,7 +116,9 @@ function storeTile() {
 const tileLocals = `
 (local $i0 i32) (local $j0 i32) (local $mr i32) (local $nr i32) (local $kk i32) (local $ldcb i32)
 (local $pa i32) (local $pb i32) (local $ct i32) (local $cr i32) (local $r i32) (local $q i32) (local $s f32)
-${range(MR).map((r) => `(local $a${r} i32)`).join(' ')} (local $arow i32)
+${range(MR)
+  .map((r) => `(local $a${r} i32)`)
+  .join(' ')} (local $arow i32)
 (local $b0 v128) (local $b1 v128) (local $av v128)
 ${range(MR)
   .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))

@@ -9,31 +9,9 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { disposeIntermediate, heapFloat32, runWasmKernel, viewAs } from './wasm-backend-access.js';
+import { gemmOnBackend, heapOffset } from './gemm.js';
+import { heapFloat32 } from './wasm-backend-access.js';
 import { WasmKernelError } from './wasm-kernel-error.js';
-
-/** Rows and columns are swapped for each matrix of a `[batch, rows, cols]` tensor, in JS. */
-function transposeMatrices(backend: BackendWasm, info: TensorInfo): TensorInfo {
-  const [batch, rows, cols] = info.shape as [number, number, number];
-  const out = backend.makeOutput([batch, cols, rows], 'float32');
-  const src = heapFloat32(backend, info);
-  const dst = heapFloat32(backend, out);
-  const block = 32;
-  for (let m = 0; m < batch; m++) {
-    const base = m * rows * cols;
-    // Blocked so that both the reads and the strided writes stay within a few cache lines.
-    for (let r0 = 0; r0 < rows; r0 += block) {
-      const r1 = Math.min(rows, r0 + block);
-      for (let c0 = 0; c0 < cols; c0 += block) {
-        const c1 = Math.min(cols, c0 + block);
-        for (let r = r0; r < r1; r++) {
-          for (let c = c0; c < c1; c++) dst[base + c * rows + r] = src[base + r * cols + c] as number;
-        }
-      }
-    }
-  }
-  return out;
-}
 
 function batchMatMul(args: {
   inputs: BatchMatMulInputs;
@@ -66,27 +44,49 @@ function batchMatMul(args: {
     .assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
     .concat([transposeA ? aCols : aRows, transposeB ? bRows : bCols]);
 
-  // The stock kernel is several times slower when either side is transposed (measured 5-7x on the
-  // dense layer's backward products x^T·dy and dy·W^T) than for plain A·B. Transposing the operand
-  // in JS costs O(size), far less than the difference.
-  const a3 = viewAs(a, [batchA, aRows, aCols]);
-  const b3 = viewAs(b, [batchB, bRows, bCols]);
-  const aPlain = transposeA ? transposeMatrices(backend, a3) : a3;
-  const bPlain = transposeB ? transposeMatrices(backend, b3) : b3;
-  const out = runWasmKernel(
-    '_FusedMatMul',
-    backend,
-    { a: aPlain, b: bPlain },
-    { transposeA: false, transposeB: false, activation: 'linear' },
-  );
-  if (transposeA) disposeIntermediate(backend, aPlain);
-  if (transposeB) disposeIntermediate(backend, bPlain);
-  return { dataId: out.dataId, shape: outShape, dtype: out.dtype };
+  const m = transposeA ? aCols : aRows;
+  const n = transposeB ? bRows : bCols;
+  const batch = util.sizeFromShape(outShape.slice(0, -2));
+  // Equal batches, or a batch of 1 against any batch (all that layers and gradients produce);
+  // other broadcasts (e.g. [2, 1] against [1, 3]) are refused rather than computed wrongly.
+  if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) {
+    throw new WasmKernelError(
+      `@mnist/wasm-kernels: BatchMatMul broadcasts only a batch of 1, got a [${a.shape.join(', ')}] and b [${b.shape.join(', ')}]`,
+    );
+  }
+  const out = backend.makeOutput(outShape, 'float32');
+  const c = heapOffset(backend, out);
+  if (m * n === 0) return out;
+  if (inner === 0) {
+    heapFloat32(backend, out).fill(0);
+    return out;
+  }
+  const aBase = heapOffset(backend, a);
+  const bBase = heapOffset(backend, b);
+  // Transposes are strides: the packing reads the operand as it lies, nothing is materialized.
+  const [aRs, aCs] = transposeA ? [1, aCols] : [aCols, 1];
+  const [bRs, bCs] = transposeB ? [1, bCols] : [bCols, 1];
+  for (let i = 0; i < batch; i++) {
+    const aOffset = aBase + (batchA === 1 ? 0 : i) * aRows * aCols * 4;
+    const bOffset = bBase + (batchB === 1 ? 0 : i) * bRows * bCols * 4;
+    gemmOnBackend(
+      backend,
+      m,
+      n,
+      inner,
+      { offset: aOffset, rowStride: aRs, colStride: aCs },
+      { offset: bOffset, rowStride: bRs, colStride: bCs },
+      c + i * m * n * 4,
+      n,
+      false,
+    );
+  }
+  return out;
 }
 
 /**
- * `BatchMatMul` for the WASM backend, replacing the stock one: the same XNNPACK product, with
- * transposed operands materialized first instead of taking the stock kernel's slow transposed path.
+ * `BatchMatMul` for the WASM backend, replacing the stock one (XNNPACK only for untransposed
+ * operands, a scalar loop otherwise): this package's SIMD GEMM, with transposes handled by packing.
  */
 export const batchMatMulConfig: KernelConfig = {
   kernelName: BatchMatMul,

@@ -9,7 +9,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { convElementStrides } from './conv-element-strides.js';
-import { disposeIntermediate, heapFloat32, runStrideOneConv2D } from './wasm-backend-access.js';
+import { convForwardGemm } from './conv-gemm.js';
+import { disposeIntermediate, heapFloat32 } from './wasm-backend-access.js';
 
 type ConvInfo = backend_util.Conv2DInfo;
 
@@ -24,10 +25,10 @@ function fullConvPadding(info: ConvInfo): [number, number, number, number] {
 }
 
 /**
- * The input gradient as one stock `Conv2D` (XNNPACK) call: a "full" convolution of `dy` (with zeros
+ * The input gradient as one SIMD GEMM convolution: a "full" stride-1 convolution of `dy` (with zeros
  * inserted between its pixels when the forward stride is > 1) by the filter turned 180 degrees with
- * its in/out channels swapped. The flipped filter and the zero-stuffed `dy` are built in JS; the
- * padding is passed to `Conv2D` explicitly, so nothing else is materialized.
+ * its in/out channels swapped. The flipped filter (small) and the zero-stuffed `dy` are built in JS;
+ * the padding is the im2col's, so nothing else is materialized.
  */
 function inputGradByConv(
   dy: TensorInfo,
@@ -71,7 +72,28 @@ function inputGradByConv(
       }
     }
   }
-  const dx = runStrideOneConv2D(backend, stuffed, flipped, pads, [1, 1]);
+  const dx = backend.makeOutput(info.inShape, 'float32');
+  convForwardGemm(
+    backend,
+    stuffed,
+    flipped,
+    {
+      batch: batchSize,
+      inHeight: dilatedH,
+      inWidth: dilatedW,
+      inChannels: outChannels,
+      outHeight: info.inHeight,
+      outWidth: info.inWidth,
+      outChannels: inChannels,
+      filterHeight: fh,
+      filterWidth: fw,
+      strideHeight: 1,
+      strideWidth: 1,
+      padTop: pads[0],
+      padLeft: pads[2],
+    },
+    dx,
+  );
   disposeIntermediate(backend, flipped);
   if (strided) disposeIntermediate(backend, stuffed);
   return dx;
@@ -144,14 +166,19 @@ function conv2DBackpropInput(args: {
     backend_util.convertConv2DDataFormat(dataFormat),
   );
   const pads = fullConvPadding(info);
-  const fast = info.dataFormat === 'channelsLast' && pads.every((p) => p >= 0);
+  const fast =
+    info.dataFormat === 'channelsLast' &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    pads[0] >= 0 &&
+    pads[2] >= 0;
   return fast ? inputGradByConv(dy, filter, info, pads, backend) : inputGradDirect(dy, filter, info, backend);
 }
 
 /**
  * `Conv2DBackpropInput` for the WASM backend, replacing the stock one (a scalar loop): the gradient
- * of a 2-D convolution with respect to its input, computed by the backend's XNNPACK `Conv2D` (NHWC),
- * with a direct loop as the fallback for layouts it cannot express (NCHW, unusual explicit pads).
+ * of a 2-D convolution with respect to its input, as a SIMD GEMM convolution of `dy` (NHWC), with a
+ * direct loop as the fallback for layouts it cannot express (NCHW, unusual explicit pads).
  */
 export const conv2DBackpropInputConfig: KernelConfig = {
   kernelName: Conv2DBackpropInput,

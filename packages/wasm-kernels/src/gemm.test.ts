@@ -9,7 +9,17 @@ beforeAll(prepareBackends);
 afterAll(() => setKernelBuild('auto'));
 
 /** C = A·B in float64, A and B given with element strides. */
-function reference(m: number, n: number, k: number, a: Float32Array, ars: number, acs: number, b: Float32Array, brs: number, bcs: number): Float64Array {
+function reference(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  ars: number,
+  acs: number,
+  b: Float32Array,
+  brs: number,
+  bcs: number,
+): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
@@ -34,7 +44,12 @@ const shapes = [
 describe('gemm', () => {
   for (const build of kernelBuilds) {
     for (const [m, n, k] of shapes as [number, number, number][]) {
-      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      for (const [tA, tB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ]) {
         it(`${build}: ${m}x${k} · ${k}x${n}, transposeA ${tA}, transposeB ${tB}, accumulate`, () => {
           useBuild(build);
           const backend = tf.backend() as BackendWasm;
@@ -45,15 +60,34 @@ describe('gemm', () => {
           const [ars, acs] = tA ? [1, m] : [k, 1];
           const [brs, bcs] = tB ? [1, k] : [n, 1];
           gemmOnBackend(
-            backend, m, n, k,
+            backend,
+            m,
+            n,
+            k,
             { offset: heapOffset(backend, a), rowStride: ars, colStride: acs },
             { offset: heapOffset(backend, b), rowStride: brs, colStride: bcs },
-            heapOffset(backend, c), n, true,
+            heapOffset(backend, c),
+            n,
+            true,
           );
-          const expected = reference(m, n, k, a.dataSync() as Float32Array, ars, acs, b.dataSync() as Float32Array, brs, bcs);
+          const expected = reference(
+            m,
+            n,
+            k,
+            a.dataSync() as Float32Array,
+            ars,
+            acs,
+            b.dataSync() as Float32Array,
+            brs,
+            bcs,
+          );
           const actual = c.dataSync();
           let worst = 0;
-          for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs((actual[i] as number) - (c0[i] as number) - (expected[i] as number)));
+          for (let i = 0; i < m * n; i++)
+            worst = Math.max(
+              worst,
+              Math.abs((actual[i] as number) - (c0[i] as number) - (expected[i] as number)),
+            );
           expect(worst).toBeLessThan(1e-5 * Math.max(1, k));
           tf.dispose([a, b, c]);
         });

@@ -77,7 +77,14 @@ export function gemm(
     }
     for (let i0 = 0; i0 < m; i0 += GEMM_MC) {
       const mc = Math.min(GEMM_MC, m - i0);
-      kernels.pack_a(mc, kc, a.offset + (i0 * a.rowStride + k0 * a.colStride) * 4, a.rowStride, a.colStride, packedA);
+      kernels.pack_a(
+        mc,
+        kc,
+        a.offset + (i0 * a.rowStride + k0 * a.colStride) * 4,
+        a.rowStride,
+        a.colStride,
+        packedA,
+      );
       kernels.gemm_packed(mc, n, kc, packedA, packedB, c + i0 * ldc * 4, ldc, acc, tmp);
     }
   }

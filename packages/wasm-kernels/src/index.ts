@@ -1,4 +1,5 @@
 export { batchMatMulConfig } from './batch-mat-mul.js';
+export { conv2DConfig } from './conv2d.js';
 export { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 export { maxPoolGradConfig } from './max-pool-grad.js';

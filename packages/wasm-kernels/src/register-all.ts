@@ -1,11 +1,14 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { rememberStockKernel } from './stock-kernels.js';
 
 /** Every kernel this package provides for the `wasm` backend. */
 export const wasmTrainingKernelConfigs: KernelConfig[] = [
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
@@ -13,15 +16,20 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
 ];
 
 /**
- * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2DBackpropInput`,
- * `MaxPoolGrad` and `BatchMatMul`. Idempotent; call it once before training (before or after `tf.setBackend`).
+ * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
+ * `Conv2DBackpropInput`, `MaxPoolGrad` and `BatchMatMul`. Idempotent; call it once before training (before or after `tf.setBackend`).
  * It does not import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
  */
 export function registerWasmTrainingKernels(): void {
   for (const config of wasmTrainingKernelConfigs) {
     const current = getKernel(config.kernelName, config.backendName);
     if (current?.kernelFunc === config.kernelFunc) continue;
-    if (current !== undefined) unregisterKernel(config.kernelName, config.backendName);
+    if (current !== undefined) {
+      if (!wasmTrainingKernelConfigs.some((ours) => ours.kernelFunc === current.kernelFunc)) {
+        rememberStockKernel(current);
+      }
+      unregisterKernel(config.kernelName, config.backendName);
+    }
     registerKernel(config);
   }
 }

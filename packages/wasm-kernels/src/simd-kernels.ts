@@ -11,8 +11,29 @@ export type KernelBuild = 'fma' | 'simd128';
 
 /** The exports of one kernel module instance; every pointer is a byte offset into tfjs's heap. */
 export interface SimdKernelExports {
-  gemm_packed(m: number, n: number, k: number, pa: number, pb: number, c: number, ldc: number, acc: number, tmp: number): void;
-  gemm_rows(m: number, n: number, k: number, a: number, lda: number, pb: number, c: number, ldc: number, acc: number, tmp: number): void;
+  gemm_packed(
+    m: number,
+    n: number,
+    k: number,
+    pa: number,
+    pb: number,
+    c: number,
+    ldc: number,
+    acc: number,
+    tmp: number,
+  ): void;
+  gemm_rows(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    pb: number,
+    c: number,
+    ldc: number,
+    acc: number,
+    tmp: number,
+  ): void;
   pack_a(m: number, k: number, src: number, rs: number, cs: number, dst: number): void;
   pack_b(k: number, n: number, src: number, rs: number, cs: number, dst: number): void;
   im2col_rows(p0: number, count: number, x: number, dst: number, geometry: number): void;
@@ -23,9 +44,9 @@ export interface SimdKernelExports {
 // The smallest module using a relaxed-SIMD instruction: (func (param v128 v128 v128) (result v128)
 // (f32x4.relaxed_madd ...)). `WebAssembly.validate` says whether this runtime has relaxed SIMD.
 const relaxedProbe = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01,
-  0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd,
-  0x85, 0x02, 0x0b,
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02,
+  0x0b,
 ]);
 
 let relaxedSupported: boolean | undefined;

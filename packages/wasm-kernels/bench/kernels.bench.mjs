@@ -1,0 +1,190 @@
+// Per-kernel throughput on the default model's shapes, against two yardsticks measured in the same
+// run: the peak of our own GEMM micro-kernel (in cache) and the bandwidth of a plain vector copy.
+// Run after `pnpm build`: `pnpm --filter @mnist/wasm-kernels bench:kernels`. Knobs: BATCH=64,128
+// (comma list), BUILDS=auto|fma,simd128, ROUNDS=5 (each figure is the best of ROUNDS timings),
+// KERNELS=<path of a dist/index.js to take the kernels from> (compare another version),
+// STOCK=1 (also time the stock wasm kernels where there is one).
+//
+// Times are CPU time of this process (process.cpuUsage), not wall time: the machine is shared, and
+// the backend runs on one thread, so CPU time is what a kernel costs while it runs.
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { allocScratch, simdKernels } from '../dist/bench-internals.js';
+import { hasRelaxedSimd, kernelBuild, setKernelBuild } from '../dist/index.js';
+
+const BATCHES = (process.env.BATCH ?? '64,128').split(',').map(Number);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const builds = (process.env.BUILDS ?? (hasRelaxedSimd() ? 'fma,simd128' : 'simd128')).split(',');
+const kernelsModule = await import(process.env.KERNELS ?? '../dist/index.js');
+
+await tf.setBackend('wasm');
+await tf.ready();
+const backend = tf.backend();
+const stock = new Map(
+  kernelsModule.wasmTrainingKernelConfigs
+    .map((c) => [c.kernelName, tf.getKernel(c.kernelName, 'wasm')])
+    .filter(([, c]) => c !== undefined),
+);
+kernelsModule.registerWasmTrainingKernels();
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Best seconds per call of `f` over ROUNDS rounds of >= minMs CPU time each (after a warm-up). */
+function time(f, minMs = 60) {
+  for (let i = 0; i < 3; i++) f();
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < ROUNDS; r++) {
+    let n = 0;
+    const t0 = cpuMs();
+    let t = 0;
+    do {
+      f();
+      n++;
+      t = cpuMs() - t0;
+    } while (t < minMs);
+    best = Math.min(best, t / n / 1000);
+  }
+  return best;
+}
+
+/** GEMM peak: a 120x64 tile block times k = 256, packed operands in L1/L2 (the kernels' best case). */
+function gemmPeak() {
+  const kernels = simdKernels(backend);
+  const m = 120;
+  const n = 64;
+  const k = 256;
+  const s = allocScratch(backend, m * k + k * n + m * n + 64);
+  const pa = s.offset;
+  const pb = pa + m * k * 4;
+  const c = pb + k * n * 4;
+  const tmp = c + m * n * 4;
+  const seconds = time(() => kernels.gemm_packed(m, n, k, pa, pb, c, n, 0, tmp));
+  backend.disposeData(s.info.dataId);
+  return (2 * m * n * k) / seconds / 1e9;
+}
+
+/** Copy bandwidth: 8 MB to 8 MB (beyond L2, as the activations of a batch), bytes read + written. */
+function copyBandwidth() {
+  const kernels = simdKernels(backend);
+  const floats = 2 << 20;
+  const s = allocScratch(backend, 2 * floats);
+  const seconds = time(() => kernels.copy_f32(s.offset, s.offset + floats * 4, floats));
+  backend.disposeData(s.info.dataId);
+  return (8 * floats) / seconds / 1e9;
+}
+
+/** The kernels of one training step of the default model (conv 32-64-64 3x3 same, pools after 1 and 2). */
+function cases(batch) {
+  const convs = [
+    { name: 'conv1', x: [batch, 28, 28, 1], w: [3, 3, 1, 32] },
+    { name: 'conv2', x: [batch, 14, 14, 32], w: [3, 3, 32, 64] },
+    { name: 'conv3', x: [batch, 7, 7, 64], w: [3, 3, 64, 64] },
+  ];
+  const list = [];
+  for (const { name, x, w } of convs) {
+    const y = [x[0], x[1], x[2], w[3]];
+    const flops = 2 * x[0] * x[1] * x[2] * w[0] * w[1] * w[2] * w[3];
+    list.push({
+      label: `Conv2D ${name}`,
+      kernel: 'Conv2D',
+      flops,
+      inputs: () => ({ x: tf.randomUniform(x), filter: tf.randomUniform(w) }),
+      attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 },
+    });
+    list.push({
+      label: `Conv2DBackpropFilter ${name}`,
+      kernel: 'Conv2DBackpropFilter',
+      flops,
+      inputs: () => ({ x: tf.randomUniform(x), dy: tf.randomUniform(y) }),
+      attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: w },
+    });
+    if (name !== 'conv1') {
+      list.push({
+        label: `Conv2DBackpropInput ${name}`,
+        kernel: 'Conv2DBackpropInput',
+        flops,
+        inputs: () => ({ dy: tf.randomUniform(y), filter: tf.randomUniform(w) }),
+        attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: x },
+      });
+    }
+  }
+  const dense = [
+    { name: 'dense fwd x·W', a: [batch, 3136], b: [3136, 128], tA: false, tB: false },
+    { name: 'dense dW x^T·dy', a: [batch, 3136], b: [batch, 128], tA: true, tB: false },
+    { name: 'dense dx dy·W^T', a: [batch, 128], b: [3136, 128], tA: false, tB: true },
+    { name: 'output fwd', a: [batch, 128], b: [128, 10], tA: false, tB: false },
+    { name: 'output dW', a: [batch, 128], b: [batch, 10], tA: true, tB: false },
+    { name: 'output dx', a: [batch, 10], b: [128, 10], tA: false, tB: true },
+  ];
+  for (const d of dense) {
+    const m = d.tA ? d.a[1] : d.a[0];
+    const k = d.tA ? d.a[0] : d.a[1];
+    const n = d.tB ? d.b[0] : d.b[1];
+    list.push({
+      label: `BatchMatMul ${d.name}`,
+      kernel: 'BatchMatMul',
+      flops: 2 * m * n * k,
+      inputs: () => ({ a: tf.randomUniform([1, ...d.a]), b: tf.randomUniform([1, ...d.b]) }),
+      attrs: { transposeA: d.tA, transposeB: d.tB },
+    });
+  }
+  list.push({
+    label: 'MaxPoolGrad pool1',
+    kernel: 'MaxPoolGrad',
+    // x and dx of [batch, 28, 28, 32] plus dy of [batch, 14, 14, 32], each moved once.
+    bytes: 4 * batch * 32 * (2 * 28 * 28 + 14 * 14),
+    inputs: () => ({
+      dy: tf.randomUniform([batch, 14, 14, 32]),
+      input: tf.randomUniform([batch, 28, 28, 32]),
+    }),
+    attrs: { filterSize: 2, strides: 2, pad: 'valid' },
+  });
+  return list;
+}
+
+function run(c, config) {
+  const inputs = c.inputs();
+  const infos = Object.fromEntries(
+    Object.entries(inputs).map(([k, t]) => [k, { dataId: t.dataId, shape: t.shape, dtype: t.dtype }]),
+  );
+  const call = () => {
+    const out = config.kernelFunc({ inputs: infos, backend, attrs: c.attrs });
+    backend.disposeData(out.dataId);
+  };
+  const seconds = time(call);
+  tf.dispose(Object.values(inputs));
+  return seconds;
+}
+
+console.log(
+  `Node ${process.version}, tfjs ${tf.version_core}, relaxed SIMD ${hasRelaxedSimd() ? 'yes' : 'no'}; kernels from ${process.env.KERNELS ?? 'this package'}; best of ${ROUNDS}, CPU time`,
+);
+for (const build of builds) {
+  setKernelBuild(build);
+  const peak = gemmPeak();
+  const copy = copyBandwidth();
+  console.log(`\nbuild ${kernelBuild()}: GEMM peak ${peak.toFixed(1)} GFLOP/s, copy ${copy.toFixed(1)} GB/s`);
+  for (const batch of BATCHES) {
+    console.log(`\n  batch ${batch}`);
+    console.log(
+      `  ${'kernel'.padEnd(36)} ${'ms'.padStart(7)} ${'rate'.padStart(12)} ${'share'.padStart(6)}  target${process.env.STOCK ? '   stock ms' : ''}`,
+    );
+    for (const c of cases(batch)) {
+      const seconds = run(c, tf.getKernel(c.kernel, 'wasm'));
+      const compute = c.flops !== undefined;
+      const rate = compute ? c.flops / seconds / 1e9 : c.bytes / seconds / 1e9;
+      const share = rate / (compute ? peak : copy);
+      const target = compute ? 0.75 : 0.5;
+      let stockColumn = '';
+      if (process.env.STOCK && stock.has(c.kernel))
+        stockColumn = (run(c, stock.get(c.kernel)) * 1000).toFixed(2).padStart(11);
+      console.log(
+        `  ${c.label.padEnd(36)} ${(seconds * 1000).toFixed(2).padStart(7)} ${`${rate.toFixed(1)} ${compute ? 'GF/s' : 'GB/s'}`.padStart(12)} ${`${(share * 100).toFixed(0)}%`.padStart(6)}  ${share >= target ? 'met' : 'MISSED'} (${target * 100}%)${stockColumn}`,
+      );
+    }
+  }
+}
+setKernelBuild('auto');
