@@ -1,8 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { maxRelativeError, prepareBackends, randomValues, runOn } from './test-support.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { setKernelBuild } from './simd-kernels.js';
+import {
+  kernelBuilds,
+  maxRelativeError,
+  prepareBackends,
+  randomValues,
+  runOn,
+  useBuild,
+} from './test-support.js';
 
 beforeAll(prepareBackends);
+afterAll(() => setKernelBuild('auto'));
 
 const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
   { a: [5, 7], b: [7, 3], transposeA: false, transposeB: false },
@@ -14,9 +23,15 @@ const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolea
   { a: [3, 37, 40], b: [3, 9, 37], transposeA: true, transposeB: true },
   { a: [1, 5, 7], b: [3, 4, 7], transposeA: false, transposeB: true },
   { a: [2, 2, 7, 5], b: [2, 2, 7, 3], transposeA: true, transposeB: false },
+  // The default model's dense layer: forward, dW = x^T·dy, dx = dy·W^T.
+  { a: [16, 3136], b: [3136, 128], transposeA: false, transposeB: false },
+  { a: [16, 3136], b: [16, 128], transposeA: true, transposeB: false },
+  { a: [16, 128], b: [3136, 128], transposeA: false, transposeB: true },
 ];
 
-describe('batchMatMulConfig', () => {
+describe.each(kernelBuilds)('batchMatMulConfig, %s build', (build) => {
+  beforeEach(() => useBuild(build));
+
   it.each(cases)('matches cpu for a $a, b $b, transposeA $transposeA, transposeB $transposeB', async (c) => {
     const a = { values: randomValues(c.a, 41), shape: c.a };
     const b = { values: randomValues(c.b, 42), shape: c.b };

@@ -1,5 +1,6 @@
 // Convolution shapes the gradient tests sweep (tests only): strides 1 and 2, 'valid', 'same' and
-// explicit padding, odd sizes, 1..16 channels.
+// explicit padding, odd sizes, 1..64 channels (the model's 1-32-64 layers among them, and channel
+// counts off the kernels' vector widths of 4 and 8).
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** One forward convolution whose gradients the tests check. */
@@ -12,6 +13,13 @@ export interface ConvCase {
 
 /** The sweep. */
 export const convCases: ConvCase[] = [
+  { x: [2, 28, 28, 1], filter: [3, 3, 1, 32], strides: 1, pad: 'same' },
+  { x: [2, 14, 14, 32], filter: [3, 3, 32, 64], strides: 1, pad: 'same' },
+  { x: [3, 7, 7, 64], filter: [3, 3, 64, 64], strides: 1, pad: 'same' },
+  { x: [2, 9, 11, 24], filter: [3, 3, 24, 40], strides: 2, pad: 'same' },
+  { x: [2, 9, 9, 5], filter: [3, 3, 5, 7], strides: 1, pad: 'same' },
+  { x: [1, 6, 13, 36], filter: [3, 3, 36, 13], strides: 1, pad: 'valid' },
+  { x: [2, 5, 5, 64], filter: [1, 1, 64, 3], strides: 1, pad: 'valid' },
   { x: [2, 9, 9, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'valid' },
   { x: [2, 9, 9, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'same' },
   { x: [3, 7, 11, 3], filter: [3, 3, 3, 16], strides: 2, pad: 'valid' },

@@ -1,11 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { convCases } from './conv-cases.js';
-import { maxRelativeError, prepareBackends, randomValues, runOn } from './test-support.js';
+import { setKernelBuild } from './simd-kernels.js';
+import {
+  kernelBuilds,
+  maxRelativeError,
+  prepareBackends,
+  randomValues,
+  runOn,
+  useBuild,
+} from './test-support.js';
 
 beforeAll(prepareBackends);
+afterAll(() => setKernelBuild('auto'));
 
-describe('conv2DBackpropInputConfig', () => {
+describe.each(kernelBuilds)('conv2DBackpropInputConfig, %s build', (build) => {
+  beforeEach(() => useBuild(build));
+
   it.each(convCases)('matches cpu for x $x, filter $filter, strides $strides, pad $pad', async (c) => {
     const x = { values: randomValues(c.x, 11), shape: c.x };
     const w = { values: randomValues(c.filter, 12), shape: c.filter };

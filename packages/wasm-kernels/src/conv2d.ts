@@ -9,7 +9,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { convForwardGemm, simdConvGeometry } from './conv-gemm.js';
-import { stockKernel } from './stock-kernels.js';
+import { runStockKernel } from './stock-kernels.js';
 import { WasmKernelError } from './wasm-kernel-error.js';
 
 function conv2D(args: { inputs: Conv2DInputs; backend: BackendWasm; attrs: Conv2DAttrs }): TensorInfo {
@@ -29,13 +29,13 @@ function conv2D(args: { inputs: Conv2DInputs; backend: BackendWasm; attrs: Conv2
   );
   const geometry = x.dtype === 'float32' && filter.dtype === 'float32' ? simdConvGeometry(info) : undefined;
   if (geometry === undefined) {
-    const stock = stockKernel(Conv2D);
-    if (stock === undefined) {
+    const result = runStockKernel(Conv2D, args as unknown as Parameters<KernelFunc>[0]);
+    if (result === undefined) {
       throw new WasmKernelError(
         `@mnist/wasm-kernels: Conv2D in ${dataFormat} with dilations [${String(dilations)}] needs the stock wasm Conv2D, which was not registered before ours`,
       );
     }
-    return stock.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+    return result as TensorInfo;
   }
   const out = backend.makeOutput(info.outShape, 'float32');
   convForwardGemm(backend, x, filter, geometry, out);

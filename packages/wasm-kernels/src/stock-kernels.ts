@@ -1,15 +1,38 @@
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+import type { KernelBackend, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 
 // The wasm backend's own kernels that ours replaced, kept for the cases ours leave to them
 // (a Conv2D in NCHW or with dilations). Filled by registerWasmTrainingKernels.
 const stock = new Map<string, KernelConfig>();
+// A wasm kernel binds its WebAssembly function in `setupFunc`, which the backend runs at start-up
+// only for the kernels registered then; ours may have replaced the stock one before that.
+const setUp = new WeakMap<KernelConfig, WeakSet<KernelBackend>>();
 
 /** Remembers the stock kernel a registration is about to replace. Internal. */
 export function rememberStockKernel(config: KernelConfig): void {
   stock.set(config.kernelName, config);
 }
 
-/** The stock kernel ours replaced, if any. Internal. */
-export function stockKernel(kernelName: string): KernelConfig | undefined {
-  return stock.get(kernelName);
+/**
+ * Runs the stock kernel ours replaced on `args` (setting it up for this backend first if needed);
+ * `undefined` when there was none.
+ */
+export function runStockKernel(
+  kernelName: string,
+  args: Parameters<KernelFunc>[0],
+): ReturnType<KernelFunc> | undefined {
+  const config = stock.get(kernelName);
+  if (config === undefined) return undefined;
+  const backend = args.backend as KernelBackend;
+  if (config.setupFunc !== undefined) {
+    let backends = setUp.get(config);
+    if (backends === undefined) {
+      backends = new WeakSet();
+      setUp.set(config, backends);
+    }
+    if (!backends.has(backend)) {
+      config.setupFunc(backend);
+      backends.add(backend);
+    }
+  }
+  return config.kernelFunc(args);
 }
