@@ -131,17 +131,37 @@ function cases(batch) {
       attrs: { transposeA: d.tA, transposeB: d.tB },
     });
   }
-  list.push({
-    label: 'MaxPoolGrad pool1',
-    kernel: 'MaxPoolGrad',
-    // x and dx of [batch, 28, 28, 32] plus dy of [batch, 14, 14, 32], each moved once.
-    bytes: 4 * batch * 32 * (2 * 28 * 28 + 14 * 14),
-    inputs: () => ({
-      dy: tf.randomUniform([batch, 14, 14, 32]),
-      input: tf.randomUniform([batch, 28, 28, 32]),
-    }),
-    attrs: { filterSize: 2, strides: 2, pad: 'valid' },
-  });
+  for (const [name, shape] of [
+    ['pool1', [batch, 28, 28, 32]],
+    ['pool2', [batch, 14, 14, 64]],
+  ]) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    list.push({
+      label: `MaxPool ${name}`,
+      kernel: 'MaxPool',
+      bytes: 4 * (size + size / 4),
+      inputs: () => ({ x: tf.randomUniform(shape) }),
+      attrs: { filterSize: 2, strides: 2, pad: 'valid' },
+    });
+    list.push({
+      label: `MaxPoolGrad ${name}`,
+      kernel: 'MaxPoolGrad',
+      // x and dx moved once each, dy a quarter of their size.
+      bytes: 4 * (2 * size + size / 4),
+      inputs: () => {
+        const [n, h, w, c] = shape;
+        return { dy: tf.randomUniform([n, h / 2, w / 2, c]), input: tf.randomUniform(shape) };
+      },
+      attrs: { filterSize: 2, strides: 2, pad: 'valid' },
+    });
+    list.push({
+      label: `Sum bias grad ${name.replace('pool', 'conv')}`,
+      kernel: 'Sum',
+      bytes: 4 * size,
+      inputs: () => ({ x: tf.randomUniform(shape) }),
+      attrs: { axis: [0, 1, 2], keepDims: false },
+    });
+  }
   return list;
 }
 

@@ -619,6 +619,166 @@ function copyF32() {
   (call $copy_or_zero ${lg('dst')} ${lg('src')} ${lg('n')}))`;
 }
 
+/** Rows of one partial sum in `col_sum`: the block sums are added up, which keeps float32 error low. */
+const SUM_BLOCK = 256;
+
+/**
+ * `col_sum(src, rows, cols, dst)`: dst[c] = sum_r src[r*cols + c] (cols a multiple of 4): a
+ * reduction over the leading axes, as the bias gradients are. 32 columns at a time in 8 vector
+ * accumulators, summed per block of SUM_BLOCK rows and the block sums added into dst.
+ */
+function colSum() {
+  const accs = range(8);
+  return `
+(func $col_sum (export "col_sum") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+  (local $c0 i32) (local $w i32) (local $r0 i32) (local $r i32) (local $re i32) (local $s i32) (local $rowb i32)
+  (local $v i32) (local $one v128)
+  ${accs.map((i) => `(local $s${i} v128)`).join(' ')}
+  (local.set $rowb (i32.shl ${lg('cols')} (i32.const 2)))
+  (call $copy_or_zero ${lg('dst')} (i32.const -1) ${lg('cols')})
+  (local.set $c0 (i32.const 0))
+  (block $cend (loop $cloop
+    (br_if $cend (i32.ge_u ${lg('c0')} ${lg('cols')}))
+    (local.set $w (i32.sub ${lg('cols')} ${lg('c0')}))
+    (if (i32.ge_u ${lg('w')} (i32.const 32))
+      (then
+        (local.set $r0 (i32.const 0))
+        (block $bend (loop $bloop
+          (br_if $bend (i32.ge_u ${lg('r0')} ${lg('rows')}))
+          (local.set $re (i32.add ${lg('r0')} (i32.const ${SUM_BLOCK})))
+          (if (i32.gt_u ${lg('re')} ${lg('rows')}) (then (local.set $re ${lg('rows')})))
+          ${accs.map((i) => `(local.set $s${i} (v128.const i32x4 0 0 0 0))`).join(' ')}
+          (local.set $s (i32.add ${lg('src')} (i32.add (i32.mul ${lg('r0')} ${lg('rowb')}) (i32.shl ${lg('c0')} (i32.const 2)))))
+          (local.set $r ${lg('r0')})
+          (block $rend (loop $rloop
+            (br_if $rend (i32.ge_u ${lg('r')} ${lg('re')}))
+            ${accs.map((i) => `(local.set $s${i} (f32x4.add ${lg(`s${i}`)} (v128.load offset=${i * 16} ${lg('s')})))`).join('\n')}
+            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
+            (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+            (br $rloop)))
+          (local.set $s (i32.add ${lg('dst')} (i32.shl ${lg('c0')} (i32.const 2))))
+          ${accs.map((i) => `(v128.store offset=${i * 16} ${lg('s')} (f32x4.add (v128.load offset=${i * 16} ${lg('s')}) ${lg(`s${i}`)}))`).join('\n')}
+          (local.set $r0 ${lg('re')})
+          (br $bloop)))
+        (local.set $c0 (i32.add ${lg('c0')} (i32.const 32))))
+      (else
+        ;; a last group of 4 columns (cols % 32 != 0): one accumulator, same blocking
+        (local.set $r0 (i32.const 0))
+        (block $b1end (loop $b1loop
+          (br_if $b1end (i32.ge_u ${lg('r0')} ${lg('rows')}))
+          (local.set $re (i32.add ${lg('r0')} (i32.const ${SUM_BLOCK})))
+          (if (i32.gt_u ${lg('re')} ${lg('rows')}) (then (local.set $re ${lg('rows')})))
+          (local.set $s0 (v128.const i32x4 0 0 0 0))
+          (local.set $s (i32.add ${lg('src')} (i32.add (i32.mul ${lg('r0')} ${lg('rowb')}) (i32.shl ${lg('c0')} (i32.const 2)))))
+          (local.set $r ${lg('r0')})
+          (block $r1end (loop $r1loop
+            (br_if $r1end (i32.ge_u ${lg('r')} ${lg('re')}))
+            (local.set $s0 (f32x4.add ${lg('s0')} (v128.load ${lg('s')})))
+            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
+            (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+            (br $r1loop)))
+          (local.set $s (i32.add ${lg('dst')} (i32.shl ${lg('c0')} (i32.const 2))))
+          (v128.store ${lg('s')} (f32x4.add (v128.load ${lg('s')}) ${lg('s0')}))
+          (local.set $r0 ${lg('re')})
+          (br $b1loop)))
+        (local.set $c0 (i32.add ${lg('c0')} (i32.const 4)))))
+    (br $cloop))))`;
+}
+
+/** Loop over the windows of a 2x2 stride-2 pool: $p00 at window (n, r, col), channel vector $v. */
+function poolWindows(body) {
+  return `
+  (local.set $Cb (i32.shl ${lg('C')} (i32.const 2)))
+  (local.set $rowb (i32.mul ${lg('W')} ${lg('Cb')}))
+  (local.set $q (i32.const 0))
+  (block $nend (loop $nloop
+    (br_if $nend (i32.ge_u ${lg('q')} (i32.mul ${lg('N')} ${lg('OH')})))
+    (local.set $n (i32.div_u ${lg('q')} ${lg('OH')}))
+    (local.set $r (i32.rem_u ${lg('q')} ${lg('OH')}))
+    (local.set $prow (i32.add ${lg('x')} (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('H')}) (i32.shl ${lg('r')} (i32.const 1))) ${lg('rowb')})))
+    (local.set $col (i32.const 0))
+    (block $colend (loop $colloop
+      (br_if $colend (i32.ge_u ${lg('col')} ${lg('OW')}))
+      (local.set $p00 (i32.add ${lg('prow')} (i32.mul (i32.shl ${lg('col')} (i32.const 1)) ${lg('Cb')})))
+      (local.set $v (i32.const 0))
+      (block $vend (loop $vloop
+        (br_if $vend (i32.ge_u ${lg('v')} ${lg('Cb')}))
+        ${body}
+        (local.set $p00 (i32.add ${lg('p00')} (i32.const 16)))
+        (local.set $py (i32.add ${lg('py')} (i32.const 16)))
+        (local.set $v (i32.add ${lg('v')} (i32.const 16)))
+        (br $vloop)))
+      (local.set $col (i32.add ${lg('col')} (i32.const 1)))
+      (br $colloop)))
+    (local.set $q (i32.add ${lg('q')} (i32.const 1)))
+    (br $nloop)))`;
+}
+
+const poolLocals = `(local $Cb i32) (local $rowb i32) (local $q i32) (local $n i32) (local $r i32) (local $prow i32)
+  (local $col i32) (local $p00 i32) (local $py i32) (local $v i32)`;
+
+/**
+ * `max_pool_2x2(x, N, H, W, C, OH, OW, y)`: 2x2 stride-2 max pool without padding, NHWC, C a
+ * multiple of 4, windows inside x (2*OH <= H, 2*OW <= W). y is written in order, one vector a step.
+ */
+function maxPool2x2() {
+  return `
+(func $max_pool_2x2 (export "max_pool_2x2")
+  (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $y i32)
+  ${poolLocals}
+  (local.set $py ${lg('y')})
+  ${poolWindows(`(v128.store ${lg('py')} (f32x4.max
+          (f32x4.max (v128.load ${lg('p00')}) (v128.load (i32.add ${lg('p00')} ${lg('Cb')})))
+          (f32x4.max (v128.load (i32.add ${lg('p00')} ${lg('rowb')})) (v128.load (i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')})))))`)})`;
+}
+
+/**
+ * `max_pool_2x2_grad(x, dy, N, H, W, C, OH, OW, dx)`: each dy value goes to the first strict
+ * maximum of its window in row-major order (as tfjs's cpu backend; a window of NaN or -Infinity
+ * only gets nothing), the three other positions get 0. Same layout conditions as max_pool_2x2;
+ * rows and columns of x outside every window are not written (the caller zeroes them).
+ */
+function maxPool2x2Grad() {
+  const loads = ['p00', 'p01', 'p10', 'p11'];
+  const addr = {
+    p00: lg('p00'),
+    p01: `(i32.add ${lg('p00')} ${lg('Cb')})`,
+    p10: `(i32.add ${lg('p00')} ${lg('rowb')})`,
+    p11: `(i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')})`,
+  };
+  const body = [
+    `(local.set $g (v128.load ${lg('py')}))`,
+    `(local.set $best (v128.const f32x4 -inf -inf -inf -inf))`,
+    `(local.set $at (v128.const i32x4 -1 -1 -1 -1))`,
+  ];
+  loads.forEach((p, i) => {
+    body.push(`(local.set $val (v128.load ${addr[p]}))`);
+    body.push(`(local.set $gt (f32x4.gt ${lg('val')} ${lg('best')}))`);
+    body.push(`(local.set $best (v128.bitselect ${lg('val')} ${lg('best')} ${lg('gt')}))`);
+    body.push(
+      `(local.set $at (v128.bitselect (v128.const i32x4 ${i} ${i} ${i} ${i}) ${lg('at')} ${lg('gt')}))`,
+    );
+  });
+  loads.forEach((p, i) => {
+    body.push(
+      `(v128.store (i32.add ${lg('dx')} (i32.sub ${addr[p]} ${lg('x')})) (v128.and ${lg('g')} (i32x4.eq ${lg('at')} (v128.const i32x4 ${i} ${i} ${i} ${i}))))`,
+    );
+  });
+  return `
+(func $max_pool_2x2_grad (export "max_pool_2x2_grad")
+  (param $x i32) (param $dy i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
+  ${poolLocals} (local $g v128) (local $best v128) (local $at v128) (local $val v128) (local $gt v128)
+  (local.set $py ${lg('dy')})
+  ${poolWindows(body.join('\n'))})`;
+}
+
+/** `fill_zero(dst, n)`: n floats of zeros. */
+function fillZero() {
+  return `
+(func $fill_zero (export "fill_zero") (param $dst i32) (param $n i32)
+  (call $copy_or_zero ${lg('dst')} (i32.const -1) ${lg('n')}))`;
+}
+
 /**
  * The module text of one build. `fma`: relaxed SIMD multiply-adds; `shared`: import a shared memory
  * (tfjs's threaded build, in cross-origin isolated pages).
@@ -635,6 +795,10 @@ ${copyOrZero()}
 ${im2colRows()}
 ${packBIm2col()}
 ${copyF32()}
+${colSum()}
+${maxPool2x2()}
+${maxPool2x2Grad()}
+${fillZero()}
 )`;
 }
 

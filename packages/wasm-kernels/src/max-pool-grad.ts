@@ -8,6 +8,9 @@ import {
   type MaxPoolGradInputs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { heapOffset } from './gemm.js';
+import { isSimdPool2x2 } from './max-pool.js';
+import { simdKernels } from './simd-kernels.js';
 import { heapFloat32 } from './wasm-backend-access.js';
 
 /**
@@ -84,6 +87,25 @@ function maxPoolGrad(args: {
   const { top, left } = info.padInfo;
 
   const dx = backend.makeOutput(x.shape, 'float32');
+  if (isSimdPool2x2(info)) {
+    const kernels = simdKernels(backend);
+    const dxOffset = heapOffset(backend, dx);
+    // Rows or columns past the last window (odd sizes) get no gradient and are not written.
+    if (2 * outHeight !== inHeight || 2 * outWidth !== inWidth)
+      kernels.fill_zero(dxOffset, batchSize * inHeight * inWidth * channels);
+    kernels.max_pool_2x2_grad(
+      heapOffset(backend, x),
+      heapOffset(backend, dy),
+      batchSize,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+      dxOffset,
+    );
+    return dx;
+  }
   const xv = heapFloat32(backend, x);
   const dyv = heapFloat32(backend, dy);
   const dxv = heapFloat32(backend, dx);
@@ -141,8 +163,8 @@ function maxPoolGrad(args: {
 
 /**
  * `MaxPoolGrad` for the WASM backend, replacing the stock one: routes each `dy` value to the first
- * maximum of its pooling window in `x` (as tfjs's CPU backend does), in one pass over the heap with
- * the channel axis innermost.
+ * maximum of its pooling window in `x` (as tfjs's CPU backend does): one SIMD pass for the 2x2
+ * stride-2 pool with channels a multiple of 4, else one JS pass over the heap, channels innermost.
  */
 export const maxPoolGradConfig: KernelConfig = {
   kernelName: MaxPoolGrad,

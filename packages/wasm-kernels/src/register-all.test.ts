@@ -8,9 +8,11 @@ import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 import { setKernelBuild } from './simd-kernels.js';
+import { sumConfig } from './sum.js';
 import { kernelBuilds, prepareBackends, randomValues, useBuild } from './test-support.js';
 
 beforeAll(prepareBackends);
@@ -57,13 +59,15 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(5);
+    expect(wasmTrainingKernelConfigs).toHaveLength(7);
     for (const config of [
       conv2DConfig,
       conv2DBackpropFilterConfig,
       conv2DBackpropInputConfig,
+      maxPoolConfig,
       maxPoolGradConfig,
       batchMatMulConfig,
+      sumConfig,
     ]) {
       expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
     }

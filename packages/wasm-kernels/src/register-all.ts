@@ -3,21 +3,26 @@ import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { rememberStockKernel } from './stock-kernels.js';
+import { sumConfig } from './sum.js';
 
 /** Every kernel this package provides for the `wasm` backend. */
 export const wasmTrainingKernelConfigs: KernelConfig[] = [
   conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  maxPoolConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
+  sumConfig,
 ];
 
 /**
  * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
- * `Conv2DBackpropInput`, `MaxPoolGrad` and `BatchMatMul`. Idempotent; call it once before training (before or after `tf.setBackend`).
+ * `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul` and `Sum` (the cases ours do not
+ * cover still run the stock kernels). Idempotent; call it once before training (before or after `tf.setBackend`).
  * It does not import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
  */
 export function registerWasmTrainingKernels(): void {

@@ -39,6 +39,29 @@ export interface SimdKernelExports {
   im2col_rows(p0: number, count: number, x: number, dst: number, geometry: number): void;
   pack_b_im2col(n: number, row0: number, rows: number, x: number, dst: number, geometry: number): void;
   copy_f32(dst: number, src: number, n: number): void;
+  col_sum(src: number, rows: number, cols: number, dst: number): void;
+  max_pool_2x2(
+    x: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    y: number,
+  ): void;
+  max_pool_2x2_grad(
+    x: number,
+    dy: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    dx: number,
+  ): void;
+  fill_zero(dst: number, n: number): void;
 }
 
 // The smallest module using a relaxed-SIMD instruction: (func (param v128 v128 v128) (result v128)
