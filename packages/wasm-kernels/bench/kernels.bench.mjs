@@ -162,6 +162,38 @@ function cases(batch) {
       attrs: { axis: [0, 1, 2], keepDims: false },
     });
   }
+  const act = [batch, 28, 28, 32];
+  const actSize = act.reduce((a, b) => a * b, 1);
+  list.push(
+    {
+      label: 'Add bias conv1',
+      kernel: 'Add',
+      bytes: 8 * actSize,
+      inputs: () => ({ a: tf.randomUniform(act), b: tf.randomUniform([32]) }),
+      attrs: {},
+    },
+    {
+      label: 'Relu conv1',
+      kernel: 'Relu',
+      bytes: 8 * actSize,
+      inputs: () => ({ x: tf.randomUniform(act, -1, 1) }),
+      attrs: {},
+    },
+    {
+      label: 'Multiply (relu grad) conv1',
+      kernel: 'Multiply',
+      bytes: 12 * actSize,
+      inputs: () => ({ a: tf.randomUniform(act), b: tf.randomUniform(act) }),
+      attrs: {},
+    },
+    {
+      label: 'Multiply by scalar (Adam) dense',
+      kernel: 'Multiply',
+      bytes: 8 * 3136 * 128,
+      inputs: () => ({ a: tf.randomUniform([3136, 128]), b: tf.scalar(0.9) }),
+      attrs: {},
+    },
+  );
   return list;
 }
 

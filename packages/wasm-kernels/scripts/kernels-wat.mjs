@@ -780,6 +780,88 @@ function fillZero() {
 }
 
 /**
+ * `<name>(x, z, y, n, zlen)`: y[i] = x[i] <op> z[i % zlen] for n floats, n a multiple of zlen:
+ * zlen = n (same shapes), 1 (a scalar) or the trailing size of x (a bias, zlen a multiple of 4).
+ * Elementwise IEEE operations: the same bits as any other correct implementation.
+ */
+function binaryOp(name, vop, sop) {
+  return `
+(func $${name} (export "${name}") (param $x i32) (param $z i32) (param $y i32) (param $n i32) (param $zlen i32)
+  (local $i i32) (local $j i32) (local $zs v128) (local $end i32)
+  (if (i32.eq ${lg('zlen')} (i32.const 1))
+    (then
+      (local.set $zs (v128.load32_splat ${lg('z')}))
+      (local.set $end (i32.add ${lg('x')} (i32.shl (i32.and ${lg('n')} (i32.const -4)) (i32.const 2))))
+      (block $vend (loop $vloop
+        (br_if $vend (i32.ge_u ${lg('x')} ${lg('end')}))
+        (v128.store ${lg('y')} (${vop} (v128.load ${lg('x')}) ${lg('zs')}))
+        (local.set $x (i32.add ${lg('x')} (i32.const 16)))
+        (local.set $y (i32.add ${lg('y')} (i32.const 16)))
+        (br $vloop)))
+      (local.set $i (i32.and ${lg('n')} (i32.const 3)))
+      (block $tend (loop $tloop
+        (br_if $tend (i32.eqz ${lg('i')}))
+        (f32.store ${lg('y')} (${sop} (f32.load ${lg('x')}) (f32.load ${lg('z')})))
+        (local.set $x (i32.add ${lg('x')} (i32.const 4)))
+        (local.set $y (i32.add ${lg('y')} (i32.const 4)))
+        (local.set $i (i32.sub ${lg('i')} (i32.const 1)))
+        (br $tloop))))
+    (else
+      (local.set $i (i32.const 0))
+      (block $oend (loop $oloop
+        (br_if $oend (i32.ge_u ${lg('i')} ${lg('n')}))
+        (local.set $j (i32.const 0))
+        (block $iend (loop $iloop
+          (br_if $iend (i32.gt_u (i32.add ${lg('j')} (i32.const 4)) ${lg('zlen')}))
+          (v128.store ${lg('y')} (${vop} (v128.load ${lg('x')}) (v128.load (i32.add ${lg('z')} (i32.shl ${lg('j')} (i32.const 2))))))
+          (local.set $x (i32.add ${lg('x')} (i32.const 16)))
+          (local.set $y (i32.add ${lg('y')} (i32.const 16)))
+          (local.set $j (i32.add ${lg('j')} (i32.const 4)))
+          (br $iloop)))
+        (block $send (loop $sloop
+          (br_if $send (i32.ge_u ${lg('j')} ${lg('zlen')}))
+          (f32.store ${lg('y')} (${sop} (f32.load ${lg('x')}) (f32.load (i32.add ${lg('z')} (i32.shl ${lg('j')} (i32.const 2))))))
+          (local.set $x (i32.add ${lg('x')} (i32.const 4)))
+          (local.set $y (i32.add ${lg('y')} (i32.const 4)))
+          (local.set $j (i32.add ${lg('j')} (i32.const 1)))
+          (br $sloop)))
+        (local.set $i (i32.add ${lg('i')} ${lg('zlen')}))
+        (br $oloop))))))`;
+}
+
+/** `<name>(x, y, n, alpha)`: y[i] = f(x[i]), vector then scalar tail; `vexpr`/`sexpr` read $v/$s. */
+function unaryOp(name, vexpr, sexpr) {
+  return `
+(func $${name} (export "${name}") (param $x i32) (param $y i32) (param $n i32) (param $alpha f32)
+  (local $v v128) (local $s f32) (local $end i32) (local $va v128)
+  (local.set $va (f32x4.splat ${lg('alpha')}))
+  (local.set $end (i32.add ${lg('x')} (i32.shl (i32.and ${lg('n')} (i32.const -4)) (i32.const 2))))
+  (block $vend (loop $vloop
+    (br_if $vend (i32.ge_u ${lg('x')} ${lg('end')}))
+    (local.set $v (v128.load ${lg('x')}))
+    (v128.store ${lg('y')} ${vexpr})
+    (local.set $x (i32.add ${lg('x')} (i32.const 16)))
+    (local.set $y (i32.add ${lg('y')} (i32.const 16)))
+    (br $vloop)))
+  (local.set $n (i32.and ${lg('n')} (i32.const 3)))
+  (block $tend (loop $tloop
+    (br_if $tend (i32.eqz ${lg('n')}))
+    (local.set $s (f32.load ${lg('x')}))
+    (f32.store ${lg('y')} ${sexpr})
+    (local.set $x (i32.add ${lg('x')} (i32.const 4)))
+    (local.set $y (i32.add ${lg('y')} (i32.const 4)))
+    (local.set $n (i32.sub ${lg('n')} (i32.const 1)))
+    (br $tloop))))`;
+}
+
+// relu: IEEE max(x, 0) - NaN stays NaN, -0 becomes +0 - the stock wasm kernel's bits exactly.
+const reluOp = unaryOp(
+  'relu',
+  `(f32x4.max ${lg('v')} (v128.const i32x4 0 0 0 0))`,
+  `(f32.max ${lg('s')} (f32.const 0))`,
+);
+
+/**
  * The module text of one build. `fma`: relaxed SIMD multiply-adds; `shared`: import a shared memory
  * (tfjs's threaded build, in cross-origin isolated pages).
  */
@@ -799,6 +881,9 @@ ${colSum()}
 ${maxPool2x2()}
 ${maxPool2x2Grad()}
 ${fillZero()}
+${binaryOp('add', 'f32x4.add', 'f32.add')}
+${binaryOp('mul', 'f32x4.mul', 'f32.mul')}
+${reluOp}
 )`;
 }
 

@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addConfig } from './add.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -11,6 +12,8 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
+import { multiplyConfig } from './multiply.js';
+import { reluConfig } from './relu.js';
 import { setKernelBuild } from './simd-kernels.js';
 import { sumConfig } from './sum.js';
 import { kernelBuilds, prepareBackends, randomValues, useBuild } from './test-support.js';
@@ -59,7 +62,7 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(7);
+    expect(wasmTrainingKernelConfigs).toHaveLength(10);
     for (const config of [
       conv2DConfig,
       conv2DBackpropFilterConfig,
@@ -68,6 +71,9 @@ describe('registerWasmTrainingKernels', () => {
       maxPoolGradConfig,
       batchMatMulConfig,
       sumConfig,
+      addConfig,
+      multiplyConfig,
+      reluConfig,
     ]) {
       expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
     }

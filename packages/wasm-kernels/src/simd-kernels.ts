@@ -62,6 +62,9 @@ export interface SimdKernelExports {
     dx: number,
   ): void;
   fill_zero(dst: number, n: number): void;
+  add(x: number, z: number, y: number, n: number, zlen: number): void;
+  mul(x: number, z: number, y: number, n: number, zlen: number): void;
+  relu(x: number, y: number, n: number, alpha: number): void;
 }
 
 // The smallest module using a relaxed-SIMD instruction: (func (param v128 v128 v128) (result v128)
