@@ -122,8 +122,9 @@ const stock = wasmTrainingKernelConfigs
   );
   probe.dispose();
 }
+const { kernelBuild } = await import('../dist/index.js');
 console.log(
-  `WASM SIMD: ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, threads: ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`,
+  `Node ${process.version}, kernel build ${kernelBuild()}, WASM SIMD: ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, threads: ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`,
 );
 for (const variant of VARIANTS) {
   if (variant === 'stock') {
