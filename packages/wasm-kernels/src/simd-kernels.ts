@@ -5,7 +5,7 @@ import { WasmKernelError } from './wasm-kernel-error.js';
 /**
  * Which build of this package's SIMD kernels runs: `fma` uses relaxed SIMD's fused multiply-add
  * (`f32x4.relaxed_madd`; Node 22+, Chrome 114+), `simd128` a separate multiply and add (every
- * runtime with SIMD, Node 20 without flags). The two round differently in the last bits.
+ * runtime with SIMD, such as an older browser). The two round differently in the last bits.
  */
 export type KernelBuild = 'fma' | 'simd128';
 
@@ -94,7 +94,7 @@ let forcedBuild: KernelBuild | undefined;
 export function setKernelBuild(build: KernelBuild | 'auto'): void {
   if (build === 'fma' && !hasRelaxedSimd()) {
     throw new WasmKernelError(
-      "@mnist/wasm-kernels: the 'fma' kernel build needs relaxed SIMD, which this runtime lacks (Node 20 needs --experimental-wasm-relaxed-simd)",
+      "@mnist/wasm-kernels: the 'fma' kernel build needs relaxed SIMD, which this runtime lacks (Node 22+ and Chrome 114+ have it)",
     );
   }
   forcedBuild = build === 'auto' ? undefined : build;

@@ -4,14 +4,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 // The CommonJS build of tfjs-layers registers tfjs-core's gradient functions (tfjs-core's own does not).
 import '@tensorflow/tfjs-layers';
-import v8 from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from './register-all.js';
 import { type KernelBuild, setKernelBuild } from './simd-kernels.js';
-
-// Node 20 has relaxed SIMD only behind a flag; turning it on here (before any module is compiled)
-// lets every test run on both kernel builds, whatever Node runs the suite.
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 /** Both kernel builds, each tested explicitly. */
 export const kernelBuilds: KernelBuild[] = ['fma', 'simd128'];
