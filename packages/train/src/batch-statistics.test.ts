@@ -3,8 +3,21 @@ import { CROSS_ENTROPY_EPSILON, logLoss } from '@mnist/metrics';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { memory, setBackend, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { meanCrossEntropy, sampleCrossEntropy } from './batch-statistics.js';
+
+// torch.nn.CrossEntropyLoss(label_smoothing=s), written by scripts/generate-torch-fixture.py.
+const TORCH = JSON.parse(
+  readFileSync(new URL('../test-fixtures/torch-reference.json', import.meta.url), 'utf8'),
+) as {
+  torchVersion: string;
+  labelSmoothing: {
+    probabilities: number[];
+    labels: number[];
+    cases: { labelSmoothing: number; loss: number }[];
+  };
+};
 
 // True-class probabilities below, at and beyond both clip bounds (fround(1e-7) and 1 - 2^-23 as
 // float32 holds them), and ordinary ones in between.
@@ -117,5 +130,31 @@ describe.each(['cpu', 'wasm'])('the training loss on %s and logLoss of @mnist/me
     expect(relativeError(tensorMean, typedMean)).toBeLessThanOrEqual(MEAN_TOLERANCE);
     // The typed-array path does not depend on the array type either.
     expect(logLoss(labels, Float64Array.from(probabilities), NUM_CLASSES)).toBe(typedMean);
+  });
+
+  it("smooths the labels as PyTorch's CrossEntropyLoss(label_smoothing), and 0 changes nothing", async () => {
+    await setBackend('cpu');
+    const { probabilities, labels, cases } = TORCH.labelSmoothing;
+    const count = labels.length;
+    const before = memory().numTensors;
+    const p = tensor2d(probabilities, [count, NUM_CLASSES]);
+    const y = tensor2d(oneHot(Uint8Array.from(labels)), [count, NUM_CLASSES]);
+    for (const { labelSmoothing, loss } of cases) {
+      const ours = tidy(() => meanCrossEntropy(p, y, labelSmoothing));
+      const value = (await ours.data<'float32'>())[0]!;
+      ours.dispose();
+      // float32 against torch's float64.
+      expect(
+        relativeError(value, loss),
+        `label smoothing ${labelSmoothing}: ${value} vs torch ${loss}`,
+      ).toBeLessThanOrEqual(1e-6);
+    }
+    expect(cases.map((c) => c.labelSmoothing)).toContain(0.25);
+    expect(new Set(cases.map((c) => c.loss)).size).toBe(cases.length);
+    // 0 takes the unsmoothed path: the same float32 bits as without the argument.
+    const [plain, zero] = tidy(() => [meanCrossEntropy(p, y), meanCrossEntropy(p, y, 0)]);
+    expect(await zero!.data()).toEqual(await plain!.data());
+    for (const t of [p, y, plain!, zero!]) t.dispose();
+    expect(memory().numTensors).toBe(before);
   });
 });

@@ -34,6 +34,8 @@ export interface GradientThreadInit {
   gradientSlots: TensorSlot[];
   /** The training set, shared for the whole run: steps name images by index into it. */
   train: SharedImageSet;
+  /** `TrainingConfig.labelSmoothing` of the run, for the slices' loss. */
+  labelSmoothing: number;
 }
 
 /** One slice of a batch to compute gradients for. Internal. */

@@ -104,7 +104,7 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
 
   it('keeps tensors flat on the thread over many steps, building each slice from the shared training set', async () => {
     const model = createModel(TINY_MODEL, { seed: SEED });
-    const threads = await startGradientThreads(model, 'wasm', 1, data.train);
+    const threads = await startGradientThreads(model, 'wasm', 1, data.train, 0);
     try {
       // The training set went over once, into shared memory, with its values unchanged.
       expect(threads.train.images.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -150,7 +150,7 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
 
   it('measures a part of a shared set as this thread measures the same images', async () => {
     const model = createModel(TINY_MODEL, { seed: SEED });
-    const threads = await startGradientThreads(model, 'wasm', 1, data.train);
+    const threads = await startGradientThreads(model, 'wasm', 1, data.train, 0);
     try {
       threads.publishWeights();
       const remote = await threads.measure(0, threads.share(data.validation), 10, 40);
@@ -165,7 +165,7 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
 
   it('fails a step with a GradientThreadError naming the thread when the thread cannot build its slice', async () => {
     const model = createModel(TINY_MODEL, { seed: SEED });
-    const threads = await startGradientThreads(model, 'wasm', 1, data.train);
+    const threads = await startGradientThreads(model, 'wasm', 1, data.train, 0);
     try {
       threads.publishWeights();
       const request = {
@@ -206,7 +206,7 @@ describe('data-parallel training over gradient threads', { timeout: 120_000 }, (
         layers.dense({ units: 10, activation: 'softmax' }),
       ],
     });
-    const failure = startGradientThreads(model, 'wasm', 1, data.train);
+    const failure = startGradientThreads(model, 'wasm', 1, data.train, 0);
     await expect(failure).rejects.toThrow(GradientThreadError);
     await expect(failure).rejects.toThrow(/gradient thread 1 of 1: .*MainThreadOnlyForTest/);
     model.dispose();

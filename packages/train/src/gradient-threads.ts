@@ -18,7 +18,7 @@ import { shareImageSet } from './share-image-set.js';
 
 /** A slice of a batch computed on a gradient thread; its gradients are in `gradients` when it resolves. */
 export interface ShardResult {
-  /** Mean cross-entropy of the slice. */
+  /** Mean training loss of the slice (cross-entropy, label-smoothed as the run says). */
   loss: number;
   correct: number;
   /** Tensors alive on the thread after the step (flat when nothing leaks). */
@@ -90,6 +90,7 @@ export async function startGradientThreads(
   backend: BackendName,
   count: number,
   train: ImageSet,
+  labelSmoothing: number,
 ): Promise<GradientThreads> {
   const { Worker } = await import('node:worker_threads');
   const weightLayout = layOutSlots(model.weights.map((weight) => weight.shape as number[]));
@@ -110,6 +111,7 @@ export async function startGradientThreads(
       gradients,
       gradientSlots: gradientLayout.slots,
       train: sharedTrain,
+      labelSmoothing,
     };
     const worker = new Worker(workerUrl, { workerData: init }) as unknown as NodeWorker;
     // A thread must never keep the process alive on its own: training terminates them, and a

@@ -83,7 +83,7 @@ async function start(): Promise<void> {
     dropout.seedStep(request.seed, request.epoch, request.batch, request.shard);
     // The same tensors the main thread would have cut out of the whole batch.
     const { xs, ys } = makeBatch(init.train, request.indices, 'one-hot');
-    const { loss, correct, grads } = sliceGradients(model, variables, xs, ys);
+    const { loss, correct, grads } = sliceGradients(model, variables, xs, ys, init.labelSmoothing);
     variables.forEach((variable, i) => {
       copyTensorValues(grads[variable.name]!, gradientViews[i]!);
     });

@@ -64,7 +64,7 @@ function trainStep(context: StepContext, at: StepPosition, xs: Tensor, ys: Tenso
         const probabilities = model.apply(xs, { training: true }) as Tensor;
         // Kept past the gradient scope; it is off the loss's path, so it costs no gradient work.
         correct = keep(countCorrect(probabilities, ys));
-        return meanCrossEntropy(probabilities, ys);
+        return meanCrossEntropy(probabilities, ys, context.labelSmoothing);
       },
       true,
       variables,

@@ -58,11 +58,22 @@ describe('resolveTrainingConfig', () => {
       { kind: 'exponential', decayRate: 0.9 },
       { kind: 'step', everyEpochs: 2, factor: 0.5 },
       { kind: 'cosine', minLearningRate: 1e-5 },
+      { kind: 'oneCycle', warmupFraction: 0.3, initialDivisor: 25, finalDivisor: 1e4 },
+      { kind: 'oneCycle', warmupFraction: 0, initialDivisor: 0.5, finalDivisor: 1 },
+      { kind: 'warmupCosine', warmupFraction: 0.1, minLearningRate: 0 },
     ] as const) {
       expect(resolveTrainingConfig({ learningRateSchedule: schedule }).learningRateSchedule).toEqual(
         schedule,
       );
     }
+  });
+
+  it('defaults labelSmoothing and weightDecay to 0 and keeps valid values', () => {
+    expect(DEFAULT_TRAINING_CONFIG).toMatchObject({ labelSmoothing: 0, weightDecay: 0 });
+    expect(resolveTrainingConfig({ labelSmoothing: 0.1, weightDecay: 0.05 })).toMatchObject({
+      labelSmoothing: 0.1,
+      weightDecay: 0.05,
+    });
   });
 
   it.each([
@@ -110,6 +121,50 @@ describe('resolveTrainingConfig', () => {
     [
       { learningRateSchedule: { kind: 'constant', decayRate: 0.5 } },
       /learningRateSchedule \(constant\) has unknown field "decayRate"/,
+    ],
+    [{ labelSmoothing: 1 }, /"labelSmoothing" must be a number in \[0, 1\), got 1/],
+    [{ labelSmoothing: -0.1 }, /"labelSmoothing" must be a number in \[0, 1\), got -0.1/],
+    [{ labelSmoothing: '0.1' }, /"labelSmoothing".*got '0.1'/],
+    [{ weightDecay: -1e-4 }, /"weightDecay" must be a finite number >= 0, got -0.0001/],
+    [{ weightDecay: Number.NaN }, /"weightDecay" must be a finite number >= 0, got NaN/],
+    [
+      {
+        learningRateSchedule: { kind: 'oneCycle', warmupFraction: 1, initialDivisor: 25, finalDivisor: 1e4 },
+      },
+      /"learningRateSchedule.warmupFraction" must be a number in \[0, 1\), got 1/,
+    ],
+    [
+      {
+        learningRateSchedule: { kind: 'oneCycle', warmupFraction: 0.3, initialDivisor: 0, finalDivisor: 1e4 },
+      },
+      /"learningRateSchedule.initialDivisor" must be a finite number > 0, got 0/,
+    ],
+    [
+      { learningRateSchedule: { kind: 'oneCycle', warmupFraction: 0.3, initialDivisor: 25 } },
+      /"learningRateSchedule.finalDivisor" must be a finite number > 0, got undefined/,
+    ],
+    [
+      {
+        learningRateSchedule: {
+          kind: 'oneCycle',
+          warmupFraction: 0.3,
+          initialDivisor: 25,
+          finalDivisor: 1e4,
+          minLearningRate: 0,
+        },
+      },
+      /learningRateSchedule \(oneCycle\) has unknown field "minLearningRate"; known fields: kind, warmupFraction, initialDivisor, finalDivisor/,
+    ],
+    [
+      { learningRateSchedule: { kind: 'warmupCosine', warmupFraction: -0.1, minLearningRate: 0 } },
+      /"learningRateSchedule.warmupFraction" must be a number in \[0, 1\), got -0.1/,
+    ],
+    [
+      {
+        learningRate: 1e-3,
+        learningRateSchedule: { kind: 'warmupCosine', warmupFraction: 0.1, minLearningRate: 1 },
+      },
+      /"learningRateSchedule.minLearningRate" must be a number in \[0, learningRate = 0.001\], got 1/,
     ],
     [{ batch_size: 32 }, /training config has unknown field "batch_size"; known fields: epochs, batchSize/],
   ])('refuses %j, naming the field and what it accepts', (input, message) => {

@@ -18,6 +18,8 @@ const SCHEDULE_KEYS: Record<LearningRateSchedule['kind'], readonly string[]> = {
   exponential: ['kind', 'decayRate'],
   step: ['kind', 'everyEpochs', 'factor'],
   cosine: ['kind', 'minLearningRate'],
+  oneCycle: ['kind', 'warmupFraction', 'initialDivisor', 'finalDivisor'],
+  warmupCosine: ['kind', 'warmupFraction', 'minLearningRate'],
 };
 const MAX_SEED = 0xffffffff;
 // Far above any useful count (each thread holds a copy of the model and a WASM heap).
@@ -67,6 +69,8 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
       `training config field "threads" must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describe(threads)}`,
     );
   }
+  checkUnitInterval('labelSmoothing', merged.labelSmoothing);
+  checkNonNegative('weightDecay', merged.weightDecay);
   return {
     epochs: merged.epochs,
     batchSize: merged.batchSize,
@@ -76,6 +80,8 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
     threads: merged.threads,
     earlyStopping: resolveEarlyStopping(merged.earlyStopping),
     learningRateSchedule: resolveSchedule(merged.learningRateSchedule, merged.learningRate),
+    labelSmoothing: merged.labelSmoothing,
+    weightDecay: merged.weightDecay,
   };
 }
 
@@ -134,14 +140,35 @@ function resolveSchedule(value: LearningRateSchedule, learningRate: number): Lea
       checkFraction('learningRateSchedule.factor', value.factor);
       return { kind: 'step', everyEpochs: value.everyEpochs, factor: value.factor };
     case 'cosine': {
-      const min = value.minLearningRate;
-      if (!(typeof min === 'number' && Number.isFinite(min) && min >= 0 && min <= learningRate)) {
-        throw new TrainingConfigError(
-          `training config field "learningRateSchedule.minLearningRate" must be a number in [0, learningRate = ${learningRate}], got ${describe(min)}`,
-        );
-      }
-      return { kind: 'cosine', minLearningRate: min };
+      checkMinLearningRate(value.minLearningRate, learningRate);
+      return { kind: 'cosine', minLearningRate: value.minLearningRate };
     }
+    case 'oneCycle':
+      checkUnitInterval('learningRateSchedule.warmupFraction', value.warmupFraction);
+      checkPositive('learningRateSchedule.initialDivisor', value.initialDivisor);
+      checkPositive('learningRateSchedule.finalDivisor', value.finalDivisor);
+      return {
+        kind: 'oneCycle',
+        warmupFraction: value.warmupFraction,
+        initialDivisor: value.initialDivisor,
+        finalDivisor: value.finalDivisor,
+      };
+    case 'warmupCosine':
+      checkUnitInterval('learningRateSchedule.warmupFraction', value.warmupFraction);
+      checkMinLearningRate(value.minLearningRate, learningRate);
+      return {
+        kind: 'warmupCosine',
+        warmupFraction: value.warmupFraction,
+        minLearningRate: value.minLearningRate,
+      };
+  }
+}
+
+function checkMinLearningRate(min: unknown, learningRate: number): void {
+  if (!(typeof min === 'number' && Number.isFinite(min) && min >= 0 && min <= learningRate)) {
+    throw new TrainingConfigError(
+      `training config field "learningRateSchedule.minLearningRate" must be a number in [0, learningRate = ${learningRate}], got ${describe(min)}`,
+    );
   }
 }
 
@@ -167,6 +194,22 @@ function checkPositive(field: string, value: unknown): void {
   if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
     throw new TrainingConfigError(
       `training config field "${field}" must be a finite number > 0, got ${describe(value)}`,
+    );
+  }
+}
+
+function checkUnitInterval(field: string, value: unknown): void {
+  if (!(typeof value === 'number' && value >= 0 && value < 1)) {
+    throw new TrainingConfigError(
+      `training config field "${field}" must be a number in [0, 1), got ${describe(value)}`,
+    );
+  }
+}
+
+function checkNonNegative(field: string, value: unknown): void {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    throw new TrainingConfigError(
+      `training config field "${field}" must be a finite number >= 0, got ${describe(value)}`,
     );
   }
 }

@@ -11,7 +11,7 @@ import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
 
 /** A slice's gradients and figures; the caller disposes all three. */
 export interface SliceGradients {
-  /** Mean cross-entropy of the slice. */
+  /** Mean training loss of the slice (cross-entropy, label-smoothed as the run says). */
   loss: Scalar;
   /** Number of right predictions in the slice. */
   correct: Scalar;
@@ -21,7 +21,8 @@ export interface SliceGradients {
 
 /**
  * The gradients of one slice of a batch (dropout on, as in training) with respect to `variables`,
- * and the slice's loss and correct count from the same forward pass: what the calling thread and
+ * and the slice's training loss (label-smoothed as the run says) and correct count from the same
+ * forward pass: what the calling thread and
  * each gradient thread compute for their slice. Seed the dropout layers first. Internal.
  */
 export function sliceGradients(
@@ -29,13 +30,14 @@ export function sliceGradients(
   variables: Variable[],
   xs: Tensor,
   ys: Tensor,
+  labelSmoothing: number,
 ): SliceGradients {
   let correct: Scalar | undefined;
   // `variableGrads` disposes every tensor `f` makes but the loss; the count is kept past it.
   const { value, grads } = variableGrads(() => {
     const probabilities = model.apply(xs, { training: true }) as Tensor;
     correct = keep(countCorrect(probabilities, ys));
-    return meanCrossEntropy(probabilities, ys);
+    return meanCrossEntropy(probabilities, ys, labelSmoothing);
   }, variables);
   return { loss: value, correct: correct!, grads };
 }

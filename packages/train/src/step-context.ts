@@ -13,6 +13,8 @@ export interface StepContext {
   readonly variables: Variable[];
   /** Seeds the model's dropout layers per step; `restore` when the run ends. */
   readonly dropout: DropoutSeeder;
+  /** `TrainingConfig.labelSmoothing` of the run: every slice's loss uses it. */
+  readonly labelSmoothing: number;
 }
 
 /** The step context of a run on `model`. Internal. */
@@ -20,6 +22,7 @@ export function createStepContext(
   model: LayersModel,
   optimizer: AdamOptimizer,
   train: ImageSet,
+  labelSmoothing: number,
 ): StepContext {
   return {
     model,
@@ -27,5 +30,6 @@ export function createStepContext(
     train,
     variables: model.trainableWeights.map((weight) => weight.read() as Variable),
     dropout: createDropoutSeeder(model),
+    labelSmoothing,
   };
 }

@@ -28,7 +28,7 @@ export async function createThreadPoolStepRunner(
   threads: number,
 ): Promise<StepRunner> {
   const { model, optimizer, train, variables, dropout } = context;
-  const pool = await startGradientThreads(model, backend, threads - 1, train);
+  const pool = await startGradientThreads(model, backend, threads - 1, train, context.labelSmoothing);
   return {
     threads,
     async step(indices, at) {
@@ -47,7 +47,7 @@ export async function createThreadPoolStepRunner(
           dropout.seedStep(at.seed, at.epoch, at.batch);
           const { xs, ys } = makeBatch(train, indices.subarray(start, end), 'one-hot');
           try {
-            return sliceGradients(model, variables, xs, ys);
+            return sliceGradients(model, variables, xs, ys, context.labelSmoothing);
           } finally {
             dispose([xs, ys]);
           }

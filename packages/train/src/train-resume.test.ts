@@ -6,6 +6,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@mnist/runtime';
 import type { EpochRecord, TrainingConfigInput } from './training-types.js';
+import { learningRateAt, meanEpochLearningRate } from './learning-rate-at.js';
 import { train } from './train.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
 import type { TrainingState } from './training-state.js';
@@ -124,6 +125,58 @@ describe('train with checkpoints', { timeout: 120_000 }, () => {
     expect(weightValues(done.model)).toEqual(weightValues(plain.model));
     for (const { model } of [plain, checkpointed, done]) model.dispose();
   });
+
+  it.each([
+    ['oneCycle', 1, { kind: 'oneCycle', warmupFraction: 0.3, initialDivisor: 25, finalDivisor: 1e4 }],
+    ['warmupCosine', 1, { kind: 'warmupCosine', warmupFraction: 0.2, minLearningRate: 1e-5 }],
+    // The gradient threads' slices use the run's label smoothing; the one AdamW step is this thread's.
+    ['oneCycle', 2, { kind: 'oneCycle', warmupFraction: 0.3, initialDivisor: 25, finalDivisor: 1e4 }],
+  ] as const)(
+    'resumes mid-epoch exactly with a per-step %s schedule, label smoothing and weight decay on %i thread(s)',
+    async (_kind, threads, learningRateSchedule) => {
+      const config: TrainingConfigInput = {
+        learningRate: 3e-3,
+        learningRateSchedule,
+        labelSmoothing: 0.1,
+        weightDecay: 0.01,
+        threads,
+      };
+      const plain = await run({ config });
+      expect(plain.result.threads).toBe(threads);
+      // The rate moved every step: each epoch reports the mean of its 13 steps' rates.
+      const rates = Array.from({ length: 26 }, (_, step) =>
+        learningRateAt(learningRateSchedule, 3e-3, Math.floor(step / 13), 2, step % 13, 13),
+      );
+      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+      expect(plain.result.history.map((r) => r.learningRate)).toEqual([
+        meanEpochLearningRate(learningRateSchedule, 3e-3, 0, 2, 13),
+        meanEpochLearningRate(learningRateSchedule, 3e-3, 1, 2, 13),
+      ]);
+      expect(plain.result.history[0]!.learningRate).toBeCloseTo(mean(rates.slice(0, 13)), 15);
+      // The options train: the same run without them ends with other weights.
+      const without = await run({ config: { learningRate: 3e-3, learningRateSchedule, threads } });
+      expect(weightValues(without.model)).not.toEqual(weightValues(plain.model));
+
+      const states: TrainingState[] = [];
+      const checkpointed = await run({ config, every: 5, states });
+      expect(weightValues(checkpointed.model)).toEqual(weightValues(plain.model));
+      for (const state of [states[0]!, states[3]!]) {
+        expect(state.batch).toBe(5);
+        const before = memory().numTensors;
+        const resumed = await run({
+          config,
+          resumeFrom: decodeTrainingState(encodeTrainingState(state)).state,
+        });
+        expect(figures(resumed.result.history), `from ${state.epoch}/${state.batch}`).toEqual(
+          figures(plain.result.history),
+        );
+        expect(weightValues(resumed.model)).toEqual(weightValues(plain.model));
+        expect(memory().numTensors).toBe(before + resumed.model.weights.length);
+        resumed.model.dispose();
+      }
+      for (const { model } of [plain, without, checkpointed]) model.dispose();
+    },
+  );
 
   it('checkpoints when aborted, and that checkpoint resumes exactly', async () => {
     const plain = await run({});

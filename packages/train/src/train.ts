@@ -1,8 +1,8 @@
 import { countBatches, type ImageSet, shuffledIndices, type TrainValidationSplit } from '@mnist/data';
 import type { BackendName } from '@mnist/runtime';
-import { train as optimizers } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { activeTrainingBackend } from './active-training-backend.js';
+import { AdamWOptimizer } from './adamw-optimizer.js';
 import { availableCores } from './available-cores.js';
 import { checkDivergence } from './check-divergence.js';
 import { checkImageSet } from './check-image-set.js';
@@ -10,9 +10,15 @@ import { checkTrainingState } from './check-training-state.js';
 import { deriveSeed } from './derive-seed.js';
 import { createEarlyStopping } from './early-stopping.js';
 import { createEventLoopPacer } from './event-loop-pacer.js';
-import { learningRateAt } from './learning-rate-at.js';
+import {
+  isPerStepSchedule,
+  learningRateAt,
+  meanEpochLearningRate,
+  scheduleStepsProblem,
+} from './learning-rate-at.js';
 import { askedThreadCount, resolveThreadCount } from './resolve-thread-count.js';
 import { resolveTrainingConfig } from './resolve-training-config.js';
+import { TrainingConfigError } from './training-config-error.js';
 import { createStepContext } from './step-context.js';
 import { createStepRunner, type StepRunner } from './step-runner.js';
 import {
@@ -104,9 +110,10 @@ const YIELD_EVERY_MS = 20;
 
 /**
  * Trains `model` in place on the active tfjs backend with a custom loop: per epoch, batches in an
- * order shuffled from the seed and the epoch, made from the typed arrays one at a time; Adam on
- * the mean categorical cross-entropy with dropout active; the learning rate set from the schedule
- * at each epoch's start; then validation in inference mode on `data.validation` (never trained
+ * order shuffled from the seed and the epoch, made from the typed arrays one at a time; Adam
+ * (AdamW with `weightDecay`) on the mean categorical cross-entropy (label-smoothed with
+ * `labelSmoothing`) with dropout active; the learning rate set from the schedule at each epoch's
+ * start, or before every step for the per-step kinds; then validation in inference mode on `data.validation` (never trained
  * on). It never switches backends: the app activates one first (`selectBackend` of
  * `@mnist/runtime`), before creating the model.
  *
@@ -139,6 +146,11 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   const trainSamples = data.train.count;
   const batchesPerEpoch = countBatches(trainSamples, batchSize);
   const hasValidation = data.validation.count > 0;
+  const schedule = config.learningRateSchedule;
+  const stepsProblem = scheduleStepsProblem(schedule, epochs * batchesPerEpoch);
+  if (stepsProblem !== null) throw new TrainingConfigError(stepsProblem);
+  const rateAt = (epoch: number, batch: number) =>
+    learningRateAt(schedule, config.learningRate, epoch, epochs, batch, batchesPerEpoch);
   checkImageSet('data.train', data.train, model, false);
   checkImageSet('data.validation', data.validation, model, true);
   const backend = await activeTrainingBackend();
@@ -175,9 +187,11 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
     validationSamples: data.validation.count,
   });
 
-  const optimizer = optimizers.adam(
-    learningRateAt(config.learningRateSchedule, config.learningRate, 0, epochs),
-  );
+  const optimizer = new AdamWOptimizer(rateAt(0, 0), config.weightDecay);
+  // Adam reads its (protected) learningRate at every step, so setting it takes effect at once.
+  const setRate = (rate: number) => {
+    (optimizer as unknown as { learningRate: number }).learningRate = rate;
+  };
   const stopping = createEarlyStopping(config.earlyStopping, hasValidation, epochs);
   const history: EpochRecord[] = [];
   const run: CheckpointedRun = {
@@ -195,7 +209,11 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   let bestEpoch = -1;
   let runner: StepRunner | null = null;
   try {
-    runner = await createStepRunner(createStepContext(model, optimizer, data.train), backend, threads);
+    runner = await createStepRunner(
+      createStepContext(model, optimizer, data.train, config.labelSmoothing),
+      backend,
+      threads,
+    );
     const steps = runner;
     const measure = async (set: ImageSet) => {
       const { lossSum, correct } = await steps.measure(set);
@@ -214,13 +232,18 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
       }
       const epochStart = performance.now() - sums.elapsedMs;
       const progress = () => ({ ...sums, elapsedMs: performance.now() - epochStart });
-      const learningRate = learningRateAt(config.learningRateSchedule, config.learningRate, epoch, epochs);
-      // Adam reads its (protected) learningRate at every step, so setting it takes effect at once.
-      (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+      // Per step: from the schedule alone (no running state), so a resume mid-epoch sets the same
+      // rates as the uninterrupted run; the record reports the mean over the epoch's steps.
+      const perStep = isPerStepSchedule(schedule);
+      const learningRate = perStep
+        ? meanEpochLearningRate(schedule, config.learningRate, epoch, epochs, batchesPerEpoch)
+        : rateAt(epoch, 0);
+      if (!perStep) setRate(learningRate);
       const order = shuffledIndices(trainSamples, deriveSeed(seed, epoch));
 
       for (let batch = firstBatch; batch < batchesPerEpoch; batch++) {
         const stepStart = performance.now();
+        if (perStep) setRate(rateAt(epoch, batch));
         const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, trainSamples));
         const figures = await steps.step(indices, { seed, epoch, batch });
         checkDivergence(epoch, batch, figures);

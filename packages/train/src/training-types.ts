@@ -9,12 +9,30 @@ export interface EarlyStoppingConfig {
   restoreBestWeights: boolean;
 }
 
-/** Learning rate as a function of the zero-based epoch. */
-export type LearningRateSchedule =
+/** Learning rate as a function of the zero-based epoch, set at the start of every epoch. */
+export type EpochLearningRateSchedule =
   | { kind: 'constant' }
   | { kind: 'exponential'; decayRate: number }
   | { kind: 'step'; everyEpochs: number; factor: number }
   | { kind: 'cosine'; minLearningRate: number };
+
+/**
+ * Learning rate as a function of the zero-based step of the whole run (`epochs * batchesPerEpoch`
+ * steps), set before every step; `learningRate` is the peak:
+ * - `oneCycle`: PyTorch's `OneCycleLR(max_lr=learningRate, total_steps, pct_start=warmupFraction,
+ *   div_factor=initialDivisor, final_div_factor=finalDivisor, anneal_strategy='cos',
+ *   three_phase=False, cycle_momentum=False)`, step for step: half a cosine up from
+ *   `learningRate / initialDivisor` to `learningRate`, then half a cosine down to
+ *   `learningRate / initialDivisor / finalDivisor` at the last step;
+ * - `warmupCosine`: linear from 0 to `learningRate` over the first `warmupFraction` of the steps,
+ *   then half a cosine down to `minLearningRate` at the last step.
+ */
+export type StepLearningRateSchedule =
+  | { kind: 'oneCycle'; warmupFraction: number; initialDivisor: number; finalDivisor: number }
+  | { kind: 'warmupCosine'; warmupFraction: number; minLearningRate: number };
+
+/** How the learning rate moves during a run: per epoch or per step. */
+export type LearningRateSchedule = EpochLearningRateSchedule | StepLearningRateSchedule;
 
 /** How to train: optimizer, batches, validation and reproducibility. */
 export interface TrainingConfig {
@@ -34,6 +52,18 @@ export interface TrainingConfig {
   threads: number | 'auto';
   earlyStopping: EarlyStoppingConfig | null;
   learningRateSchedule: LearningRateSchedule;
+  /**
+   * Label smoothing of the training loss, in [0, 1), as PyTorch's
+   * `CrossEntropyLoss(label_smoothing=...)`: the target is `(1 - s)` on the true class plus `s / 10`
+   * on every class. 0 (the default) trains on the plain one-hot cross-entropy. Validation and test
+   * losses stay plain cross-entropy.
+   */
+  labelSmoothing: number;
+  /**
+   * Decoupled weight decay, as `torch.optim.AdamW`: before each Adam step every trained weight is
+   * multiplied by `1 - learningRate * weightDecay` (the step's rate). 0 (the default) is plain Adam.
+   */
+  weightDecay: number;
 }
 
 /** A partial training config as a user writes it; missing fields take the defaults. */
@@ -51,6 +81,10 @@ export interface EpochRecord {
   seconds: number;
   /** Training throughput: training samples divided by time spent on training steps. */
   samplesPerSecond: number;
+  /**
+   * The epoch's learning rate: for the per-epoch schedules the rate it trained at; for the per-step
+   * ones (`oneCycle`, `warmupCosine`) the mean of the rates of its steps.
+   */
   learningRate: number;
 }
 
