@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { layerConfigFiles } from './layer-config-files.js';
+import type { ConfigFile } from './load-config-file.js';
 import { mergeRunConfig } from './merge-run-config.js';
 
 const defaults = {
@@ -66,5 +68,82 @@ describe('mergeRunConfig', () => {
       filters: 16,
       poolAfter: [1],
     });
+  });
+
+  it('layers defaults < --recipe < --config < flags, the schedule flags included', () => {
+    const recipe: ConfigFile = {
+      model: { convLayers: 2, filters: [16, 32], batchNorm: true },
+      training: {
+        epochs: 1,
+        batchSize: 128,
+        learningRate: 5e-3,
+        labelSmoothing: 0.1,
+        learningRateSchedule: {
+          kind: 'oneCycle',
+          warmupFraction: 0.25,
+          initialDivisor: 25,
+          finalDivisor: 1e4,
+        },
+      },
+    } as const;
+    const file = { model: { batchNorm: false }, training: { epochs: 3, weightDecay: 0.01 } };
+    const merged = mergeRunConfig(
+      layerConfigFiles(recipe, file),
+      {
+        model: {},
+        training: { epochs: 2, labelSmoothing: 0 },
+        schedule: { warmupFraction: 0.1 },
+      },
+      defaults,
+    );
+    expect(merged).toEqual({
+      model: { convLayers: 2, filters: [16, 32], batchNorm: false },
+      training: {
+        epochs: 2, // flag over file over recipe
+        batchSize: 128, // recipe
+        learningRate: 5e-3, // recipe
+        labelSmoothing: 0, // flag over recipe
+        weightDecay: 0.01, // file
+        // The recipe's one-cycle with --warmup-fraction over it.
+        learningRateSchedule: {
+          kind: 'oneCycle',
+          warmupFraction: 0.1,
+          initialDivisor: 25,
+          finalDivisor: 1e4,
+        },
+      },
+    });
+    // A --config schedule replaces the recipe's whole; --schedule then starts a kind afresh.
+    const cosineFile = {
+      training: { learningRateSchedule: { kind: 'cosine', minLearningRate: 1e-5 } },
+    } as const;
+    expect(layerConfigFiles(recipe, cosineFile).training?.learningRateSchedule).toEqual({
+      kind: 'cosine',
+      minLearningRate: 1e-5,
+    });
+    const switched = mergeRunConfig(
+      layerConfigFiles(recipe, cosineFile),
+      { model: {}, training: {}, schedule: { kind: 'warmupCosine' } },
+      defaults,
+    );
+    expect(switched.training.learningRateSchedule).toEqual({
+      kind: 'warmupCosine',
+      warmupFraction: 0.1,
+      minLearningRate: 0,
+    });
+    // Without a recipe or file schedule, a parameter flag applies to the default's kind.
+    expect(() =>
+      mergeRunConfig(
+        {},
+        { model: {}, training: {}, schedule: { warmupFraction: 0.2 } },
+        {
+          ...defaults,
+          training: { ...defaults.training, learningRateSchedule: { kind: 'exponential', decayRate: 0.6 } },
+        },
+      ),
+    ).toThrow(
+      /--warmup-fraction applies to --schedule one-cycle or warmup-cosine; the schedule in effect is exponential/,
+    );
+    expect(layerConfigFiles({}, {})).toEqual({ model: {}, training: {} });
   });
 });

@@ -2,9 +2,10 @@ import type { ModelConfig, ModelConfigInput } from '@mnist/model';
 import type { EarlyStoppingConfig, TrainingConfig } from '@mnist/train';
 import type { ConfigFile } from './load-config-file.js';
 import type { CliOptions } from './parse-cli-args.js';
+import { applyScheduleFlags, SCHEDULE_FLAG_DEFAULTS } from './schedule-flags.js';
 import type { TrainerTrainingInput } from './trainer-training-config.js';
 
-/** Model and training input after layering: defaults < `--config` file < flags. */
+/** Model and training input after layering: defaults < `--recipe` < `--config` file < flags. */
 export interface MergedConfigInput {
   model: ModelConfigInput;
   training: TrainerTrainingInput;
@@ -14,7 +15,9 @@ export interface MergedConfigInput {
 const FALLBACK_EARLY_STOPPING: EarlyStoppingConfig = { patience: 3, minDelta: 0, restoreBestWeights: true };
 
 /**
- * Layers the flags over the `--config` file. `--early-stopping-patience 0` turns early stopping
+ * Layers the flags over the `--config` file (itself layered over a `--recipe`, see
+ * `layerConfigFiles`). `--schedule` and its parameter flags change the schedule as
+ * `applyScheduleFlags` says. `--early-stopping-patience 0` turns early stopping
  * off; a positive patience keeps the other early-stopping fields from the file or the defaults.
  * When the number of conv layers changes but nobody set the per-layer fields, the default filter
  * list and pool positions are fitted to it (`--conv-layers 2` alone gives filters 32,64 and pools
@@ -23,10 +26,10 @@ const FALLBACK_EARLY_STOPPING: EarlyStoppingConfig = { patience: 3, minDelta: 0,
  */
 export function mergeRunConfig(
   file: ConfigFile,
-  cli: Pick<CliOptions, 'model' | 'training' | 'earlyStoppingPatience'>,
+  cli: Pick<CliOptions, 'model' | 'training' | 'earlyStoppingPatience' | 'schedule'>,
   defaults: {
     model: Pick<ModelConfig, 'filters' | 'poolAfter'>;
-    training: Pick<TrainingConfig, 'earlyStopping'>;
+    training: Pick<TrainingConfig, 'earlyStopping'> & Partial<Pick<TrainingConfig, 'learningRateSchedule'>>;
   },
 ): MergedConfigInput {
   const training: TrainerTrainingInput = { ...file.training, ...cli.training };
@@ -35,6 +38,13 @@ export function mergeRunConfig(
     training.earlyStopping =
       cli.earlyStoppingPatience === 0 ? null : { ...base, patience: cli.earlyStoppingPatience };
   }
+  const schedule = applyScheduleFlags(
+    training.learningRateSchedule ??
+      defaults.training.learningRateSchedule ??
+      SCHEDULE_FLAG_DEFAULTS.exponential,
+    cli.schedule ?? {},
+  );
+  if (schedule !== undefined) training.learningRateSchedule = schedule;
   const model: ModelConfigInput = { ...file.model, ...cli.model };
   const layers = model.convLayers;
   if (layers !== undefined) {

@@ -36,7 +36,27 @@ export function positiveNumber(flag: string): (raw: string) => number {
   };
 }
 
-/** Parser for a flag that takes a fraction in [0, 1) (validation split, dropout). */
+/** Parser for a flag that takes a number of 0 or more (weight decay, a minimum learning rate). */
+export function nonNegativeNumber(flag: string): (raw: string) => number {
+  const accepts = 'a number of 0 or more';
+  return (raw) => {
+    const value = toNumber(flag, raw, accepts);
+    if (value < 0) throw new InvalidArgumentError(`${flag} accepts ${accepts} (got "${raw}").`);
+    return value;
+  };
+}
+
+/** Parser for a flag that takes a factor in (0, 1] (a decay rate). */
+export function decayFactor(flag: string): (raw: string) => number {
+  const accepts = 'a number above 0, at most 1';
+  return (raw) => {
+    const value = toNumber(flag, raw, accepts);
+    if (value <= 0 || value > 1) throw new InvalidArgumentError(`${flag} accepts ${accepts} (got "${raw}").`);
+    return value;
+  };
+}
+
+/** Parser for a flag that takes a fraction in [0, 1) (validation split, dropout, label smoothing). */
 export function fraction(flag: string): (raw: string) => number {
   const accepts = 'a number from 0 up to but not including 1';
   return (raw) => {

@@ -24,8 +24,14 @@ const training: TrainerTrainingConfig = {
   threads: 'auto',
   earlyStopping: { patience: 3, minDelta: 0, restoreBestWeights: true },
   learningRateSchedule: { kind: 'constant' },
+  labelSmoothing: 0,
+  weightDecay: 0,
 };
-const defaults: CliDefaults = { model, training, version: '1.2.3' };
+const recipes = [
+  { name: 'best', description: 'the most accurate' },
+  { name: 'fast', description: 'the quickest to 99%' },
+];
+const defaults: CliDefaults = { model, training, version: '1.2.3', recipes };
 
 function run(...argv: string[]): CliOptions {
   const parsed = parseCliArgs(argv, defaults);
@@ -142,6 +148,17 @@ describe('parseCliArgs', () => {
       '--early-stopping-patience',
       '--threads',
       '--target-accuracy',
+      '--schedule',
+      '--warmup-fraction',
+      '--initial-divisor',
+      '--final-divisor',
+      '--min-learning-rate',
+      '--decay-rate',
+      '--step-every',
+      '--step-factor',
+      '--label-smoothing',
+      '--weight-decay',
+      '--recipe',
       '--config',
       '--out',
       '--quiet',
@@ -161,8 +178,53 @@ describe('parseCliArgs', () => {
     expect(text).toContain('Exit status');
     expect(text).toContain('(default: auto)');
     expect(text).toContain('for reporting only');
+    // The recipes, with their descriptions.
+    expect(text).toMatch(
+      /^Recipes \(--recipe NAME\):\n {2}best {2}the most accurate\n {2}fast {2}the quickest to 99%$/m,
+    );
+    for (const kind of ['constant', 'exponential', 'step', 'cosine', 'one-cycle', 'warmup-cosine']) {
+      expect(text).toContain(`"${kind}"`);
+    }
     expect(parseCliArgs(['--version'], defaults)).toEqual({ action: 'print', text: '1.2.3\n' });
     expect(parseCliArgs(['-V'], defaults)).toEqual({ action: 'print', text: '1.2.3\n' });
+  });
+
+  it('reads --recipe, the schedule flags, --label-smoothing and --weight-decay', () => {
+    const options = run(
+      '--recipe',
+      'fast',
+      '--schedule',
+      'one-cycle',
+      '--warmup-fraction',
+      '0.25',
+      '--initial-divisor',
+      '10',
+      '--final-divisor',
+      '1e3',
+      '--label-smoothing',
+      '0.1',
+      '--weight-decay',
+      '0.01',
+    );
+    expect(options.recipe).toBe('fast');
+    expect(options.schedule).toEqual({
+      kind: 'oneCycle',
+      warmupFraction: 0.25,
+      initialDivisor: 10,
+      finalDivisor: 1000,
+    });
+    expect(options.training).toEqual({ labelSmoothing: 0.1, weightDecay: 0.01 });
+    expect(run('--schedule', 'warmup-cosine', '--min-learning-rate', '0').schedule).toEqual({
+      kind: 'warmupCosine',
+      minLearningRate: 0,
+    });
+    expect(run('--decay-rate', '0.5', '--step-every', '3', '--step-factor', '0.2').schedule).toEqual({
+      decayRate: 0.5,
+      everyEpochs: 3,
+      factor: 0.2,
+    });
+    // No schedule flag: nothing to layer over the recipe's or the file's schedule.
+    expect(run('--epochs', '2')).not.toHaveProperty('schedule');
   });
 
   it('refuses a first word that is no subcommand, naming the ones there are', () => {
@@ -203,6 +265,26 @@ describe('parseCliArgs', () => {
     [['--epochs'], /--epochs.*argument missing/],
     [['--epoch', '3'], /unknown option '--epoch'.*Did you mean --epochs/s],
     [['train'], /too many arguments/],
+    [
+      ['--schedule', 'onecycle'],
+      /--schedule.*Allowed choices are constant, exponential, step, cosine, one-cycle, warmup-cosine/,
+    ],
+    [
+      ['--warmup-fraction', '1'],
+      /--warmup-fraction accepts a number from 0 up to but not including 1 \(got "1"\)/,
+    ],
+    [['--initial-divisor', '0'], /--initial-divisor accepts a number greater than 0 \(got "0"\)/],
+    [['--final-divisor', 'x'], /--final-divisor accepts a number greater than 0/],
+    [['--min-learning-rate', '-1e-5'], /--min-learning-rate accepts a number of 0 or more \(got "-1e-5"\)/],
+    [['--decay-rate', '1.5'], /--decay-rate accepts a number above 0, at most 1 \(got "1.5"\)/],
+    [['--step-factor', '0'], /--step-factor accepts a number above 0, at most 1/],
+    [['--step-every', '0'], /--step-every accepts a whole number of 1 or more/],
+    [
+      ['--label-smoothing', '1'],
+      /--label-smoothing accepts a number from 0 up to but not including 1 \(got "1"\)/,
+    ],
+    [['--weight-decay', '-0.1'], /--weight-decay accepts a number of 0 or more \(got "-0.1"\)/],
+    [['--recipe', ''], /--recipe accepts/],
   ])('rejects %j with status 2 and a message naming the flag', (argv, message) => {
     expect(usageError(...argv).message).toMatch(message);
   });

