@@ -176,6 +176,45 @@ describe('mnist-train (dist/cli.js)', () => {
     expect(outcome.stdout).toBe('');
   });
 
+  it('refuses an unknown --recipe with status 2, listing the recipes', async () => {
+    const outcome = await runCli(['--recipe', 'fastest']);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain(
+      'mnist-train: --recipe fastest: unknown recipe "fastest"; the recipes are "best", "default", "fast"',
+    );
+    const help = await runCli(['--help']);
+    expect(help.stdout).toMatch(
+      /^Recipes \(--recipe NAME\):\n {2}best {5}\S.*\n {2}default {2}\S.*\n {2}fast {5}\S/m,
+    );
+  });
+
+  it('trains from a --recipe with a --config file and flags over it, and records the recipe', async () => {
+    const config = path.join(dir, 'over-recipe.json');
+    await writeFile(config, JSON.stringify({ model: { filters: [8, 8] }, training: { batchSize: 100 } }));
+    const args = ['--recipe', 'fast', '--config', config, '--train-limit', '1000', '--backend', 'wasm'];
+    args.push('--target-accuracy', 'off', '--schedule', 'warmup-cosine', '--label-smoothing', '0.1');
+    const outcome = await runCli([...args, '--out', path.join(dir, 'recipe-run')]);
+    expect(outcome.stderr).toBe('');
+    expect(outcome.code).toBe(0);
+    const metrics = JSON.parse(
+      await readFile(path.join(dir, 'recipe-run', 'metrics.json'), 'utf8'),
+    ) as RunMetrics;
+    expect(metrics.recipe).toBe('fast');
+    // The recipe's values, the file's over them, the flags' over both.
+    expect(metrics.config.model).toMatchObject({ convLayers: 2, filters: [8, 8], batchNorm: true });
+    expect(metrics.config.training).toMatchObject({
+      epochs: 1,
+      batchSize: 100,
+      learningRate: 0.005,
+      labelSmoothing: 0.1,
+      weightDecay: 0,
+      learningRateSchedule: { kind: 'warmupCosine', warmupFraction: 0.1, minLearningRate: 0 },
+    });
+    expect(metrics.history).toHaveLength(1);
+    expect(metrics.history[0]!.learningRate).toBeGreaterThan(0);
+    expect(metrics.history[0]!.learningRate).toBeLessThan(0.005);
+  });
+
   it('exits with status 2 for a --config value the model rejects, naming the file', async () => {
     const config = path.join(dir, 'bad-config.json');
     await writeFile(config, JSON.stringify({ model: { convLayers: 2, filters: [8, 8, 8] } }));
