@@ -113,8 +113,8 @@ const YIELD_EVERY_MS = 20;
  * order shuffled from the seed and the epoch, made from the typed arrays one at a time; Adam
  * (AdamW with `weightDecay`) on the mean categorical cross-entropy (label-smoothed with
  * `labelSmoothing`) with dropout active; the learning rate set from the schedule at each epoch's
- * start, or before every step for the per-step kinds; then validation in inference mode on `data.validation` (never trained
- * on). It never switches backends: the app activates one first (`selectBackend` of
+ * start, or before every step for the per-step kinds; then validation in inference mode on
+ * `data.validation` (never trained on). It never switches backends: the app activates one first (`selectBackend` of
  * `@mnist/runtime`), before creating the model.
  *
  * Reproducible: with the same seed, backend, thread count, data and initial weights
