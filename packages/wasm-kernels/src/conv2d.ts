@@ -12,10 +12,17 @@ import { convForwardGemm, simdConvGeometry } from './conv-gemm.js';
 import { runStockKernel } from './stock-kernels.js';
 import { WasmKernelError } from './wasm-kernel-error.js';
 
-function conv2D(args: { inputs: Conv2DInputs; backend: BackendWasm; attrs: Conv2DAttrs }): TensorInfo {
-  const { inputs, backend, attrs } = args;
-  const x = inputs.x as TensorInfo;
-  const filter = inputs.filter as TensorInfo;
+/**
+ * Our forward convolution of float32 NHWC `x` by `filter` into a new output, or `undefined` when
+ * the layout or dilations are not ones the SIMD path covers (the caller then runs the stock
+ * kernel). Shared by `Conv2D` and `FusedConv2D`. Internal.
+ */
+export function simdConv2D(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  attrs: Pick<Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dilations' | 'dimRoundingMode'>,
+): TensorInfo | undefined {
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
@@ -28,18 +35,23 @@ function conv2D(args: { inputs: Conv2DInputs; backend: BackendWasm; attrs: Conv2
     backend_util.convertConv2DDataFormat(dataFormat),
   );
   const geometry = x.dtype === 'float32' && filter.dtype === 'float32' ? simdConvGeometry(info) : undefined;
-  if (geometry === undefined) {
-    const result = runStockKernel(Conv2D, args as unknown as Parameters<KernelFunc>[0]);
-    if (result === undefined) {
-      throw new WasmKernelError(
-        `@mnist/wasm-kernels: Conv2D in ${dataFormat} with dilations [${String(dilations)}] needs the stock wasm Conv2D, which was not registered before ours`,
-      );
-    }
-    return result as TensorInfo;
-  }
+  if (geometry === undefined) return undefined;
   const out = backend.makeOutput(info.outShape, 'float32');
   convForwardGemm(backend, x, filter, geometry, out);
   return out;
+}
+
+function conv2D(args: { inputs: Conv2DInputs; backend: BackendWasm; attrs: Conv2DAttrs }): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const out = simdConv2D(backend, inputs.x as TensorInfo, inputs.filter as TensorInfo, attrs);
+  if (out !== undefined) return out;
+  const result = runStockKernel(Conv2D, args as unknown as Parameters<KernelFunc>[0]);
+  if (result === undefined) {
+    throw new WasmKernelError(
+      `@mnist/wasm-kernels: Conv2D in ${attrs.dataFormat} with dilations [${String(attrs.dilations)}] needs the stock wasm Conv2D, which was not registered before ours`,
+    );
+  }
+  return result as TensorInfo;
 }
 
 /**

@@ -1,14 +1,18 @@
 export { addConfig } from './add.js';
 export { batchMatMulConfig } from './batch-mat-mul.js';
+export { fusedBatchNormConfig } from './batch-norm.js';
 export { conv2DConfig } from './conv2d.js';
 export { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+export { fusedConv2DConfig } from './fused-conv2d.js';
 export { maxPoolConfig } from './max-pool.js';
 export { maxPoolGradConfig } from './max-pool-grad.js';
+export { meanConfig } from './mean.js';
 export { multiplyConfig } from './multiply.js';
 export { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 export { reluConfig } from './relu.js';
 export { sumConfig } from './sum.js';
+export { tileConfig } from './tile.js';
 export { WasmKernelError } from './wasm-kernel-error.js';
 export type { WasmKernelErrorOptions } from './wasm-kernel-error.js';
 export { hasRelaxedSimd, kernelBuild, setKernelBuild } from './simd-kernels.js';

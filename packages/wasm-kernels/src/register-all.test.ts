@@ -6,16 +6,20 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addConfig } from './add.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import { fusedBatchNormConfig } from './batch-norm.js';
 import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { fusedConv2DConfig } from './fused-conv2d.js';
 import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { meanConfig } from './mean.js';
 import { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
 import { setKernelBuild } from './simd-kernels.js';
 import { sumConfig } from './sum.js';
+import { tileConfig } from './tile.js';
 import { kernelBuilds, prepareBackends, randomValues, useBuild } from './test-support.js';
 
 beforeAll(prepareBackends);
@@ -34,7 +38,10 @@ function smallCnn(seed?: number): tfl.LayersModel {
         activation: 'relu',
         ...init(0),
       }),
-      tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', ...init(1) }),
+      // Bias-free and linear before batch normalization: FusedConv2D, then Mean and Tile.
+      tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', useBias: false, ...init(1) }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.activation({ activation: 'relu' }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.conv2d({
         filters: 4,
@@ -62,15 +69,19 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(10);
+    expect(wasmTrainingKernelConfigs).toHaveLength(14);
     for (const config of [
       conv2DConfig,
+      fusedConv2DConfig,
       conv2DBackpropFilterConfig,
       conv2DBackpropInputConfig,
       maxPoolConfig,
       maxPoolGradConfig,
       batchMatMulConfig,
       sumConfig,
+      meanConfig,
+      tileConfig,
+      fusedBatchNormConfig,
       addConfig,
       multiplyConfig,
       reluConfig,

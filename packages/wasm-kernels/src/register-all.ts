@@ -1,33 +1,41 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { addConfig } from './add.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import { fusedBatchNormConfig } from './batch-norm.js';
 import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { fusedConv2DConfig } from './fused-conv2d.js';
 import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { meanConfig } from './mean.js';
 import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
 import { rememberStockKernel } from './stock-kernels.js';
 import { sumConfig } from './sum.js';
+import { tileConfig } from './tile.js';
 
 /** Every kernel this package provides for the `wasm` backend. */
 export const wasmTrainingKernelConfigs: KernelConfig[] = [
   conv2DConfig,
+  fusedConv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   maxPoolConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
   sumConfig,
+  meanConfig,
+  tileConfig,
+  fusedBatchNormConfig,
   addConfig,
   multiplyConfig,
   reluConfig,
 ];
 
 /**
- * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
- * `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Add`, `Multiply` and `Relu` (the cases ours do not
+ * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`, `FusedConv2D`,
+ * `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Mean`, `Tile`, `FusedBatchNorm`, `Add`, `Multiply` and `Relu` (the cases ours do not
  * cover still run the stock kernels). Idempotent; call it once before training (before or after `tf.setBackend`).
  * It does not import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
  */

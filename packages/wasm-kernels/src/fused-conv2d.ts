@@ -1,0 +1,62 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  FusedConv2D,
+  type FusedConv2DAttrs,
+  type FusedConv2DInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+  util,
+} from '@tensorflow/tfjs-core';
+import { simdConv2D } from './conv2d.js';
+import { heapOffset } from './gemm.js';
+import { simdKernels } from './simd-kernels.js';
+import { runStockKernel } from './stock-kernels.js';
+import { WasmKernelError } from './wasm-kernel-error.js';
+
+function fusedConv2D(args: {
+  inputs: FusedConv2DInputs;
+  backend: BackendWasm;
+  attrs: FusedConv2DAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = inputs.x as TensorInfo;
+  const filter = inputs.filter as TensorInfo;
+  const bias = inputs.bias;
+  const channels = filter.shape[3] as number;
+  // Ours: no activation or ReLU, and no bias or a float32 bias of one value per output channel (a
+  // multiple of 4, what the SIMD bias add takes): what tfjs-layers asks for in a Conv2D layer
+  // (inference, and training of a bias-free conv before batch normalization).
+  const epilogueFits =
+    (attrs.activation === 'linear' || attrs.activation === 'relu') &&
+    inputs.preluActivationWeights === undefined &&
+    (bias === undefined ||
+      (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === channels && channels % 4 === 0));
+  const out = epilogueFits ? simdConv2D(backend, x, filter, attrs) : undefined;
+  if (out === undefined) {
+    const result = runStockKernel(FusedConv2D, args as unknown as Parameters<KernelFunc>[0]);
+    if (result === undefined) {
+      throw new WasmKernelError(
+        "@mnist/wasm-kernels: this FusedConv2D needs the stock wasm FusedConv2D, which was not registered before ours; import '@tensorflow/tfjs-backend-wasm' first",
+      );
+    }
+    return result as TensorInfo;
+  }
+  const kernels = simdKernels(backend);
+  const n = util.sizeFromShape(out.shape);
+  const at = heapOffset(backend, out);
+  // In place: both passes read an element before writing it.
+  if (bias !== undefined) kernels.add(at, heapOffset(backend, bias), at, n, channels);
+  if (attrs.activation === 'relu') kernels.relu(at, at, n, 0);
+  return out;
+}
+
+/**
+ * `FusedConv2D` for the WASM backend: our `Conv2D` followed by the bias add and ReLU in place, in
+ * SIMD passes over the output; other activations, PReLU and layouts go to the stock kernel.
+ */
+export const fusedConv2DConfig: KernelConfig = {
+  kernelName: FusedConv2D,
+  backendName: 'wasm',
+  kernelFunc: fusedConv2D as unknown as KernelFunc,
+};
