@@ -42,6 +42,10 @@ describe('the main entry', () => {
       'iterateBatches',
       'createRng',
       'MNIST_CLASS_COUNTS',
+      'augmentImageSet',
+      'checkAugmentationConfig',
+      'AugmentationConfigError',
+      'transformImage',
     ]) {
       expect(api, name).toHaveProperty(name);
     }
