@@ -1,3 +1,4 @@
+import type { AugmentationConfig } from '@mnist/data';
 import type { BackendName } from '@mnist/runtime';
 
 /** Where one tensor's values sit in a shared `Float32Array`: `[offset, offset + size)`. Internal. */
@@ -36,6 +37,8 @@ export interface GradientThreadInit {
   train: SharedImageSet;
   /** `TrainingConfig.labelSmoothing` of the run, for the slices' loss. */
   labelSmoothing: number;
+  /** The run's augmentation, applied by the thread to each slice it builds; `null` for none. */
+  augmentation: AugmentationConfig | null;
 }
 
 /** One slice of a batch to compute gradients for. Internal. */
@@ -48,6 +51,8 @@ export interface GradientStepRequest {
   seed: number;
   epoch: number;
   batch: number;
+  /** Position of the slice's first image in the epoch's order: seeds its augmentation, which needs it. */
+  position?: number;
 }
 
 /** A set to keep for later `measure` requests. No reply. Internal. */

@@ -1,4 +1,4 @@
-import type { ImageSet } from '@mnist/data';
+import type { AugmentationConfig, ImageSet } from '@mnist/data';
 import type { BackendName } from '@mnist/runtime';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -81,7 +81,7 @@ export function gradientWorkerUrl(): URL {
  * Starts `count` worker threads, each with a copy of `model` on `backend`, and waits until all are
  * ready. The training set `train` is shared with them once; weights go to them and gradients come
  * back through shared memory, so a step costs one small message each way (the slice's indices, the
- * slice's figures). Internal.
+ * slice's figures). With `augmentation`, each thread augments the slices it builds. Internal.
  *
  * @throws {GradientThreadError} when a thread cannot start (missing build, backend failing to load).
  */
@@ -91,6 +91,7 @@ export async function startGradientThreads(
   count: number,
   train: ImageSet,
   labelSmoothing: number,
+  augmentation: AugmentationConfig | null = null,
 ): Promise<GradientThreads> {
   const { Worker } = await import('node:worker_threads');
   const weightLayout = layOutSlots(model.weights.map((weight) => weight.shape as number[]));
@@ -112,6 +113,7 @@ export async function startGradientThreads(
       gradientSlots: gradientLayout.slots,
       train: sharedTrain,
       labelSmoothing,
+      augmentation,
     };
     const worker = new Worker(workerUrl, { workerData: init }) as unknown as NodeWorker;
     // A thread must never keep the process alive on its own: training terminates them, and a

@@ -4,7 +4,6 @@
 // set. Stateless between steps but for the model and the shared sets.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ImageSet } from '@mnist/data';
-import { makeBatch } from '@mnist/data';
 import { selectBackend } from '@mnist/runtime';
 import { backend, dispose, memory, tensor, type Variable } from '@tensorflow/tfjs-core';
 import { type LayersModel, models } from '@tensorflow/tfjs-layers';
@@ -19,6 +18,7 @@ import type {
   TensorSlot,
 } from './gradient-thread-protocol.js';
 import { imageSubset } from './image-subset.js';
+import { makeTrainingBatch } from './make-training-batch.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { sliceGradients } from './slice-gradients.js';
 
@@ -81,8 +81,12 @@ async function start(): Promise<void> {
   const step = (request: GradientStepRequest): GradientThreadMessage => {
     loadPublishedWeights();
     dropout.seedStep(request.seed, request.epoch, request.batch, request.shard);
-    // The same tensors the main thread would have cut out of the whole batch.
-    const { xs, ys } = makeBatch(init.train, request.indices, 'one-hot');
+    if (init.augmentation !== null && request.position === undefined) {
+      throw new Error('step: an augmented run must send the position of the slice in its epoch');
+    }
+    // The same tensors the main thread would have cut out of the whole batch, augmented alike.
+    const place = { ...request, position: request.position ?? 0 };
+    const { xs, ys } = makeTrainingBatch(init.train, request.indices, init.augmentation, place);
     const { loss, correct, grads } = sliceGradients(model, variables, xs, ys, init.labelSmoothing);
     variables.forEach((variable, i) => {
       copyTensorValues(grads[variable.name]!, gradientViews[i]!);

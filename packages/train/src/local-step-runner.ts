@@ -1,4 +1,3 @@
-import { makeBatch } from '@mnist/data';
 import {
   addN,
   dispose,
@@ -11,6 +10,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
+import { makeTrainingBatch } from './make-training-batch.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import type { StepContext } from './step-context.js';
 import type { StepFigures, StepPosition, StepRunner } from './step-runner.js';
@@ -28,15 +28,15 @@ export function createLocalStepRunner(context: StepContext): StepRunner {
 }
 
 /**
- * One Adam step on the training images at `indices`, all on this thread: the batch is made from
- * the typed arrays, then `optimizer.minimize` with dropout on. Internal.
+ * One Adam step on the training images at `indices`, all on this thread: the batch is made (and
+ * augmented) from the typed arrays, then `optimizer.minimize` with dropout on. Internal.
  */
 export async function stepOnThisThread(
   context: StepContext,
   indices: Uint32Array,
   at: StepPosition,
 ): Promise<StepFigures> {
-  const { xs, ys } = makeBatch(context.train, indices, 'one-hot');
+  const { xs, ys } = makeTrainingBatch(context.train, indices, context.augmentation, at);
   let stats: Tensor1D;
   try {
     stats = trainStep(context, at, xs, ys);

@@ -167,8 +167,50 @@ describe('resolveTrainingConfig', () => {
       /"learningRateSchedule.minLearningRate" must be a number in \[0, learningRate = 0.001\], got 1/,
     ],
     [{ batch_size: 32 }, /training config has unknown field "batch_size"; known fields: epochs, batchSize/],
+    [
+      { augmentation: { rotationDegrees: 200 } },
+      /^training config field "augmentation.rotationDegrees" must be a number in \[0, 180\] \(degrees\), got 200$/,
+    ],
+    [
+      { augmentation: { scale: 1 } },
+      /^training config field "augmentation.scale" must be a number in \[0, 1\), got 1$/,
+    ],
+    [{ augmentation: { shift: -0.1 } }, /"augmentation.shift" must be a number in \[0, 1\]/],
+    [{ augmentation: { shear: 90 } }, /"augmentation.shear" must be a number in \[0, 90\)/],
+    [
+      { augmentation: { elastic: { alpha: 34, sigma: 0 } } },
+      /"augmentation.elastic.sigma" must be a finite number > 0/,
+    ],
+    [
+      { augmentation: { elastic: { alpha: -1, sigma: 4 } } },
+      /"augmentation.elastic.alpha" must be a finite number >= 0/,
+    ],
+    [
+      { augmentation: { rotation: 10 } },
+      /"augmentation" has unknown field "rotation"; known fields: rotationDegrees/,
+    ],
+    [
+      { augmentation: 'on' },
+      /"augmentation" must be an object \{ rotationDegrees, scale, shift, shear, elastic \}, got 'on'/,
+    ],
   ])('refuses %j, naming the field and what it accepts', (input, message) => {
     expect(errorOf(input).message).toMatch(message);
+  });
+
+  it('has no augmentation by default, and fills the ranges an augmentation leaves out with 0', () => {
+    expect(resolveTrainingConfig().augmentation).toBeNull();
+    expect(resolveTrainingConfig({ augmentation: null }).augmentation).toBeNull();
+    const augmentation = { rotationDegrees: 10, shift: 0.1 } as never;
+    expect(resolveTrainingConfig({ augmentation }).augmentation).toEqual({
+      rotationDegrees: 10,
+      scale: 0,
+      shift: 0.1,
+      shear: 0,
+      elastic: null,
+    });
+    const error = errorOf({ augmentation: { scale: 2 } });
+    // The data package's error is kept as the cause.
+    expect((error.cause as Error).name).toBe('AugmentationConfigError');
   });
 
   it('refuses a config that is not an object', () => {

@@ -1,3 +1,4 @@
+import { type AugmentationConfig, AugmentationConfigError, checkAugmentationConfig } from '@mnist/data';
 import type {
   EarlyStoppingConfig,
   LearningRateSchedule,
@@ -28,7 +29,8 @@ const MAX_THREADS = 64;
 /**
  * Fills the missing fields of `input` from `DEFAULT_TRAINING_CONFIG` and checks every field, so
  * that a typo or an out-of-range value fails before any tensor is made. `earlyStopping` may be
- * given in part (missing fields from the default) or `null` to turn it off.
+ * given in part (missing fields from the default) or `null` to turn it off; so may `augmentation`
+ * (missing ranges are 0).
  *
  * @returns a new, complete config; `input` is not modified.
  * @throws {TrainingConfigError} naming the first bad field, what it accepts and what it got;
@@ -82,7 +84,21 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
     learningRateSchedule: resolveSchedule(merged.learningRateSchedule, merged.learningRate),
     labelSmoothing: merged.labelSmoothing,
     weightDecay: merged.weightDecay,
+    augmentation: resolveAugmentation(merged.augmentation),
   };
+}
+
+function resolveAugmentation(value: AugmentationConfig | null): AugmentationConfig | null {
+  if (value === null) return null;
+  try {
+    return checkAugmentationConfig(value, 'augmentation');
+  } catch (error) {
+    // @mnist/data names the field and the range; said here as every other field is.
+    if (AugmentationConfigError.isInstance(error)) {
+      throw new TrainingConfigError(`training config field ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 function resolveEarlyStopping(value: EarlyStoppingConfig | null): EarlyStoppingConfig | null {

@@ -1,4 +1,4 @@
-import type { ImageSet } from '@mnist/data';
+import type { AugmentationConfig, ImageSet } from '@mnist/data';
 import type { AdamOptimizer, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { createDropoutSeeder, type DropoutSeeder } from './dropout-seeder.js';
@@ -15,6 +15,8 @@ export interface StepContext {
   readonly dropout: DropoutSeeder;
   /** `TrainingConfig.labelSmoothing` of the run: every slice's loss uses it. */
   readonly labelSmoothing: number;
+  /** Applied to every training batch's images where the batch is built; `null` for none. */
+  readonly augmentation: AugmentationConfig | null;
 }
 
 /** The step context of a run on `model`. Internal. */
@@ -23,6 +25,7 @@ export function createStepContext(
   optimizer: AdamOptimizer,
   train: ImageSet,
   labelSmoothing: number,
+  augmentation: AugmentationConfig | null = null,
 ): StepContext {
   return {
     model,
@@ -31,5 +34,6 @@ export function createStepContext(
     variables: model.trainableWeights.map((weight) => weight.read() as Variable),
     dropout: createDropoutSeeder(model),
     labelSmoothing,
+    augmentation,
   };
 }

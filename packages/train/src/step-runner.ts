@@ -5,11 +5,13 @@ import type { LossAndAccuracySums } from './measure-loss-and-accuracy.js';
 import type { StepContext } from './step-context.js';
 import { createThreadPoolStepRunner } from './thread-pool-step-runner.js';
 
-/** Which step of the run a batch is: seeds its dropout masks. Internal. */
+/** Which step of the run a batch is: seeds its dropout masks (and its augmentation). Internal. */
 export interface StepPosition {
   seed: number;
   epoch: number;
   batch: number;
+  /** Position of the batch's first image in the epoch's shuffled order. */
+  position: number;
 }
 
 /** What one training step reports, read back in the same pass. Internal. */

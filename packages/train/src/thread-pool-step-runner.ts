@@ -1,10 +1,10 @@
-import { makeBatch } from '@mnist/data';
 import type { BackendName } from '@mnist/runtime';
 import { add, addN, dispose, mul, sum, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
 import { fanOut } from './fan-out.js';
 import { startGradientThreads } from './gradient-threads.js';
 import { imageSubset } from './image-subset.js';
 import { stepOnThisThread } from './local-step-runner.js';
+import { makeTrainingBatch } from './make-training-batch.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { type SliceGradients, sliceGradients } from './slice-gradients.js';
 import { splitRange } from './split-range.js';
@@ -27,8 +27,15 @@ export async function createThreadPoolStepRunner(
   backend: BackendName,
   threads: number,
 ): Promise<StepRunner> {
-  const { model, optimizer, train, variables, dropout } = context;
-  const pool = await startGradientThreads(model, backend, threads - 1, train, context.labelSmoothing);
+  const { model, optimizer, train, variables, dropout, augmentation } = context;
+  const pool = await startGradientThreads(
+    model,
+    backend,
+    threads - 1,
+    train,
+    context.labelSmoothing,
+    augmentation,
+  );
   return {
     threads,
     async step(indices, at) {
@@ -40,12 +47,19 @@ export async function createThreadPoolStepRunner(
       const { own, theirs } = await fanOut<SliceGradients, Awaited<ReturnType<typeof pool.computeShard>>>(
         pool,
         ranges,
-        // Copied out of the epoch's order: a view would send the whole order along.
+        // Copied out of the epoch's order: a view would send the whole order along. Each thread
+        // augments its own slice, seeded by the images' positions in the epoch.
         (thread, [start, end]) =>
-          pool.computeShard(thread, { ...at, shard: thread + 1, indices: indices.slice(start, end) }),
+          pool.computeShard(thread, {
+            ...at,
+            position: at.position + start,
+            shard: thread + 1,
+            indices: indices.slice(start, end),
+          }),
         ([start, end]) => {
           dropout.seedStep(at.seed, at.epoch, at.batch);
-          const { xs, ys } = makeBatch(train, indices.subarray(start, end), 'one-hot');
+          const place = { ...at, position: at.position + start };
+          const { xs, ys } = makeTrainingBatch(train, indices.subarray(start, end), augmentation, place);
           try {
             return sliceGradients(model, variables, xs, ys, context.labelSmoothing);
           } finally {

@@ -126,9 +126,12 @@ const YIELD_EVERY_MS = 20;
  * figures are then `NaN` and early stopping never triggers. No tensor outlives the call except the
  * model's own weights.
  *
+ * With `config.augmentation`, every training batch's images are transformed as they are built (on
+ * each thread, its own slice), image k of the epoch's order from `(seed, 'augment', epoch, k)`.
+ *
  * Checkpoints (`onCheckpoint`, `resumeFrom`) carry weights, Adam's state, the position, the thread
- * count and the history; no generator state is needed because shuffles and dropout masks derive
- * from the seed, the epoch and the batch.
+ * count and the history; no generator state is needed because shuffles, dropout masks and
+ * augmentations derive from the seed, the epoch and the batch (or the image's place in it).
  *
  * @throws {TrainingConfigError} for a bad config; {@link UnsupportedBackendError} when the active
  *   backend is not one it trains on; {@link TrainingDataError} for data that does not fit the
@@ -210,7 +213,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
   let runner: StepRunner | null = null;
   try {
     runner = await createStepRunner(
-      createStepContext(model, optimizer, data.train, config.labelSmoothing),
+      createStepContext(model, optimizer, data.train, config.labelSmoothing, config.augmentation),
       backend,
       threads,
     );
@@ -245,7 +248,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
         const stepStart = performance.now();
         if (perStep) setRate(rateAt(epoch, batch));
         const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, trainSamples));
-        const figures = await steps.step(indices, { seed, epoch, batch });
+        const figures = await steps.step(indices, { seed, epoch, batch, position: batch * batchSize });
         checkDivergence(epoch, batch, figures);
         sums.trainMs += performance.now() - stepStart;
         sums.seen += indices.length;

@@ -16,8 +16,9 @@ export interface TensorSnapshot {
  * figures as one that was never interrupted.
  *
  * No random-generator state is stored because none is kept: the shuffle of epoch `e` is seeded by
- * `deriveSeed(seed, e)` and the dropout masks of batch `b` by `deriveSeed(seed, e, b, layer)`, so
- * the position (`epoch`, `batch`) is the whole of it.
+ * `deriveSeed(seed, e)`, the dropout masks of batch `b` by `deriveSeed(seed, e, b, layer)` and an
+ * augmented image by its epoch and place in the epoch's order, so the position (`epoch`, `batch`)
+ * is the whole of it. The config (augmentation included) is the caller's to keep and pass again.
  */
 export interface TrainingState {
   /** 2 since the state records `threads`; a state of format 1 cannot be resumed exactly. */

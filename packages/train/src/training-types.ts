@@ -1,3 +1,4 @@
+import type { AugmentationConfig } from '@mnist/data';
 import type { BackendName } from '@mnist/runtime';
 
 /** Stop when validation loss has not improved for `patience` epochs. */
@@ -64,6 +65,13 @@ export interface TrainingConfig {
    * multiplied by `1 - learningRate * weightDecay` (the step's rate). 0 (the default) is plain Adam.
    */
   weightDecay: number;
+  /**
+   * Random affine (and optionally elastic) transforms of every training batch's images, never of
+   * validation or test images (`augmentImageSet` of `@mnist/data`); `null` (the default) for none.
+   * Image k of an epoch's shuffled order is transformed from `(seed, 'augment', epoch, k)`, so a
+   * run comes out the same on any thread split and across a resume.
+   */
+  augmentation: AugmentationConfig | null;
 }
 
 /** A partial training config as a user writes it; missing fields take the defaults. */
