@@ -169,6 +169,29 @@ describe('mnist-train (dist/cli.js)', () => {
     expect(outcome.stderr).not.toContain('{"type"');
   });
 
+  it('with --augment, trains on augmented images and records the augmentation in the events, metrics.json and the report', async () => {
+    const out = path.join(dir, 'augment-run');
+    const args = ['--json', '--epochs', '1', '--train-limit', '300', '--backend', 'wasm', '--seed', '5'];
+    args.push('--conv-layers', '1', '--filters', '4', '--dense-units', '16', '--target-accuracy', 'off');
+    args.push('--augment', 'rotation=10,shift=0.1,elastic=34:4', '--out', out);
+    const outcome = await runCli(args);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    const augmentation = {
+      rotationDegrees: 10,
+      scale: 0,
+      shift: 0.1,
+      shear: 0,
+      elastic: { alpha: 34, sigma: 4 },
+    };
+    const [start] = jsonLines(outcome.stdout);
+    expect(start).toMatchObject({ type: 'start', config: { training: { augmentation } } });
+    const metrics = JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')) as RunMetrics;
+    expect(metrics.config.training.augmentation).toEqual(augmentation);
+    const html = await readFile(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Augmentation</h2>');
+    expect(html.match(/<figure class="pair">/g)).toHaveLength(8);
+  });
+
   it('exits with status 2 and names the flag for --epochs -1', async () => {
     const outcome = await runCli(['--epochs', '-1']);
     expect(outcome.code).toBe(2);

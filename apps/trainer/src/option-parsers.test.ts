@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  augmentation,
   filterList,
   fraction,
   httpUrl,
@@ -68,5 +69,40 @@ describe('option parsers', () => {
         `--threads accepts auto or a whole number from 1 to 64 (got "${bad}")`,
       );
     }
+  });
+
+  it('accept an augmentation as key=value pairs, keys left out 0, or off', () => {
+    const parse = augmentation('--augment');
+    expect(parse('rotation=15,scale=0.15,shift=0.1')).toEqual({
+      rotationDegrees: 15,
+      scale: 0.15,
+      shift: 0.1,
+      shear: 0,
+      elastic: null,
+    });
+    expect(parse(' shear=10 , elastic=34:4 ')).toEqual({
+      rotationDegrees: 0,
+      scale: 0,
+      shift: 0,
+      shear: 10,
+      elastic: { alpha: 34, sigma: 4 },
+    });
+    expect(parse('OFF')).toBe('off');
+    for (const [bad, why] of [
+      ['rotation', '"rotation" is not key=value'],
+      ['rotation=1=2', '"rotation=1=2" is not key=value'],
+      ['zoom=0.1', 'unknown key "zoom"'],
+      ['scale=0.1,scale=0.2', 'scale is given twice'],
+      ['elastic=34', 'elastic takes ALPHA:SIGMA, got "34"'],
+      ['rotation=200', 'rotation must be a number in [0, 180] (degrees), got 200'],
+      ['scale=1', 'scale must be a number in [0, 1), got 1'],
+      ['shift=2', 'shift must be a number in [0, 1] (a fraction of the image size), got 2'],
+      ['shear=90', 'shear must be a number in [0, 90) (degrees), got 90'],
+      ['elastic=34:0', 'elastic sigma must be a finite number > 0 (pixels), got 0'],
+    ]) {
+      expect(() => parse(bad!), bad).toThrow(`--augment accepts off or comma-separated key=value pairs`);
+      expect(() => parse(bad!), bad).toThrow(`(got "${bad}"): ${why}.`);
+    }
+    expect(() => parse('rotation=ten')).toThrow('(got "ten")');
   });
 });

