@@ -1,7 +1,13 @@
 import type { ModelConfig } from '@mnist/model';
 import { describe, expect, it } from 'vitest';
 import { CliUsageError } from './cli-usage-error.js';
-import { type CliDefaults, type CliOptions, parseCliArgs, stripLeadingSeparator } from './parse-cli-args.js';
+import {
+  type CliDefaults,
+  type CliOptions,
+  describeAugmentation,
+  parseCliArgs,
+  stripLeadingSeparator,
+} from './parse-cli-args.js';
 import type { TrainerTrainingConfig } from './trainer-training-config.js';
 
 const model: ModelConfig = {
@@ -129,6 +135,21 @@ describe('parseCliArgs', () => {
     expect(error).toBeInstanceOf(CliUsageError);
     expect(error.message).toContain('--augment accepts off or comma-separated key=value pairs');
     expect(error.message).toContain('(got "rotation=200"): rotation must be a number in [0, 180]');
+  });
+
+  it('shows a default augmentation in --help as --augment writes it', () => {
+    const augmentation = {
+      rotationDegrees: 15,
+      scale: 0.15,
+      shift: 0.1,
+      shear: 0,
+      elastic: { alpha: 34, sigma: 4 },
+    };
+    expect(describeAugmentation(augmentation)).toBe('rotation=15,scale=0.15,shift=0.1,elastic=34:4');
+    const help = parseCliArgs(['--help'], { ...defaults, training: { ...training, augmentation } });
+    expect(help.action === 'print' ? help.text.replace(/\s+/g, ' ') : '').toContain(
+      '(default: rotation=15,scale=0.15,shift=0.1,elastic=34:4)',
+    );
   });
 
   it('drops the literal -- that `pnpm train -- --epochs 1` passes first', () => {
