@@ -3,7 +3,8 @@
 // Run after `pnpm build`: `pnpm --filter @mnist/wasm-kernels bench:kernels`. Knobs: BATCH=64,128
 // (comma list), BUILDS=auto|fma,simd128, ROUNDS=5 (each figure is the best of ROUNDS timings),
 // KERNELS=<path of a dist/index.js to take the kernels from> (compare another version),
-// STOCK=1 (also time the stock wasm kernels where there is one).
+// STOCK=1 (also time the stock wasm kernels where there is one), ONLY=conv1,Relu (comma list: only
+// the kernels whose label contains one of these).
 //
 // Times are CPU time of this process (process.cpuUsage), not wall time: the machine is shared, and
 // the backend runs on one thread, so CPU time is what a kernel costs while it runs.
@@ -15,6 +16,7 @@ import { hasRelaxedSimd, kernelBuild, setKernelBuild } from '../dist/index.js';
 const BATCHES = (process.env.BATCH ?? '64,128').split(',').map(Number);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const builds = (process.env.BUILDS ?? (hasRelaxedSimd() ? 'fma,simd128' : 'simd128')).split(',');
+const ONLY = process.env.ONLY?.split(',');
 const kernelsModule = await import(process.env.KERNELS ?? '../dist/index.js');
 
 await tf.setBackend('wasm');
@@ -222,7 +224,7 @@ for (const build of builds) {
   const copies = [copyBandwidth()];
   const rows = [];
   for (const batch of BATCHES) {
-    for (const c of cases(batch)) {
+    for (const c of cases(batch).filter((k) => ONLY === undefined || ONLY.some((o) => k.label.includes(o)))) {
       const seconds = run(c, tf.getKernel(c.kernel, 'wasm'));
       const stockMs =
         process.env.STOCK && stock.has(c.kernel) ? run(c, stock.get(c.kernel)) * 1000 : undefined;

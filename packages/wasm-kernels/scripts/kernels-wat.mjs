@@ -612,6 +612,264 @@ function packBIm2col() {
     (br $jloop))))`;
 }
 
+/**
+ * `pad_c1(x, N, H, W, pt, pl, Hp, Wp, dst)`: a 1-channel NHWC image batch copied into
+ * dst[N][Hp][Wp] at row pt, column pl, zeros around it and in 8 floats past the end (the direct
+ * 3x3 kernels read whole tiles without bounds tests; their last tile of a row reads up to 5 floats
+ * beyond it).
+ */
+function padC1() {
+  return `
+(func $pad_c1 (export "pad_c1")
+  (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $pt i32) (param $pl i32)
+  (param $Hp i32) (param $Wp i32) (param $dst i32)
+  (local $q i32) (local $n i32) (local $y i32) (local $yp i32) (local $cnt i32)
+  (call $copy_or_zero ${lg('dst')} (i32.const -1) (i32.add (i32.mul (i32.mul ${lg('N')} ${lg('Hp')}) ${lg('Wp')}) (i32.const 8)))
+  (local.set $cnt ${lg('W')})
+  (if (i32.gt_s (i32.add ${lg('W')} ${lg('pl')}) ${lg('Wp')}) (then (local.set $cnt (i32.sub ${lg('Wp')} ${lg('pl')}))))
+  (if (i32.le_s ${lg('cnt')} (i32.const 0)) (then (return)))
+  (local.set $q (i32.const 0))
+  (block $qend (loop $qloop
+    (br_if $qend (i32.ge_u ${lg('q')} (i32.mul ${lg('N')} ${lg('H')})))
+    (local.set $n (i32.div_u ${lg('q')} ${lg('H')}))
+    (local.set $y (i32.rem_u ${lg('q')} ${lg('H')}))
+    (local.set $yp (i32.add ${lg('y')} ${lg('pt')}))
+    (if (i32.lt_u ${lg('yp')} ${lg('Hp')})
+      (then (call $copy_or_zero
+        (i32.add ${lg('dst')} (i32.shl (i32.add (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('Hp')}) ${lg('yp')}) ${lg('Wp')}) ${lg('pl')}) (i32.const 2)))
+        (i32.add ${lg('x')} (i32.shl (i32.mul ${lg('q')} ${lg('W')}) (i32.const 2)))
+        ${lg('cnt')})))
+    (local.set $q (i32.add ${lg('q')} (i32.const 1)))
+    (br $qloop))))`;
+}
+
+/** Pixels of a tile of the direct 1-channel convolution (one output row, 8 output channels). */
+const C1_TILE = 6;
+
+/**
+ * `conv_c1_3x3(xp, Hp, Wp, rows, OH, OW, O, pw, y)`: a 3x3 stride-1 convolution of one input
+ * channel (the first layer) without im2col: x padded by `pad_c1`, the filter packed by `pack_b`
+ * (panels [9][8]); rows = N*OH, O a multiple of 8. A tile is 6 pixels of one output row times 8
+ * channels in 12 accumulators; its 9 taps are unrolled, each two filter vectors and six broadcasts
+ * of x, so the tile does 108 multiply-adds between its start and its 12 stores (the GEMM over
+ * im2col had K = 9 k steps and a scalar im2col per pixel).
+ */
+function convC1(fma) {
+  const body = [];
+  for (let t = 0; t < 9; t++) {
+    const a = Math.floor(t / 3);
+    const b = t % 3;
+    body.push(`(local.set $b0 (v128.load offset=${t * 32} ${lg('pb')}))`);
+    body.push(`(local.set $b1 (v128.load offset=${t * 32 + 16} ${lg('pb')}))`);
+    for (let i = 0; i < C1_TILE; i++) {
+      body.push(`(local.set $av (v128.load32_splat offset=${(i + b) * 4} ${lg(`q${a}`)}))`);
+      for (const v of [0, 1]) {
+        const product =
+          t === 0
+            ? `(f32x4.mul ${lg('av')} ${lg(`b${v}`)})`
+            : madd(fma, lg('av'), lg(`b${v}`), lg(acc(i, v)));
+        body.push(`(local.set $${acc(i, v)} ${product})`);
+      }
+    }
+  }
+  const stores = [];
+  for (let i = 0; i < C1_TILE; i++) {
+    const st = [0, 1].map((v) => `(v128.store offset=${v * 16} ${lg('cr')} ${lg(acc(i, v))})`).join(' ');
+    stores.push(i === 0 ? st : `(if (i32.gt_u ${lg('mr')} (i32.const ${i})) (then ${st}))`);
+    stores.push(`(local.set $cr (i32.add ${lg('cr')} ${lg('Ob')}))`);
+  }
+  return `
+(func $conv_c1_3x3 (export "conv_c1_3x3")
+  (param $xp i32) (param $Hp i32) (param $Wp i32) (param $rows i32) (param $OH i32) (param $OW i32)
+  (param $O i32) (param $pw i32) (param $y i32)
+  (local $q i32) (local $base i32) (local $yo i32) (local $j0 i32) (local $pb i32) (local $ct i32)
+  (local $c0 i32) (local $mr i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $cr i32)
+  (local $Wpb i32) (local $Ob i32)
+  (local $b0 v128) (local $b1 v128) (local $av v128)
+  ${range(C1_TILE)
+    .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
+    .join(' ')}
+  (local.set $Wpb (i32.shl ${lg('Wp')} (i32.const 2)))
+  (local.set $Ob (i32.shl ${lg('O')} (i32.const 2)))
+  (local.set $q (i32.const 0))
+  (block $qend (loop $qloop
+    (br_if $qend (i32.ge_u ${lg('q')} ${lg('rows')}))
+    (local.set $base (i32.add ${lg('xp')} (i32.mul (i32.add (i32.mul (i32.div_u ${lg('q')} ${lg('OH')}) ${lg('Hp')}) (i32.rem_u ${lg('q')} ${lg('OH')})) ${lg('Wpb')})))
+    (local.set $yo (i32.add ${lg('y')} (i32.mul (i32.mul ${lg('q')} ${lg('OW')}) ${lg('Ob')})))
+    (local.set $j0 (i32.const 0))
+    (block $jend (loop $jloop
+      (br_if $jend (i32.ge_u ${lg('j0')} ${lg('O')}))
+      (local.set $pb (i32.add ${lg('pw')} (i32.mul ${lg('j0')} (i32.const 36))))
+      (local.set $ct (i32.add ${lg('yo')} (i32.shl ${lg('j0')} (i32.const 2))))
+      (local.set $c0 (i32.const 0))
+      (block $cend (loop $cloop
+        (br_if $cend (i32.ge_u ${lg('c0')} ${lg('OW')}))
+        (local.set $mr (i32.sub ${lg('OW')} ${lg('c0')}))
+        (local.set $q0 (i32.add ${lg('base')} (i32.shl ${lg('c0')} (i32.const 2))))
+        (local.set $q1 (i32.add ${lg('q0')} ${lg('Wpb')}))
+        (local.set $q2 (i32.add ${lg('q1')} ${lg('Wpb')}))
+        ${body.join('\n')}
+        (local.set $cr ${lg('ct')})
+        ${stores.join('\n')}
+        (local.set $ct ${lg('cr')})
+        (local.set $c0 (i32.add ${lg('c0')} (i32.const ${C1_TILE})))
+        (br $cloop)))
+      (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
+      (br $jloop)))
+    (local.set $q (i32.add ${lg('q')} (i32.const 1)))
+    (br $qloop))))`;
+}
+
+/** Pixels per iteration of a `conv_c1_3x3_filter_grad` pass (a remainder loop takes the rest). */
+const C1_GRAD_UNROLL = 4;
+
+/**
+ * One pass of `conv_c1_3x3_filter_grad` over the rows qb..qe of a block: the taps `taps` ([a, b]
+ * pairs) times `nv` vectors of channels from $j0, per pixel nv loads of dy, one broadcast of x per
+ * tap and taps.length * nv multiply-adds. With `phases` = 2 even and odd pixels go to separate
+ * accumulators (taps.length * nv * phases <= 12 in all): 12 independent chains hide the
+ * multiply-add latency when a pass has few taps. The pixels of a row are unrolled by
+ * C1_GRAD_UNROLL; row pointers advance without divisions (two padding rows between images); the
+ * sums are added into dw at the end.
+ */
+function gradPass(fma, taps, nv, phases) {
+  const zero = [];
+  const add = [];
+  const T = taps.length;
+  const pixel = (u) => {
+    const step = [];
+    const ph = u % phases;
+    const pd = u === 0 ? lg('pd') : `(i32.add ${lg('pd')} ${lg(`Ob${u}`)})`;
+    for (let v = 0; v < nv; v++) step.push(`(local.set $d${v} (v128.load offset=${v * 16} ${pd}))`);
+    taps.forEach(([a, b], t) => {
+      step.push(`(local.set $av (v128.load32_splat offset=${(b + u) * 4} ${lg(`q${a}`)}))`);
+      for (let v = 0; v < nv; v++) {
+        const name = acc(t + ph * T, v);
+        step.push(`(local.set $${name} ${madd(fma, lg('av'), lg(`d${v}`), lg(name))})`);
+      }
+    });
+    return step.join('\n');
+  };
+  const bumpPixels = (count) => `
+          (local.set $q0 (i32.add ${lg('q0')} (i32.const ${count * 4})))
+          (local.set $q1 (i32.add ${lg('q1')} (i32.const ${count * 4})))
+          (local.set $q2 (i32.add ${lg('q2')} (i32.const ${count * 4})))
+          (local.set $pd (i32.add ${lg('pd')} ${lg(`Ob${count}`)}))`;
+  for (let t = 0; t < T * phases; t++)
+    for (let v = 0; v < nv; v++) zero.push(`(local.set $${acc(t, v)} (v128.const i32x4 0 0 0 0))`);
+  taps.forEach(([a, b], t) => {
+    add.push(
+      `(local.set $pd (i32.add ${lg('dw')} (i32.shl (i32.add (i32.mul (i32.const ${a * 3 + b}) ${lg('O')}) ${lg('j0')}) (i32.const 2))))`,
+    );
+    for (let v = 0; v < nv; v++) {
+      const sum = phases === 1 ? lg(acc(t, v)) : `(f32x4.add ${lg(acc(t, v))} ${lg(acc(t + T, v))})`;
+      add.push(
+        `(v128.store offset=${v * 16} ${lg('pd')} (f32x4.add (v128.load offset=${v * 16} ${lg('pd')}) ${sum}))`,
+      );
+    }
+  });
+  return `
+      ${zero.join('\n')}
+      (local.set $q ${lg('qb')})
+      (local.set $r (i32.rem_u ${lg('qb')} ${lg('OH')}))
+      (local.set $xrow (i32.add ${lg('xp')} (i32.mul (i32.add (i32.mul (i32.div_u ${lg('qb')} ${lg('OH')}) ${lg('Hp')}) ${lg('r')}) ${lg('Wpb')})))
+      (local.set $pd0 (i32.add ${lg('dy')} (i32.shl (i32.add (i32.mul (i32.mul ${lg('qb')} ${lg('OW')}) ${lg('O')}) ${lg('j0')}) (i32.const 2))))
+      (block $rend (loop $rloop
+        (br_if $rend (i32.ge_u ${lg('q')} ${lg('qe')}))
+        (local.set $q0 ${lg('xrow')})
+        (local.set $q1 (i32.add ${lg('q0')} ${lg('Wpb')}))
+        (local.set $q2 (i32.add ${lg('q1')} ${lg('Wpb')}))
+        (local.set $end (i32.add ${lg('q0')} (i32.shl ${lg('OW')} (i32.const 2))))
+        (local.set $pd ${lg('pd0')})
+        (block $uend (loop $uloop
+          (br_if $uend (i32.gt_u (i32.add ${lg('q0')} (i32.const ${C1_GRAD_UNROLL * 4})) ${lg('end')}))
+          ${range(C1_GRAD_UNROLL).map(pixel).join('\n')}
+          ${bumpPixels(C1_GRAD_UNROLL)}
+          (br $uloop)))
+        (block $pend (loop $ploop
+          (br_if $pend (i32.ge_u ${lg('q0')} ${lg('end')}))
+          ${pixel(0)}
+          ${bumpPixels(1)}
+          (br $ploop)))
+        (local.set $pd0 ${lg('pd')})
+        (local.set $xrow (i32.add ${lg('xrow')} ${lg('Wpb')}))
+        (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+        (if (i32.eq ${lg('r')} ${lg('OH')})
+          (then
+            (local.set $r (i32.const 0))
+            (local.set $xrow (i32.add ${lg('xrow')} (i32.shl ${lg('Wpb')} (i32.const 1))))))
+        (local.set $q (i32.add ${lg('q')} (i32.const 1)))
+        (br $rloop)))
+      ${add.join('\n')}`;
+}
+
+/**
+ * `conv_c1_3x3_filter_grad(xp, Hp, Wp, rows, OH, OW, O, dy, dw, blockRows)`: the filter gradient of
+ * `conv_c1_3x3` (same layouts), dw[t][o] = sum over pixels of x_tap(t) * dy[o], written whole.
+ * Per block of blockRows output rows (dy of a block stays in L1/L2) two kinds of pass over its
+ * pixels, per 8 output channels: the 6 taps of filter rows 0-1 (12 accumulators), then the 3 of
+ * row 2 with even and odd pixels apart (12 again); a block's sums are added into dw, which keeps
+ * float32 error low.
+ */
+function convC1FilterGrad(fma) {
+  const tapsA = [
+    [0, 0],
+    [0, 1],
+    [0, 2],
+    [1, 0],
+    [1, 1],
+    [1, 2],
+  ];
+  const tapsB = [
+    [2, 0],
+    [2, 1],
+    [2, 2],
+  ];
+  return `
+(func $conv_c1_3x3_filter_grad (export "conv_c1_3x3_filter_grad")
+  (param $xp i32) (param $Hp i32) (param $Wp i32) (param $rows i32) (param $OH i32) (param $OW i32)
+  (param $O i32) (param $dy i32) (param $dw i32) (param $blockRows i32)
+  (local $qb i32) (local $qe i32) (local $q i32) (local $j0 i32) (local $q0 i32) (local $q1 i32)
+  (local $q2 i32) (local $end i32) (local $pd i32) (local $Wpb i32) (local $Ob i32)
+  ${range(C1_GRAD_UNROLL)
+    .slice(1)
+    .map((u) => `(local $Ob${u} i32)`)
+    .join(' ')} (local $Ob${C1_GRAD_UNROLL} i32)
+  (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128) (local $av v128)
+  (local $r i32) (local $xrow i32) (local $pd0 i32)
+  ${range(6)
+    .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
+    .join(' ')}
+  (local $acc0_2 v128) (local $acc0_3 v128) (local $acc1_2 v128) (local $acc1_3 v128) (local $acc2_2 v128) (local $acc2_3 v128)
+  (local.set $Wpb (i32.shl ${lg('Wp')} (i32.const 2)))
+  (local.set $Ob (i32.shl ${lg('O')} (i32.const 2)))
+  ${range(C1_GRAD_UNROLL + 1)
+    .slice(2)
+    .map((u) => `(local.set $Ob${u} (i32.mul ${lg('Ob')} (i32.const ${u})))`)
+    .join(' ')}
+  (local.set $Ob1 ${lg('Ob')})
+  (call $copy_or_zero ${lg('dw')} (i32.const -1) (i32.mul ${lg('O')} (i32.const 9)))
+  (local.set $qb (i32.const 0))
+  (block $bend (loop $bloop
+    (br_if $bend (i32.ge_u ${lg('qb')} ${lg('rows')}))
+    (local.set $qe (i32.add ${lg('qb')} ${lg('blockRows')}))
+    (if (i32.gt_u ${lg('qe')} ${lg('rows')}) (then (local.set $qe ${lg('rows')})))
+    (local.set $j0 (i32.const 0))
+    (block $aend (loop $aloop
+      (br_if $aend (i32.ge_u ${lg('j0')} ${lg('O')}))
+      ${gradPass(fma, tapsA, 2, 1)}
+      (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
+      (br $aloop)))
+    (local.set $j0 (i32.const 0))
+    (block $bbend (loop $bbloop
+      (br_if $bbend (i32.ge_u ${lg('j0')} ${lg('O')}))
+      ${gradPass(fma, tapsB, 2, 2)}
+      (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
+      (br $bbloop)))
+    (local.set $qb ${lg('qe')})
+    (br $bloop))))`;
+}
+
 /** `copy_f32(dst, src, n)`: a plain vector copy, the memory-bandwidth yardstick of the bench. */
 function copyF32() {
   return `
@@ -876,6 +1134,9 @@ ${packB()}
 ${copyOrZero()}
 ${im2colRows()}
 ${packBIm2col()}
+${padC1()}
+${convC1(fma)}
+${convC1FilterGrad(fma)}
 ${copyF32()}
 ${colSum()}
 ${maxPool2x2()}

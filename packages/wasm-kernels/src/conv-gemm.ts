@@ -1,6 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { GEMM_MR, GEMM_NR } from './generated/kernel-binaries.js';
+import { convForwardOneChannel, filterGradOneChannel, fitsOneChannelDirect } from './conv-one-channel.js';
 import { allocScratch, GEMM_KC, GEMM_MC, heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
 
@@ -61,6 +62,10 @@ export function convForwardGemm(
   const N = g.outChannels;
   const M = g.batch * g.outHeight * g.outWidth;
   if (M === 0 || N === 0) return;
+  if (fitsOneChannelDirect(g)) {
+    convForwardOneChannel(backend, x, filter, g, out);
+    return;
+  }
   const kBlocks = Math.ceil(K / GEMM_KC);
   const n8 = roundUp(N, GEMM_NR);
   const packedFloats = K * n8;
@@ -130,6 +135,10 @@ export function filterGradGemm(
   const outOffset = heapOffset(backend, out);
   if (rowsTotal === 0 || g.outWidth === 0 || O === 0 || K === 0) {
     heapF32().fill(0, outOffset / 4, outOffset / 4 + K * O);
+    return;
+  }
+  if (fitsOneChannelDirect(g)) {
+    filterGradOneChannel(backend, x, dy, g, out);
     return;
   }
   if (g.inChannels % GEMM_NR !== 0) {

@@ -38,6 +38,40 @@ export interface SimdKernelExports {
   pack_b(k: number, n: number, src: number, rs: number, cs: number, dst: number): void;
   im2col_rows(p0: number, count: number, x: number, dst: number, geometry: number): void;
   pack_b_im2col(n: number, row0: number, rows: number, x: number, dst: number, geometry: number): void;
+  pad_c1(
+    x: number,
+    n: number,
+    h: number,
+    w: number,
+    pt: number,
+    pl: number,
+    hp: number,
+    wp: number,
+    dst: number,
+  ): void;
+  conv_c1_3x3(
+    xp: number,
+    hp: number,
+    wp: number,
+    rows: number,
+    oh: number,
+    ow: number,
+    o: number,
+    pw: number,
+    y: number,
+  ): void;
+  conv_c1_3x3_filter_grad(
+    xp: number,
+    hp: number,
+    wp: number,
+    rows: number,
+    oh: number,
+    ow: number,
+    o: number,
+    dy: number,
+    dw: number,
+    blockRows: number,
+  ): void;
   copy_f32(dst: number, src: number, n: number): void;
   col_sum(src: number, rows: number, cols: number, dst: number): void;
   max_pool_2x2(

@@ -1,0 +1,115 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { ConvGeometry } from './conv-gemm.js';
+import { allocScratch, heapOffset } from './gemm.js';
+import { simdKernels } from './simd-kernels.js';
+
+/**
+ * Whether the direct 1-channel kernels run this convolution: one input channel, a 3x3 filter,
+ * stride 1, output channels a multiple of 8 (the model's first layer). With K = 9 a GEMM tile does
+ * only 9 k steps between its start and its stores, and the im2col before it is a scalar copy per
+ * pixel: the direct kernels keep all 9 taps unrolled in one tile instead.
+ */
+export function fitsOneChannelDirect(g: ConvGeometry): boolean {
+  return (
+    g.inChannels === 1 &&
+    g.filterHeight === 3 &&
+    g.filterWidth === 3 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.outChannels % 8 === 0 &&
+    g.outWidth > 0
+  );
+}
+
+/** Output rows per block of the filter gradient: about 256 pixels, so a block's dy stays in L2. */
+const gradBlockRows = (g: ConvGeometry) => Math.max(1, Math.floor(256 / g.outWidth));
+
+/**
+ * x zero-padded into scratch as `[N][OH + 2][OW + 2]` (the window of every output pixel lies
+ * inside it), so the direct kernels need no bounds tests. Returns the scratch and the padded sizes;
+ * `extraFloats` more floats follow the image for the caller.
+ */
+function padInput(
+  backend: BackendWasm,
+  x: TensorInfo,
+  g: ConvGeometry,
+  extraFloats: number,
+): { scratch: ReturnType<typeof allocScratch>; padded: number; hp: number; wp: number; after: number } {
+  const hp = g.outHeight + 2;
+  const wp = g.outWidth + 2;
+  // +8: pad_c1 zeroes 8 floats past the image, which a row's last tile may read; the caller's
+  // floats start at the next 64-byte boundary.
+  const paddedFloats = Math.ceil((g.batch * hp * wp + 8) / 16) * 16;
+  const scratch = allocScratch(backend, paddedFloats + extraFloats);
+  const padded = scratch.offset;
+  simdKernels(backend).pad_c1(
+    heapOffset(backend, x),
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    g.padTop,
+    g.padLeft,
+    hp,
+    wp,
+    padded,
+  );
+  const after = padded + paddedFloats * 4;
+  return { scratch, padded, hp, wp, after };
+}
+
+/** The forward convolution of `fitsOneChannelDirect` shapes: writes all of `out`. */
+export function convForwardOneChannel(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  g: ConvGeometry,
+  out: TensorInfo,
+): void {
+  const O = g.outChannels;
+  const { scratch, padded, hp, wp, after } = padInput(backend, x, g, 9 * O);
+  try {
+    const kernels = simdKernels(backend);
+    kernels.pack_b(9, O, heapOffset(backend, filter), O, 1, after);
+    kernels.conv_c1_3x3(
+      padded,
+      hp,
+      wp,
+      g.batch * g.outHeight,
+      g.outHeight,
+      g.outWidth,
+      O,
+      after,
+      heapOffset(backend, out),
+    );
+  } finally {
+    backend.disposeData(scratch.info.dataId);
+  }
+}
+
+/** The filter gradient of `fitsOneChannelDirect` shapes: writes all of `out` (`[3, 3, 1, O]`). */
+export function filterGradOneChannel(
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  g: ConvGeometry,
+  out: TensorInfo,
+): void {
+  const { scratch, padded, hp, wp } = padInput(backend, x, g, 0);
+  try {
+    simdKernels(backend).conv_c1_3x3_filter_grad(
+      padded,
+      hp,
+      wp,
+      g.batch * g.outHeight,
+      g.outHeight,
+      g.outWidth,
+      g.outChannels,
+      heapOffset(backend, dy),
+      heapOffset(backend, out),
+      gradBlockRows(g),
+    );
+  } finally {
+    backend.disposeData(scratch.info.dataId);
+  }
+}
