@@ -882,32 +882,43 @@ const SUM_BLOCK = 256;
 
 /**
  * `col_sum(src, rows, cols, dst)`: dst[c] = sum_r src[r*cols + c] (cols a multiple of 4): a
- * reduction over the leading axes, as the bias gradients are. 32 columns at a time in 8 vector
- * accumulators, summed per block of SUM_BLOCK rows and the block sums added into dst.
+ * reduction over the leading axes, as the bias gradients are. Per block of SUM_BLOCK rows, each
+ * group of 32 columns (then 4) is summed down the block in 8 vector accumulators (1), and the block
+ * sums added into dst. Blocks outside, column groups inside: a block (256 rows) is read from L2 by
+ * its later groups, not from memory once per group; each column still adds its rows, and its
+ * block sums, in the same order as with groups outside, so the result has the same bits.
  */
 function colSum() {
   const accs = range(8);
   return `
 (func $col_sum (export "col_sum") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
   (local $c0 i32) (local $w i32) (local $r0 i32) (local $r i32) (local $re i32) (local $s i32) (local $rowb i32)
-  (local $v i32) (local $one v128)
   ${accs.map((i) => `(local $s${i} v128)`).join(' ')}
   (local.set $rowb (i32.shl ${lg('cols')} (i32.const 2)))
   (call $copy_or_zero ${lg('dst')} (i32.const -1) ${lg('cols')})
-  (local.set $c0 (i32.const 0))
-  (block $cend (loop $cloop
-    (br_if $cend (i32.ge_u ${lg('c0')} ${lg('cols')}))
-    (local.set $w (i32.sub ${lg('cols')} ${lg('c0')}))
-    (if (i32.ge_u ${lg('w')} (i32.const 32))
-      (then
-        (local.set $r0 (i32.const 0))
-        (block $bend (loop $bloop
-          (br_if $bend (i32.ge_u ${lg('r0')} ${lg('rows')}))
-          (local.set $re (i32.add ${lg('r0')} (i32.const ${SUM_BLOCK})))
-          (if (i32.gt_u ${lg('re')} ${lg('rows')}) (then (local.set $re ${lg('rows')})))
+  (local.set $r0 (i32.const 0))
+  (block $bend (loop $bloop
+    (br_if $bend (i32.ge_u ${lg('r0')} ${lg('rows')}))
+    (local.set $re (i32.add ${lg('r0')} (i32.const ${SUM_BLOCK})))
+    (if (i32.gt_u ${lg('re')} ${lg('rows')}) (then (local.set $re ${lg('rows')})))
+    (local.set $c0 (i32.const 0))
+    (block $cend (loop $cloop
+      (br_if $cend (i32.ge_u ${lg('c0')} ${lg('cols')}))
+      (local.set $w (i32.sub ${lg('cols')} ${lg('c0')}))
+      (local.set $s (i32.add ${lg('src')} (i32.add (i32.mul ${lg('r0')} ${lg('rowb')}) (i32.shl ${lg('c0')} (i32.const 2)))))
+      (local.set $r ${lg('r0')})
+      (if (i32.ge_u ${lg('w')} (i32.const 32))
+        (then
           ${accs.map((i) => `(local.set $s${i} (v128.const i32x4 0 0 0 0))`).join(' ')}
-          (local.set $s (i32.add ${lg('src')} (i32.add (i32.mul ${lg('r0')} ${lg('rowb')}) (i32.shl ${lg('c0')} (i32.const 2)))))
-          (local.set $r ${lg('r0')})
+          ;; two rows a step (each column still adds its rows in order)
+          (block $r2end (loop $r2loop
+            (br_if $r2end (i32.gt_u (i32.add ${lg('r')} (i32.const 2)) ${lg('re')}))
+            ${accs.map((i) => `(local.set $s${i} (f32x4.add ${lg(`s${i}`)} (v128.load offset=${i * 16} ${lg('s')})))`).join('\n')}
+            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
+            ${accs.map((i) => `(local.set $s${i} (f32x4.add ${lg(`s${i}`)} (v128.load offset=${i * 16} ${lg('s')})))`).join('\n')}
+            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
+            (local.set $r (i32.add ${lg('r')} (i32.const 2)))
+            (br $r2loop)))
           (block $rend (loop $rloop
             (br_if $rend (i32.ge_u ${lg('r')} ${lg('re')}))
             ${accs.map((i) => `(local.set $s${i} (f32x4.add ${lg(`s${i}`)} (v128.load offset=${i * 16} ${lg('s')})))`).join('\n')}
@@ -916,19 +927,10 @@ function colSum() {
             (br $rloop)))
           (local.set $s (i32.add ${lg('dst')} (i32.shl ${lg('c0')} (i32.const 2))))
           ${accs.map((i) => `(v128.store offset=${i * 16} ${lg('s')} (f32x4.add (v128.load offset=${i * 16} ${lg('s')}) ${lg(`s${i}`)}))`).join('\n')}
-          (local.set $r0 ${lg('re')})
-          (br $bloop)))
-        (local.set $c0 (i32.add ${lg('c0')} (i32.const 32))))
-      (else
-        ;; a last group of 4 columns (cols % 32 != 0): one accumulator, same blocking
-        (local.set $r0 (i32.const 0))
-        (block $b1end (loop $b1loop
-          (br_if $b1end (i32.ge_u ${lg('r0')} ${lg('rows')}))
-          (local.set $re (i32.add ${lg('r0')} (i32.const ${SUM_BLOCK})))
-          (if (i32.gt_u ${lg('re')} ${lg('rows')}) (then (local.set $re ${lg('rows')})))
+          (local.set $c0 (i32.add ${lg('c0')} (i32.const 32))))
+        (else
+          ;; a last group of 4 columns (cols % 32 != 0): one accumulator
           (local.set $s0 (v128.const i32x4 0 0 0 0))
-          (local.set $s (i32.add ${lg('src')} (i32.add (i32.mul ${lg('r0')} ${lg('rowb')}) (i32.shl ${lg('c0')} (i32.const 2)))))
-          (local.set $r ${lg('r0')})
           (block $r1end (loop $r1loop
             (br_if $r1end (i32.ge_u ${lg('r')} ${lg('re')}))
             (local.set $s0 (f32x4.add ${lg('s0')} (v128.load ${lg('s')})))
@@ -937,10 +939,10 @@ function colSum() {
             (br $r1loop)))
           (local.set $s (i32.add ${lg('dst')} (i32.shl ${lg('c0')} (i32.const 2))))
           (v128.store ${lg('s')} (f32x4.add (v128.load ${lg('s')}) ${lg('s0')}))
-          (local.set $r0 ${lg('re')})
-          (br $b1loop)))
-        (local.set $c0 (i32.add ${lg('c0')} (i32.const 4)))))
-    (br $cloop))))`;
+          (local.set $c0 (i32.add ${lg('c0')} (i32.const 4)))))
+      (br $cloop)))
+    (local.set $r0 ${lg('re')})
+    (br $bloop))))`;
 }
 
 /** Loop over the windows of a 2x2 stride-2 pool: $p00 at window (n, r, col), channel vector $v. */
