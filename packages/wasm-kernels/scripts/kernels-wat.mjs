@@ -980,16 +980,34 @@ const poolLocals = `(local $Cb i32) (local $rowb i32) (local $q i32) (local $n i
 /**
  * `max_pool_2x2(x, N, H, W, C, OH, OW, y)`: 2x2 stride-2 max pool without padding, NHWC, C a
  * multiple of 4, windows inside x (2*OH <= H, 2*OW <= W). y is written in order, one vector a step.
+ * The result is f32x4.max's for every input (NaN if any is NaN, +0 above -0), but V8 compiles
+ * f32x4.max to a NaN-safe sequence of about eight instructions: the maximum is taken with
+ * `f32x4.pmax` (one each), which gives the same bits unless an input is NaN or the maximum is -0
+ * (with a +0 it must be +0); a vector where a lane could be either (the inputs' sum is NaN, or
+ * the maximum is -0) is recomputed with f32x4.max.
  */
 function maxPool2x2() {
+  const load = {
+    a: `(v128.load ${lg('p00')})`,
+    b: `(v128.load (i32.add ${lg('p00')} ${lg('Cb')}))`,
+    c: `(v128.load (i32.add ${lg('p00')} ${lg('rowb')}))`,
+    d: `(v128.load (i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')}))`,
+  };
   return `
 (func $max_pool_2x2 (export "max_pool_2x2")
   (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $y i32)
-  ${poolLocals}
+  ${poolLocals} (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m v128) (local $t v128)
   (local.set $py ${lg('y')})
-  ${poolWindows(`(v128.store ${lg('py')} (f32x4.max
-          (f32x4.max (v128.load ${lg('p00')}) (v128.load (i32.add ${lg('p00')} ${lg('Cb')})))
-          (f32x4.max (v128.load (i32.add ${lg('p00')} ${lg('rowb')})) (v128.load (i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')})))))`)})`;
+  ${poolWindows(`(local.set $a ${load.a})
+        (local.set $b ${load.b})
+        (local.set $c ${load.c})
+        (local.set $d ${load.d})
+        (local.set $m (f32x4.pmax (f32x4.pmax ${lg('a')} ${lg('b')}) (f32x4.pmax ${lg('c')} ${lg('d')})))
+        (local.set $t (f32x4.add (f32x4.add ${lg('a')} ${lg('b')}) (f32x4.add ${lg('c')} ${lg('d')})))
+        (if (v128.any_true (v128.or (f32x4.ne ${lg('t')} ${lg('t')})
+              (i32x4.eq ${lg('m')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+          (then (local.set $m (f32x4.max (f32x4.max ${lg('a')} ${lg('b')}) (f32x4.max ${lg('c')} ${lg('d')})))))
+        (v128.store ${lg('py')} ${lg('m')})`)})`;
 }
 
 /**
