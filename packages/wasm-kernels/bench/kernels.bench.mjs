@@ -4,10 +4,15 @@
 // (comma list), BUILDS=auto|fma,simd128, ROUNDS=5 (each figure is the best of ROUNDS timings),
 // KERNELS=<path of a dist/index.js to take the kernels from> (compare another version),
 // STOCK=1 (also time the stock wasm kernels where there is one), ONLY=conv1,Relu (comma list: only
-// the kernels whose label contains one of these).
+// the kernels whose label contains one of these), BASELINE=<path of another version's
+// dist/index.js> (time its kernels too, rounds interleaved with ours: before/after in one run),
+// OUT=<file> (the JSON results; default bench-results/wasm-kernels.json at the repo root).
 //
 // Times are CPU time of this process (process.cpuUsage), not wall time: the machine is shared, and
 // the backend runs on one thread, so CPU time is what a kernel costs while it runs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { allocScratch, simdKernels } from '../dist/bench-internals.js';
@@ -18,6 +23,11 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const builds = (process.env.BUILDS ?? (hasRelaxedSimd() ? 'fma,simd128' : 'simd128')).split(',');
 const ONLY = process.env.ONLY?.split(',');
 const kernelsModule = await import(process.env.KERNELS ?? '../dist/index.js');
+const baselineModule = process.env.BASELINE ? await import(resolve(process.env.BASELINE)) : undefined;
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const outPath = process.env.OUT
+  ? resolve(process.env.INIT_CWD ?? process.cwd(), process.env.OUT)
+  : resolve(repoRoot, 'bench-results', 'wasm-kernels.json');
 
 await tf.setBackend('wasm');
 await tf.ready();
@@ -34,23 +44,31 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-/** Best seconds per call of `f` over ROUNDS rounds of >= minMs CPU time each (after a warm-up). */
-function time(f, minMs = 60) {
-  for (let i = 0; i < 3; i++) f();
-  let best = Number.POSITIVE_INFINITY;
+/**
+ * Best seconds per call of each function over ROUNDS rounds of >= minMs CPU time each (after a
+ * warm-up), the functions' rounds interleaved so that a busy moment of the machine hits them alike.
+ */
+function timeEach(fs, minMs = 60) {
+  for (const f of fs) for (let i = 0; i < 3; i++) f();
+  const best = fs.map(() => Number.POSITIVE_INFINITY);
   for (let r = 0; r < ROUNDS; r++) {
-    let n = 0;
-    const t0 = cpuMs();
-    let t = 0;
-    do {
-      f();
-      n++;
-      t = cpuMs() - t0;
-    } while (t < minMs);
-    best = Math.min(best, t / n / 1000);
+    fs.forEach((f, i) => {
+      let n = 0;
+      const t0 = cpuMs();
+      let t = 0;
+      do {
+        f();
+        n++;
+        t = cpuMs() - t0;
+      } while (t < minMs);
+      best[i] = Math.min(best[i], t / n / 1000);
+    });
   }
   return best;
 }
+
+/** Best seconds per call of `f` (see timeEach). */
+const time = (f, minMs) => timeEach([f], minMs)[0];
 
 /** GEMM peak: a 120x64 tile block times k = 256, packed operands in L1/L2 (the kernels' best case). */
 function gemmPeak() {
@@ -199,25 +217,33 @@ function cases(batch) {
   return list;
 }
 
-function run(c, config) {
+/** Seconds per call of each kernel config on the case's inputs, timed interleaved. */
+function run(c, configs) {
   const inputs = c.inputs();
   const infos = Object.fromEntries(
     Object.entries(inputs).map(([k, t]) => [k, { dataId: t.dataId, shape: t.shape, dtype: t.dtype }]),
   );
-  const call = () => {
+  const calls = configs.map((config) => () => {
     const out = config.kernelFunc({ inputs: infos, backend, attrs: c.attrs });
     backend.disposeData(out.dataId);
-  };
-  const seconds = time(call);
+  });
+  const seconds = timeEach(calls);
   tf.dispose(Object.values(inputs));
   return seconds;
 }
 
+const baselineConfigs = baselineModule
+  ? new Map(baselineModule.wasmTrainingKernelConfigs.map((c) => [c.kernelName, c]))
+  : undefined;
+const percent = (share) => `${(share * 100).toFixed(0)}%`;
+
 console.log(
-  `Node ${process.version}, tfjs ${tf.version_core}, relaxed SIMD ${hasRelaxedSimd() ? 'yes' : 'no'}; kernels from ${process.env.KERNELS ?? 'this package'}; best of ${ROUNDS}, CPU time`,
+  `Node ${process.version}, tfjs ${tf.version_core}, relaxed SIMD ${hasRelaxedSimd() ? 'yes' : 'no'}; kernels from ${process.env.KERNELS ?? 'this package'}${baselineModule ? `, baseline ${process.env.BASELINE}` : ''}; best of ${ROUNDS}, CPU time`,
 );
+const results = [];
 for (const build of builds) {
   setKernelBuild(build);
+  baselineModule?.setKernelBuild(build);
   // The yardsticks are measured before and after the tables and the best of all kept: on a shared
   // machine one measurement can land in a busy moment and make every share look too good.
   const peaks = [gemmPeak()];
@@ -225,10 +251,14 @@ for (const build of builds) {
   const rows = [];
   for (const batch of BATCHES) {
     for (const c of cases(batch).filter((k) => ONLY === undefined || ONLY.some((o) => k.label.includes(o)))) {
-      const seconds = run(c, tf.getKernel(c.kernel, 'wasm'));
+      const baseline = baselineConfigs?.get(c.kernel);
+      const [seconds, baselineSeconds] = run(
+        c,
+        baseline ? [tf.getKernel(c.kernel, 'wasm'), baseline] : [tf.getKernel(c.kernel, 'wasm')],
+      );
       const stockMs =
-        process.env.STOCK && stock.has(c.kernel) ? run(c, stock.get(c.kernel)) * 1000 : undefined;
-      rows.push({ batch, c, seconds, stockMs });
+        process.env.STOCK && stock.has(c.kernel) ? run(c, [stock.get(c.kernel)])[0] * 1000 : undefined;
+      rows.push({ batch, c, seconds, baselineSeconds, stockMs });
     }
     peaks.push(gemmPeak());
     copies.push(copyBandwidth());
@@ -238,23 +268,77 @@ for (const build of builds) {
   console.log(
     `\nbuild ${kernelBuild()}: GEMM peak ${peak.toFixed(1)} GFLOP/s (measurements ${peaks.map((p) => p.toFixed(1)).join(', ')}), copy ${copy.toFixed(1)} GB/s (${copies.map((p) => p.toFixed(1)).join(', ')})`,
   );
+  const kernels = [];
   let lastBatch;
-  for (const { batch, c, seconds, stockMs } of rows) {
+  for (const { batch, c, seconds, baselineSeconds, stockMs } of rows) {
     if (batch !== lastBatch) {
       lastBatch = batch;
       console.log(`\n  batch ${batch}`);
       console.log(
-        `  ${'kernel'.padEnd(36)} ${'ms'.padStart(7)} ${'rate'.padStart(12)} ${'share'.padStart(6)}  target${process.env.STOCK ? '          stock ms' : ''}`,
+        `  ${'kernel'.padEnd(36)} ${'ms'.padStart(7)} ${'rate'.padStart(12)} ${'share'.padStart(6)}  target      ${baselineConfigs ? ' baseline ms, share' : ''}${process.env.STOCK ? '  stock ms' : ''}`,
       );
     }
     const compute = c.flops !== undefined;
-    const rate = compute ? c.flops / seconds / 1e9 : c.bytes / seconds / 1e9;
-    const share = rate / (compute ? peak : copy);
+    const work = compute ? c.flops : c.bytes;
+    const yardstick = compute ? peak : copy;
+    const rate = work / seconds / 1e9;
+    const share = rate / yardstick;
     const target = compute ? 0.75 : 0.5;
-    const stockColumn = stockMs === undefined ? '' : stockMs.toFixed(2).padStart(11);
+    const baselineShare =
+      baselineSeconds === undefined ? undefined : work / baselineSeconds / 1e9 / yardstick;
+    const baselineColumn =
+      baselineSeconds === undefined
+        ? ''
+        : `${(baselineSeconds * 1000).toFixed(2).padStart(12)}, ${percent(baselineShare).padStart(4)}`;
+    const stockColumn = stockMs === undefined ? '' : stockMs.toFixed(2).padStart(10);
     console.log(
-      `  ${c.label.padEnd(36)} ${(seconds * 1000).toFixed(2).padStart(7)} ${`${rate.toFixed(1)} ${compute ? 'GF/s' : 'GB/s'}`.padStart(12)} ${`${(share * 100).toFixed(0)}%`.padStart(6)}  ${(share >= target ? 'met' : 'MISSED').padEnd(6)} (${target * 100}%)${stockColumn}`,
+      `  ${c.label.padEnd(36)} ${(seconds * 1000).toFixed(2).padStart(7)} ${`${rate.toFixed(1)} ${compute ? 'GF/s' : 'GB/s'}`.padStart(12)} ${percent(share).padStart(6)}  ${(share >= target ? 'met' : 'MISSED').padEnd(6)} (${target * 100}%)${baselineColumn}${stockColumn}`,
     );
+    kernels.push({
+      batch,
+      label: c.label,
+      kernel: c.kernel,
+      ms: seconds * 1000,
+      rate,
+      unit: compute ? 'GFLOP/s' : 'GB/s',
+      share,
+      target,
+      met: share >= target,
+      ...(baselineSeconds === undefined ? {} : { baselineMs: baselineSeconds * 1000, baselineShare }),
+      ...(stockMs === undefined ? {} : { stockMs }),
+    });
   }
+  results.push({
+    build: kernelBuild(),
+    gemmPeakGflops: peak,
+    gemmPeakMeasurements: peaks,
+    copyGBps: copy,
+    copyMeasurements: copies,
+    kernels,
+  });
 }
 setKernelBuild('auto');
+
+mkdirSync(dirname(outPath), { recursive: true });
+writeFileSync(
+  outPath,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      command: `node bench/kernels.bench.mjs (packages/wasm-kernels)`,
+      env: Object.fromEntries(
+        ['BATCH', 'BUILDS', 'ROUNDS', 'KERNELS', 'STOCK', 'ONLY', 'BASELINE']
+          .filter((k) => process.env[k] !== undefined)
+          .map((k) => [k, process.env[k]]),
+      ),
+      node: process.version,
+      tfjs: tf.version_core,
+      relaxedSimd: hasRelaxedSimd(),
+      timing: `best of ${ROUNDS} rounds, CPU time of the process`,
+      builds: results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\nresults: ${relative(repoRoot, outPath)}`);
