@@ -1015,6 +1015,10 @@ function maxPool2x2() {
  * maximum of its window in row-major order (as tfjs's cpu backend; a window of NaN or -Infinity
  * only gets nothing), the three other positions get 0. Same layout conditions as max_pool_2x2;
  * rows and columns of x outside every window are not written (the caller zeroes them).
+ * The running maximum is `f32x4.pmax(best, v)` = v > best ? v : best (one instruction: ties and
+ * NaN keep the earlier value); a position gets dy where it equals the maximum and no earlier one
+ * did (+0 and -0 are equal, so the first of them wins, as with the strict compare), and only when
+ * the maximum is above -Infinity.
  */
 function maxPool2x2Grad() {
   const loads = ['p00', 'p01', 'p10', 'p11'];
@@ -1024,28 +1028,28 @@ function maxPool2x2Grad() {
     p10: `(i32.add ${lg('p00')} ${lg('rowb')})`,
     p11: `(i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')})`,
   };
-  const body = [
-    `(local.set $g (v128.load ${lg('py')}))`,
-    `(local.set $best (v128.const f32x4 -inf -inf -inf -inf))`,
-    `(local.set $at (v128.const i32x4 -1 -1 -1 -1))`,
-  ];
+  const minusInf = '(v128.const f32x4 -inf -inf -inf -inf)';
+  const body = [];
+  loads.forEach((p, i) => body.push(`(local.set $v${i} (v128.load ${addr[p]}))`));
+  body.push(
+    `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
+  );
+  body.push(`(local.set $g (v128.and (v128.load ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`);
   loads.forEach((p, i) => {
-    body.push(`(local.set $val (v128.load ${addr[p]}))`);
-    body.push(`(local.set $gt (f32x4.gt ${lg('val')} ${lg('best')}))`);
-    body.push(`(local.set $best (v128.bitselect ${lg('val')} ${lg('best')} ${lg('gt')}))`);
+    const hit = `(f32x4.eq ${lg(`v${i}`)} ${lg('best')})`;
+    if (i === 0) body.push(`(local.set $taken ${hit})`);
+    else body.push(`(local.set $e (v128.andnot ${hit} ${lg('taken')}))`);
+    const mask = i === 0 ? lg('taken') : lg('e');
     body.push(
-      `(local.set $at (v128.bitselect (v128.const i32x4 ${i} ${i} ${i} ${i}) ${lg('at')} ${lg('gt')}))`,
+      `(v128.store (i32.add ${lg('dx')} (i32.sub ${addr[p]} ${lg('x')})) (v128.and ${lg('g')} ${mask}))`,
     );
-  });
-  loads.forEach((p, i) => {
-    body.push(
-      `(v128.store (i32.add ${lg('dx')} (i32.sub ${addr[p]} ${lg('x')})) (v128.and ${lg('g')} (i32x4.eq ${lg('at')} (v128.const i32x4 ${i} ${i} ${i} ${i}))))`,
-    );
+    if (i > 0 && i < 3) body.push(`(local.set $taken (v128.or ${lg('taken')} ${lg('e')}))`);
   });
   return `
 (func $max_pool_2x2_grad (export "max_pool_2x2_grad")
   (param $x i32) (param $dy i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
-  ${poolLocals} (local $g v128) (local $best v128) (local $at v128) (local $val v128) (local $gt v128)
+  ${poolLocals} (local $g v128) (local $best v128) (local $taken v128) (local $e v128)
+  (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
   (local.set $py ${lg('dy')})
   ${poolWindows(body.join('\n'))})`;
 }
