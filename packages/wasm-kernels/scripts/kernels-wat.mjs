@@ -945,7 +945,10 @@ function colSum() {
     (br $bloop))))`;
 }
 
-/** Loop over the windows of a 2x2 stride-2 pool: $p00 at window (n, r, col), channel vector $v. */
+/**
+ * Loop over the windows of a 2x2 stride-2 pool: $p00 at window (n, r, col), channel vector $v;
+ * `body(offset)` is the code of one vector, `offset` bytes past $p00 and $py.
+ */
 function poolWindows(body) {
   return `
   (local.set $Cb (i32.shl ${lg('C')} (i32.const 2)))
@@ -961,9 +964,19 @@ function poolWindows(body) {
       (br_if $colend (i32.ge_u ${lg('col')} ${lg('OW')}))
       (local.set $p00 (i32.add ${lg('prow')} (i32.mul (i32.shl ${lg('col')} (i32.const 1)) ${lg('Cb')})))
       (local.set $v (i32.const 0))
+      ;; two vectors a step while they last: the window's address arithmetic and the loop test
+      ;; once per 32 bytes (the second vector's loads and stores take an offset)
+      (block $v2end (loop $v2loop
+        (br_if $v2end (i32.gt_u (i32.add ${lg('v')} (i32.const 32)) ${lg('Cb')}))
+        ${body(0)}
+        ${body(16)}
+        (local.set $p00 (i32.add ${lg('p00')} (i32.const 32)))
+        (local.set $py (i32.add ${lg('py')} (i32.const 32)))
+        (local.set $v (i32.add ${lg('v')} (i32.const 32)))
+        (br $v2loop)))
       (block $vend (loop $vloop
         (br_if $vend (i32.ge_u ${lg('v')} ${lg('Cb')}))
-        ${body}
+        ${body(0)}
         (local.set $p00 (i32.add ${lg('p00')} (i32.const 16)))
         (local.set $py (i32.add ${lg('py')} (i32.const 16)))
         (local.set $v (i32.add ${lg('v')} (i32.const 16)))
@@ -987,18 +1000,14 @@ const poolLocals = `(local $Cb i32) (local $rowb i32) (local $q i32) (local $n i
  * the maximum is -0) is recomputed with f32x4.max.
  */
 function maxPool2x2() {
-  const load = {
-    a: `(v128.load ${lg('p00')})`,
-    b: `(v128.load (i32.add ${lg('p00')} ${lg('Cb')}))`,
-    c: `(v128.load (i32.add ${lg('p00')} ${lg('rowb')}))`,
-    d: `(v128.load (i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')}))`,
-  };
-  return `
-(func $max_pool_2x2 (export "max_pool_2x2")
-  (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $y i32)
-  ${poolLocals} (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m v128) (local $t v128)
-  (local.set $py ${lg('y')})
-  ${poolWindows(`(local.set $a ${load.a})
+  const body = (o) => {
+    const load = {
+      a: `(v128.load offset=${o} ${lg('p00')})`,
+      b: `(v128.load offset=${o} (i32.add ${lg('p00')} ${lg('Cb')}))`,
+      c: `(v128.load offset=${o} (i32.add ${lg('p00')} ${lg('rowb')}))`,
+      d: `(v128.load offset=${o} (i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')}))`,
+    };
+    return `(local.set $a ${load.a})
         (local.set $b ${load.b})
         (local.set $c ${load.c})
         (local.set $d ${load.d})
@@ -1007,7 +1016,14 @@ function maxPool2x2() {
         (if (v128.any_true (v128.or (f32x4.ne ${lg('t')} ${lg('t')})
               (i32x4.eq ${lg('m')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
           (then (local.set $m (f32x4.max (f32x4.max ${lg('a')} ${lg('b')}) (f32x4.max ${lg('c')} ${lg('d')})))))
-        (v128.store ${lg('py')} ${lg('m')})`)})`;
+        (v128.store offset=${o} ${lg('py')} ${lg('m')})`;
+  };
+  return `
+(func $max_pool_2x2 (export "max_pool_2x2")
+  (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $y i32)
+  ${poolLocals} (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m v128) (local $t v128)
+  (local.set $py ${lg('y')})
+  ${poolWindows(body)})`;
 }
 
 /**
@@ -1029,29 +1045,34 @@ function maxPool2x2Grad() {
     p11: `(i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')})`,
   };
   const minusInf = '(v128.const f32x4 -inf -inf -inf -inf)';
-  const body = [];
-  loads.forEach((p, i) => body.push(`(local.set $v${i} (v128.load ${addr[p]}))`));
-  body.push(
-    `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
-  );
-  body.push(`(local.set $g (v128.and (v128.load ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`);
-  loads.forEach((p, i) => {
-    const hit = `(f32x4.eq ${lg(`v${i}`)} ${lg('best')})`;
-    if (i === 0) body.push(`(local.set $taken ${hit})`);
-    else body.push(`(local.set $e (v128.andnot ${hit} ${lg('taken')}))`);
-    const mask = i === 0 ? lg('taken') : lg('e');
-    body.push(
-      `(v128.store (i32.add ${lg('dx')} (i32.sub ${addr[p]} ${lg('x')})) (v128.and ${lg('g')} ${mask}))`,
+  const body = (o) => {
+    const lines = [];
+    loads.forEach((p, i) => lines.push(`(local.set $v${i} (v128.load offset=${o} ${addr[p]}))`));
+    lines.push(
+      `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
     );
-    if (i > 0 && i < 3) body.push(`(local.set $taken (v128.or ${lg('taken')} ${lg('e')}))`);
-  });
+    lines.push(
+      `(local.set $g (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
+    );
+    loads.forEach((p, i) => {
+      const hit = `(f32x4.eq ${lg(`v${i}`)} ${lg('best')})`;
+      if (i === 0) lines.push(`(local.set $taken ${hit})`);
+      else lines.push(`(local.set $e (v128.andnot ${hit} ${lg('taken')}))`);
+      const mask = i === 0 ? lg('taken') : lg('e');
+      lines.push(
+        `(v128.store offset=${o} (i32.add ${lg('dx')} (i32.sub ${addr[p]} ${lg('x')})) (v128.and ${lg('g')} ${mask}))`,
+      );
+      if (i > 0 && i < 3) lines.push(`(local.set $taken (v128.or ${lg('taken')} ${lg('e')}))`);
+    });
+    return lines.join('\n');
+  };
   return `
 (func $max_pool_2x2_grad (export "max_pool_2x2_grad")
   (param $x i32) (param $dy i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
   ${poolLocals} (local $g v128) (local $best v128) (local $taken v128) (local $e v128)
   (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
   (local.set $py ${lg('dy')})
-  ${poolWindows(body.join('\n'))})`;
+  ${poolWindows(body)})`;
 }
 
 /** `fill_zero(dst, n)`: n floats of zeros. */
