@@ -338,6 +338,15 @@ async function main(): Promise<void> {
   const best = {
     atBatchSize: { scope: threadScope, ...bestFields(bestVsBest(threadRows)) },
     sweep: sweep.length > 0 ? { scope: sweepScope, ...bestFields(bestVsBest(sweep)) } : null,
+    // Each batch size of the sweep apart, each side at its fastest thread count.
+    byBatchSize: sweepBatchSizes
+      .map((batchSize) => ({ batchSize, rows: sweep.filter((row) => row.batchSize === batchSize) }))
+      .filter(({ rows }) => rows.length > 0)
+      .map(({ batchSize, rows }) => ({
+        scope: `batch ${batchSize}, threads ${options.threads.join(',')}`,
+        batchSize,
+        ...bestFields(bestVsBest(rows)),
+      })),
   };
 
   const finishedAt = new Date();
@@ -375,10 +384,13 @@ async function main(): Promise<void> {
   if (sweepTable !== null) {
     lines.push('', 'Training throughput, batch size and thread sweep:', '', sweepTable);
     lines.push('', formatBestVsBest(bestVsBest(sweep), sweepScope));
+    for (const { batchSize, scope } of best.byBatchSize) {
+      lines.push(formatBestVsBest(bestVsBest(sweep.filter((row) => row.batchSize === batchSize)), scope));
+    }
   }
   lines.push(
     '',
-    `${machine.nproc} cores, ${machine.cpuModel}; Node ${machine.node}, tfjs ${wasmRuntime['tfjs'] ?? '?'}; ` +
+    `${machine.nproc} cores, ${machine.cpuModel}; Node ${machine.node}, tfjs ${wasmRuntime['tfjs'] ?? '?'}, kernel build ${wasmRuntime['kernelBuild'] ?? '?'}; ` +
       `Python ${pytorchRuntime['python'] ?? '?'}, torch ${pytorchRuntime['torch'] ?? '?'}, numpy ${pytorchRuntime['numpy'] ?? '?'}; ` +
       `load average ${machine.loadAverageAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? Number.NaN).toFixed(2)} at end.`,
   );

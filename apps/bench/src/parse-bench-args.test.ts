@@ -11,7 +11,7 @@ describe('parseBenchArgs', () => {
     expect(options.threads).toEqual([1, 2]);
     expect(options.rounds).toBe(3);
     expect(options.sides).toEqual(['tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'pytorch']);
-    expect(options.batchSizes).toBeNull();
+    expect(options.batchSizes).toEqual([128]);
   });
 
   it('reads every numeric flag', () => {

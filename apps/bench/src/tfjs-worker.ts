@@ -9,6 +9,7 @@ import { loadMnist } from '@mnist/data/node';
 import { createModel, type ModelConfig } from '@mnist/model';
 import { trainMnist } from '@mnist/pipeline';
 import { type BackendChoice, BackendUnavailableError, selectBackend } from '@mnist/runtime';
+import { kernelBuild } from '@mnist/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type {
@@ -72,6 +73,8 @@ function runtimeInfo(): RuntimeInfo {
     tfjs: tf.version_core,
     backend: tf.getBackend(),
     simd: tf.getBackend() === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : false,
+    // Which build of @mnist/wasm-kernels trains (fma or simd128): the two round differently.
+    ...(tf.getBackend() === 'wasm' ? { kernelBuild: kernelBuild() } : {}),
   };
 }
 
