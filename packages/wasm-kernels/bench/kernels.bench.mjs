@@ -341,4 +341,6 @@ writeFileSync(
     2,
   )}\n`,
 );
-console.log(`\nresults: ${relative(repoRoot, outPath)}`);
+// Repo-relative when under the repo (the default), so logs do not name this machine's paths.
+const shown = relative(repoRoot, outPath);
+console.log(`\nresults: ${shown.startsWith('..') ? outPath : shown}`);
