@@ -1047,7 +1047,9 @@ function maxPool2x2Grad() {
   const minusInf = '(v128.const f32x4 -inf -inf -inf -inf)';
   const body = (o) => {
     const lines = [];
-    loads.forEach((p, i) => lines.push(`(local.set $v${i} (v128.load offset=${o} ${addr[p]}))`));
+    loads.forEach((p, i) => {
+      lines.push(`(local.set $v${i} (v128.load offset=${o} ${addr[p]}))`);
+    });
     lines.push(
       `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
     );
