@@ -21,7 +21,9 @@ function fusedBatchNorm(args: {
   const { inputs, backend, attrs } = args;
   const x = inputs.x as TensorInfo;
   const channels = x.shape[x.shape.length - 1] ?? 0;
-  const present = (['mean', 'variance', 'scale', 'offset'] as Parameter[]).filter((p) => inputs[p] !== undefined);
+  const present = (['mean', 'variance', 'scale', 'offset'] as Parameter[]).filter(
+    (p) => inputs[p] !== undefined,
+  );
   // Ours: float32, every statistic and parameter one value per channel of the last axis (or one
   // value for all), which is what a batch-normalization layer passes; other broadcasts go stock.
   const ours =
@@ -66,7 +68,8 @@ function fusedBatchNorm(args: {
   const target = backend.typedArrayFromHeap(out) as Float32Array;
   for (let i = 0; i < source.length; i += channels) {
     for (let c = 0; c < channels; c++) {
-      target[i + c] = ((source[i + c] as number) - (mean[c] as number)) * (factor[c] as number) + (offset[c] as number);
+      target[i + c] =
+        ((source[i + c] as number) - (mean[c] as number)) * (factor[c] as number) + (offset[c] as number);
     }
   }
   return out;

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setKernelBuild } from './simd-kernels.js';
-import { kernelBuilds, maxRelativeError, prepareBackends, randomValues, runOn, useBuild } from './test-support.js';
+import {
+  kernelBuilds,
+  maxRelativeError,
+  prepareBackends,
+  randomValues,
+  runOn,
+  useBuild,
+} from './test-support.js';
 
 beforeAll(prepareBackends);
 afterAll(() => setKernelBuild('auto'));
