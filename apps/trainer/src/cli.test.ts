@@ -304,6 +304,8 @@ describe('mnist-train (dist/cli.js)', () => {
     expect(metrics.backend).toBe('wasm');
     // `auto` stays on one thread for a run this short (under 20,000 training images).
     expect(metrics.threads).toBe(1);
+    // Every supported Node has relaxed SIMD, so the FMA build of our kernels trains.
+    expect(metrics.kernelBuild).toBe('fma');
     expect(metrics.seed).toBe(7);
     expect(metrics.config.training).toMatchObject({
       epochs: 1,

@@ -3,6 +3,7 @@ import type { MisclassifiedExample, ModelConfig } from '@mnist/model';
 import type { BackendName } from '@mnist/runtime';
 import type { EpochTestRecord, TimeToTarget } from '@mnist/pipeline';
 import type { EpochRecord } from '@mnist/train';
+import type { KernelBuild } from '@mnist/wasm-kernels';
 import type { TrainerTrainingConfig } from './trainer-training-config.js';
 
 /** The content of metrics.json: everything needed to judge and repeat a training run. */
@@ -16,6 +17,12 @@ export interface RunMetrics {
   backend: BackendName;
   /** Threads that computed the gradients (`training.threads` resolved; `auto` depends on the cores). */
   threads: number;
+  /**
+   * On the `wasm` backend, the build of `@mnist/wasm-kernels` that trained (`fma` or `simd128`): they
+   * round differently, so the same seed gives the same weights only on the same build. Absent on
+   * other backends.
+   */
+  kernelBuild?: KernelBuild;
   seed: number;
   /**
    * The `--recipe` the run started from (its values are in `config`, with `--config` and the flags

@@ -16,6 +16,7 @@ import {
   trainMnist,
 } from '@mnist/pipeline';
 import { TrainingDivergedError, type TrainingState } from '@mnist/train';
+import { kernelBuild } from '@mnist/wasm-kernels';
 import { CHECKPOINT_FILE, type Checkpoint, writeCheckpoint } from './checkpoint-file.js';
 import { CliUsageError } from './cli-usage-error.js';
 import { collectVersions, trainerVersion } from './collect-versions.js';
@@ -343,6 +344,7 @@ export async function runTrainer(argv: readonly string[], io: TrainerIo): Promis
       totalSeconds: (performance.now() - t0) / 1000,
       backend: trained.backend,
       threads: trained.threads,
+      ...(trained.backend === 'wasm' ? { kernelBuild: kernelBuild() } : {}),
       seed: run.training.seed,
       recipe: options.recipe ?? null,
       config: { model: run.model, training: { ...trained.config, backend: run.training.backend } },
