@@ -3,11 +3,8 @@
 
 Run by the bench harness as `/usr/bin/python3 torch-bench.py '<job JSON>'`; prints one line
 `BENCH_RESULT <result JSON>` on stdout. The job JSON carries the model config of @mnist/model
-(DEFAULT_MODEL_CONFIG), so this file mirrors `createModel` in packages/model/src/create-model.ts
-layer by layer, in PyTorch's NCHW layout:
-
-    [rescaling] -> (conv 'same' [-> batchnorm] -> relu [-> maxpool 2x2]) x convLayers
-      -> dropout -> flatten -> [dense relu -> dropout] -> dense 10 (softmax)
+(DEFAULT_MODEL_CONFIG); `build_model` of mnist_torch.py (shared with torch-recipes.py) mirrors
+`createModel` in packages/model/src/create-model.ts layer by layer, initializers included.
 
 Requirements: Debian's PyTorch and numpy (`apt-get install -y python3-torch`), run with
 /usr/bin/python3. Only the standard library is imported before the job is read, so a missing torch
@@ -15,15 +12,13 @@ is reported as an "unavailable" result rather than a crash.
 """
 
 import json
-import os
 import resource
-import struct
 import sys
 import time
 
+from mnist_torch import IMAGE_SIZE, NUM_CLASSES, build_model, read_idx_split, trainable_parameters
+
 RESULT_PREFIX = "BENCH_RESULT "
-NUM_CLASSES = 10
-IMAGE_SIZE = 28
 
 
 def emit(result):
@@ -48,73 +43,8 @@ def runtime_info(torch=None, np=None):
     return info
 
 
-def build_model(torch, config):
-    """The CNN of @mnist/model's createModel for `config`, in PyTorch."""
-    nn = torch.nn
-    modules = []
-    norm = config.get("inputNormalization")
-    if norm is not None:
-        modules.append(Rescale(torch, norm["mean"], norm["std"]))
-    filters = config["filters"]
-    channels = 1
-    size = IMAGE_SIZE
-    kernel = config["kernelSize"]
-    for index in range(config["convLayers"]):
-        out = filters[index] if isinstance(filters, list) else filters
-        # padding 'same' for an odd kernel: (k - 1) / 2 on each side, as tfjs does at stride 1.
-        conv = nn.Conv2d(channels, out, kernel, padding=(kernel - 1) // 2, bias=not config["batchNorm"])
-        modules.append(conv)
-        if config["batchNorm"]:
-            # tfjs defaults: epsilon 1e-3, moving-average momentum 0.99 (PyTorch counts 1 - 0.99).
-            modules.append(nn.BatchNorm2d(out, eps=1e-3, momentum=0.01))
-        modules.append(nn.ReLU())
-        if index in config["poolAfter"]:
-            modules.append(nn.MaxPool2d(2, 2))
-            size //= 2
-        channels = out
-    if config["dropout"] > 0:
-        modules.append(nn.Dropout(config["dropout"]))
-    modules.append(nn.Flatten())
-    features = channels * size * size
-    if config["denseUnits"] > 0:
-        modules.append(nn.Linear(features, config["denseUnits"]))
-        modules.append(nn.ReLU())
-        if config["dropout"] > 0:
-            modules.append(nn.Dropout(config["dropout"]))
-        features = config["denseUnits"]
-    # Logits: the softmax is folded into cross_entropy for training and applied at inference.
-    modules.append(nn.Linear(features, NUM_CLASSES))
-    return nn.Sequential(*modules)
-
-
-class Rescale:
-    """Stand-in for tfjs's Rescaling layer, built lazily as an nn.Module subclass."""
-
-    def __new__(cls, torch, mean, std):
-        class _Rescale(torch.nn.Module):
-            def forward(self, x):
-                return (x - mean) / std
-
-        return _Rescale()
-
-
-def trainable_parameters(model):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
 def layer_lines(model):
     return [f"{type(m).__name__} {sum(p.numel() for p in m.parameters())}" for m in model]
-
-
-def read_idx(path, expected_magic):
-    with open(path, "rb") as handle:
-        data = handle.read()
-    magic = struct.unpack(">I", data[:4])[0]
-    if magic != expected_magic:
-        raise ValueError(f"{path}: expected IDX magic {expected_magic:#x}, got {magic:#x}")
-    dims = data[3]
-    shape = struct.unpack(">" + "I" * dims, data[4 : 4 + 4 * dims])
-    return data, shape, 4 + 4 * dims
 
 
 def run_data(job, np):
@@ -122,12 +52,7 @@ def run_data(job, np):
     start = time.perf_counter()
     images = 0
     for split in ("train", "t10k"):
-        data, shape, offset = read_idx(os.path.join(idx_dir, f"{split}-images-idx3-ubyte"), 0x803)
-        pixels = np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
-        data, label_shape, offset = read_idx(os.path.join(idx_dir, f"{split}-labels-idx1-ubyte"), 0x801)
-        labels = np.frombuffer(data, dtype=np.uint8, offset=offset)
-        if labels.shape[0] != pixels.shape[0] or labels.max() > 9:
-            raise ValueError(f"{split}: {labels.shape[0]} labels for {pixels.shape[0]} images")
+        pixels, _ = read_idx_split(np, idx_dir, split)
         images += pixels.shape[0]
     seconds = time.perf_counter() - start
     return {

@@ -1,0 +1,362 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { shuffledIndices } from '@mnist/data';
+import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
+import { DEFAULT_TRAINING_CONFIG, learningRateAt } from '@mnist/train';
+import { afterAll, describe, expect, it } from 'vitest';
+// Internal to @mnist/train (not exported), imported from its source only to check the Python port.
+import { deriveSeed } from '../../../packages/train/src/derive-seed.js';
+
+const referenceDir = fileURLToPath(new URL('../reference/', import.meta.url));
+const script = join(referenceDir, 'torch-recipes.py');
+const python = process.env.MNIST_BENCH_PYTHON ?? '/usr/bin/python3';
+// Each case spawns Python and imports torch: seconds on a quiet machine, more on a loaded one.
+const TORCH_TIMEOUT_MS = 240_000;
+const folder = mkdtempSync(join(tmpdir(), 'torch-recipes-test-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function run(args: string[]) {
+  const proc = spawnSync(python, [script, ...args], {
+    encoding: 'utf8',
+    // One thread each: the machine is shared, and a test needs no speed.
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+    timeout: TORCH_TIMEOUT_MS,
+  });
+  if (proc.error) throw proc.error;
+  return { status: proc.status, stdout: proc.stdout, stderr: proc.stderr };
+}
+
+function runJson(args: string[]): Record<string, unknown> {
+  const result = run(args);
+  if (result.status !== 0)
+    throw new Error(`torch-recipes.py ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const lines = result.stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!) as Record<string, unknown>;
+}
+
+function writeRecipe(name: string, recipe: unknown): string {
+  const path = join(folder, `${name}.json`);
+  writeFileSync(path, JSON.stringify(recipe));
+  return path;
+}
+
+function pythonValue(code: string): unknown {
+  const proc = spawnSync(
+    python,
+    ['-c', `import json, sys; sys.path.insert(0, ${JSON.stringify(referenceDir)}); ${code}`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (proc.status !== 0) throw new Error(`python -c failed: ${proc.stderr}`);
+  return JSON.parse(proc.stdout);
+}
+
+const torchCheck = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+const torchMissing =
+  torchCheck.error !== undefined || torchCheck.status !== 0
+    ? `${python} cannot import torch and numpy (${(torchCheck.error?.message ?? torchCheck.stderr).trim().split('\n').pop()}); ` +
+      'install them with apt-get install -y python3-torch'
+    : null;
+const pythonMissing = spawnSync(python, ['--version']).error !== undefined ? `no ${python}` : null;
+
+describe.skipIf(pythonMissing !== null)(
+  `torch-recipes.py without torch${pythonMissing === null ? '' : ` (skipped: ${pythonMissing})`}`,
+  () => {
+    it(
+      'fills a recipe with the TypeScript defaults of the model and training configs',
+      () => {
+        const plan = runJson([
+          '--recipe',
+          writeRecipe('empty', { model: {}, training: {} }),
+          '--print-config',
+        ]);
+        expect(plan.model).toEqual(DEFAULT_MODEL_CONFIG);
+        const training = plan.training as Record<string, unknown>;
+        for (const [key, value] of Object.entries(DEFAULT_TRAINING_CONFIG))
+          expect(training[key], key).toEqual(value);
+        // Issue 14's fields that main's TrainingConfig may not have yet: present, and off.
+        const extra = Object.fromEntries(
+          Object.entries(training).filter(([key]) => !(key in DEFAULT_TRAINING_CONFIG)),
+        );
+        expect(extra).toEqual(
+          Object.fromEntries(
+            Object.entries({ augmentation: null, labelSmoothing: 0, weightDecay: 0 }).filter(
+              ([key]) => !(key in DEFAULT_TRAINING_CONFIG),
+            ),
+          ),
+        );
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
+      'applies --seed, --epochs and --threads over the recipe',
+      () => {
+        const path = writeRecipe('seeded', { training: { seed: 5, epochs: 9, threads: 3 } });
+        expect(runJson(['--recipe', path, '--print-config'])).toMatchObject({
+          threads: 3,
+          training: { seed: 5, epochs: 9 },
+        });
+        const plan = runJson([
+          '--recipe',
+          path,
+          '--print-config',
+          '--seed',
+          '7',
+          '--epochs',
+          '1',
+          '--threads',
+          '2',
+        ]);
+        expect(plan).toMatchObject({ threads: 2, training: { seed: 7, epochs: 1 } });
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
+      'refuses an unknown field and a bad value, naming the file and the field',
+      () => {
+        const typo = writeRecipe('typo', { training: { learningRat: 0.1 } });
+        const unknown = run(['--recipe', typo, '--print-config']);
+        expect(unknown.status).toBe(2);
+        expect(unknown.stderr).toContain(typo);
+        expect(unknown.stderr).toContain('unknown field "learningRat"');
+        const bad = writeRecipe('bad', {
+          training: {
+            learningRateSchedule: {
+              kind: 'oneCycle',
+              warmupFraction: 1.5,
+              initialDivisor: 25,
+              finalDivisor: 1e4,
+            },
+          },
+        });
+        const range = run(['--recipe', bad, '--print-config']);
+        expect(range.status).toBe(2);
+        expect(range.stderr).toContain(
+          '"training.learningRateSchedule.warmupFraction" must be a number in [0, 1), got 1.5',
+        );
+        const missing = run(['--recipe', join(folder, 'nope.json'), '--print-config']);
+        expect(missing.status).toBe(2);
+        expect(missing.stderr).toContain('nope.json');
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
+      'splits and shuffles exactly as @mnist/data and @mnist/train do',
+      () => {
+        const ported = pythonValue(
+          'from mnist_torch import shuffled_indices, derive_seed; ' +
+            'print(json.dumps({"order": shuffled_indices(1000, 42), "seeds": [derive_seed(42, e) for e in range(5)] + [derive_seed(7, 3, 9, 1)]}))',
+        ) as { order: number[]; seeds: number[] };
+        expect(ported.order).toEqual(Array.from(shuffledIndices(1000, 42)));
+        expect(ported.seeds).toEqual(
+          [0, 1, 2, 3, 4].map((epoch) => deriveSeed(42, epoch)).concat(deriveSeed(7, 3, 9, 1)),
+        );
+      },
+      TORCH_TIMEOUT_MS,
+    );
+  },
+);
+
+describe.skipIf(torchMissing !== null)(
+  `torch-recipes.py with torch${torchMissing === null ? '' : ` (skipped: ${torchMissing})`}`,
+  () => {
+    it(
+      'trains a recipe for an epoch on a few hundred images and reports its figures as one JSON line',
+      () => {
+        const path = writeRecipe('quick', { description: 'quick', training: { earlyStopping: null } });
+        const result = runJson([
+          '--recipe',
+          path,
+          '--epochs',
+          '2',
+          '--train-limit',
+          '600',
+          '--test-limit',
+          '1000',
+          '--threads',
+          '1',
+        ]);
+        expect(result).toMatchObject({
+          kind: 'torch-recipes',
+          baseline: null,
+          description: 'quick',
+          seed: 42,
+          threads: 1,
+          data: { trainSamples: 540, validationSamples: 60, testSamples: 1000 },
+          // The trainable parameters of createModel() of @mnist/model.
+          parameters: 458_570,
+          timeToTarget: { target: 0.99 },
+        });
+        const epochs = result.epochs as Record<string, number>[];
+        expect(epochs.map((epoch) => epoch.epoch)).toEqual([0, 1]);
+        let total = 0;
+        for (const epoch of epochs) {
+          expect(epoch.seconds).toBeGreaterThan(0);
+          expect(epoch.trainSeconds).toBeLessThanOrEqual(epoch.seconds!);
+          total += epoch.seconds!;
+          expect(epoch.cumulativeSeconds).toBeCloseTo(total, 9);
+        }
+        // The default schedule, 0.6 per epoch.
+        expect(epochs.map((epoch) => epoch.learningRate)).toEqual(
+          [1e-3, 6e-4].map((x) => expect.closeTo(x, 12)),
+        );
+        // Chance is 10%; two epochs of 540 images reach far above it (about 75-85% here).
+        expect(result.finalTestAccuracy).toBeGreaterThan(0.5);
+        expect(result.finalTestAccuracy).toBe(epochs[1]!.testAccuracy);
+        expect(typeof result.wallSeconds).toBe('number');
+        expect((result.runtime as Record<string, string>).torch).toMatch(/^\d+\.\d+/);
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
+      'runs the pytorch/examples baseline',
+      () => {
+        const result = runJson([
+          '--baseline',
+          'pytorch-examples',
+          '--epochs',
+          '1',
+          '--train-limit',
+          '640',
+          '--test-limit',
+          '1000',
+          '--threads',
+          '1',
+        ]);
+        expect(result).toMatchObject({
+          baseline: 'pytorch-examples',
+          recipe: null,
+          seed: 1,
+          data: { trainSamples: 640, validationSamples: 0, testSamples: 1000 },
+          // conv 1-32 (320), conv 32-64 (18,496), fc 9216-128 (1,179,776), fc 128-10 (1,290).
+          parameters: 1_199_882,
+          training: { batchSize: 64, learningRate: 1 },
+        });
+        expect(result.finalTestAccuracy).toBeGreaterThan(0.3);
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
+      "sets oneCycle's rates as PyTorch's OneCycleLR formula, warmupCosine's as the brief, the per-epoch kinds as learningRateAt",
+      () => {
+        // 600 images, 10% validation: 540 training images, 9 batches of 64 per epoch.
+        const steps = (schedule: unknown, epochs: number, learningRate: number) =>
+          runJson([
+            '--recipe',
+            writeRecipe('schedule', { training: { epochs, learningRate, learningRateSchedule: schedule } }),
+            '--train-limit',
+            '600',
+            '--print-learning-rates',
+          ]) as { batchesPerEpoch: number; learningRates: number[] };
+
+        const oneCycle = { kind: 'oneCycle', warmupFraction: 0.3, initialDivisor: 25, finalDivisor: 1e4 };
+        const cycle = steps(oneCycle, 3, 0.004);
+        expect(cycle.batchesPerEpoch).toBe(9);
+        const total = 27;
+        // torch.optim.lr_scheduler.OneCycleLR, two phases, cosine annealing, from its documentation:
+        // initial = max / div_factor up to max at step pct_start * total - 1, then down to
+        // initial / final_div_factor at the last step (total - 1).
+        const initial = 0.004 / 25;
+        const cos = (from: number, to: number, pct: number) =>
+          to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1);
+        const peakStep = 0.3 * total - 1;
+        const expected = Array.from({ length: total }, (_, step) =>
+          step <= peakStep
+            ? cos(initial, 0.004, step / peakStep)
+            : cos(0.004, initial / 1e4, (step - peakStep) / (total - 1 - peakStep)),
+        );
+        expect(cycle.learningRates).toHaveLength(total);
+        expect(cycle.learningRates).toEqual(expected.map((rate) => expect.closeTo(rate, 12)));
+        expect(cycle.learningRates[total - 1]).toBeCloseTo(initial / 1e4, 15);
+
+        const warm = steps(
+          { kind: 'warmupCosine', warmupFraction: 0.25, minLearningRate: 1e-5 },
+          2,
+          0.002,
+        ).learningRates;
+        const last = 17;
+        const peak = 0.25 * last;
+        expect(warm[0]).toBe(0);
+        expect(warm[4]).toBeCloseTo((0.002 * 4) / peak, 15);
+        expect(warm[5]).toBeCloseTo(
+          1e-5 + (0.002 - 1e-5) * 0.5 * (1 + Math.cos((Math.PI * (5 - peak)) / (last - peak))),
+          15,
+        );
+        expect(warm[last]).toBeCloseTo(1e-5, 15);
+
+        // The per-epoch kinds in one Python process (each spawn imports torch): 4 epochs of 9 steps.
+        const perEpoch = [
+          { kind: 'exponential', decayRate: 0.6 },
+          { kind: 'step', everyEpochs: 2, factor: 0.5 },
+          { kind: 'cosine', minLearningRate: 1e-5 },
+          { kind: 'constant' },
+        ] as const;
+        const rates = pythonValue(
+          [
+            'import importlib.util, torch',
+            `spec = importlib.util.spec_from_file_location("torch_recipes", ${JSON.stringify(script)})`,
+            'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+            `schedules = json.loads(${JSON.stringify(JSON.stringify(perEpoch))})`,
+            'training = lambda s: {**m.DEFAULT_TRAINING_CONFIG, "epochs": 4, "learningRate": 0.003, "learningRateSchedule": s}',
+            'print(json.dumps([m.learning_rates(torch, training(s), 9) for s in schedules]))',
+          ].join('\n'),
+        ) as number[][];
+        for (const [index, schedule] of perEpoch.entries()) {
+          const expectedRates = Array.from({ length: 36 }, (_, step) =>
+            expect.closeTo(learningRateAt(schedule, 0.003, Math.floor(step / 9), 4), 15),
+          );
+          expect(rates[index], schedule.kind).toEqual(expectedRates);
+        }
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
+      'transforms images about the pixel centre (13.5, 13.5), bilinear, zero outside',
+      () => {
+        // One lit pixel at x = 20, y = 5 (6.5 right of and 8.5 above the centre), moved by each map.
+        const moved = pythonValue(
+          [
+            'import importlib.util, torch, torch.nn.functional as F',
+            `spec = importlib.util.spec_from_file_location("torch_recipes", ${JSON.stringify(script)})`,
+            'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+            'img = torch.zeros(1, 1, 28, 28); img[0, 0, 5, 20] = 1.0',
+            'def lit(angle=0., zoom=1., tx=0., ty=0., shear=0.):',
+            '    args = [torch.tensor([float(v)], dtype=torch.float64) for v in (angle, zoom, tx, ty, shear)]',
+            '    out = m.transform_images(torch, F, img, *args)[0, 0]',
+            '    return [[y, x, round(out[y, x].item(), 5)] for y, x in (out > 1e-6).nonzero().tolist()]',
+            'print(json.dumps({"identity": lit(), "shift": lit(tx=1, ty=2), "rotate": lit(angle=90), "shear": lit(shear=45), ' +
+              '"zoomOut": lit(zoom=2), "zoomIn": lit(zoom=0.5)}))',
+          ].join('\n'),
+        );
+        expect(moved).toEqual({
+          identity: [[5, 20, 1]],
+          shift: [[7, 21, 1]],
+          // (6.5, -8.5) from the centre turned a quarter to (8.5, 6.5): x = 22, y = 20.
+          rotate: [[20, 22, 1]],
+          // x + tan(45) * (y - 13.5) = 20 - 8.5 = 11.5: half in x = 11, half in x = 12.
+          shear: [
+            [5, 11, 0.5],
+            [5, 12, 0.5],
+          ],
+          // Twice as far from the centre: y = -3.5, outside the image.
+          zoomOut: [],
+          // Half as far: output pixel (x, y) samples the input at (2x - 13.5, 2y - 13.5); only (17, 9)
+          // lands within a pixel of (20, 5), at (20.5, 4.5): a quarter of it.
+          zoomIn: [[9, 17, 0.25]],
+        });
+      },
+      TORCH_TIMEOUT_MS,
+    );
+  },
+);
