@@ -203,6 +203,7 @@ describe.skipIf(torchMissing !== null)(
           expect(epoch.trainSeconds).toBeLessThanOrEqual(epoch.seconds!);
           total += epoch.seconds!;
           expect(epoch.cumulativeSeconds).toBeCloseTo(total, 9);
+        expect(epoch.cpuSeconds).toBeGreaterThan(0);
         }
         // The default schedule, 0.6 per epoch.
         expect(epochs.map((epoch) => epoch.learningRate)).toEqual(
