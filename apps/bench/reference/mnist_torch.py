@@ -171,3 +171,50 @@ def shuffled_indices(count, seed):
         j = math.floor(rng() * (i + 1))
         order[i], order[j] = order[j], order[i]
     return order
+
+
+# 'aug' in ASCII: the augmentation stream of deriveSeed in @mnist/train (make-training-batch.ts).
+AUGMENT_STREAM = 0x617567
+
+
+def derive_seeds(np, seed, *parts):
+    """`derive_seed` over numpy arrays: each part a number or a uint32 array (broadcast)."""
+    with np.errstate(over="ignore"):
+        h = np.asarray(int(math.trunc(seed)) & _MASK32, dtype=np.uint32)
+        for part in (*parts, len(parts)):
+            p = np.asarray(part).astype(np.int64) & _MASK32
+            h = (h ^ p.astype(np.uint32)) * np.uint32(0x9E3779B1)
+            h ^= h >> np.uint32(16)
+            h = h * np.uint32(0x85EBCA6B)
+            h ^= h >> np.uint32(13)
+            h = h * np.uint32(0xC2B2AE35)
+            h ^= h >> np.uint32(16)
+    return h
+
+
+def rng_draws(np, seeds, count):
+    """`count` floats of `create_rng(s)` for every seed s of the uint32 array `seeds`: shape
+    `seeds.shape + (count,)`, in draw order, float64 (exact, as the JavaScript division)."""
+    state = np.array(seeds, dtype=np.uint32)
+    out = np.empty(state.shape + (count,), dtype=np.float64)
+    with np.errstate(over="ignore"):
+        for k in range(count):
+            state = state + np.uint32(0x6D2B79F5)
+            t = state
+            t = (t ^ (t >> np.uint32(15))) * (t | np.uint32(1))
+            t ^= t + (t ^ (t >> np.uint32(7))) * (t | np.uint32(61))
+            out[..., k] = (t ^ (t >> np.uint32(14))).astype(np.float64) / 4294967296
+    return out
+
+
+def gaussian_boxes(sigma, passes=3):
+    """Port of gaussianBoxes of @mnist/data: odd widths of `passes` box filters whose combined
+    variance is closest to sigma^2 (Wells 1986), the blur of the elastic field."""
+    ideal = math.sqrt((12 * sigma * sigma) / passes + 1)
+    lower = math.floor(ideal)
+    if lower % 2 == 0:
+        lower -= 1
+    upper = lower + 2
+    # Math.round: half up.
+    of_lower = math.floor((12 * sigma * sigma - passes * lower * lower - 4 * passes * lower - 3 * passes) / (-4 * lower - 4) + 0.5)
+    return [lower if i < of_lower else upper for i in range(passes)]

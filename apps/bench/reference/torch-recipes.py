@@ -40,11 +40,15 @@ import sys
 import time
 
 from mnist_torch import (
+    AUGMENT_STREAM,
     IMAGE_SIZE,
     NUM_CLASSES,
     build_model,
     derive_seed,
+    derive_seeds,
+    gaussian_boxes,
     read_idx_split,
+    rng_draws,
     shuffled_indices,
     trainable_parameters,
 )
@@ -257,8 +261,9 @@ def resolve_training(path, training):
     if augmentation is not None:
         need(path, "training.augmentation", isinstance(augmentation, dict), "null or { " + ", ".join(AUGMENTATION_FIELDS) + " }", augmentation)
         check_keys(path, "training.augmentation", augmentation, AUGMENTATION_FIELDS)
-        missing = [f for f in AUGMENTATION_FIELDS if f not in augmentation]
-        need(path, "training.augmentation", not missing, "an object with every field (missing: " + ", ".join(missing) + ")", augmentation)
+        # A field left out is off, as checkAugmentationConfig of @mnist/data has it.
+        augmentation = {"rotationDegrees": 0, "scale": 0, "shift": 0, "shear": 0, "elastic": None, **augmentation}
+        t["augmentation"] = augmentation
         need(path, "training.augmentation.rotationDegrees", is_number(augmentation["rotationDegrees"], 0, 180), "a number of degrees in [0, 180]", augmentation["rotationDegrees"])
         need(path, "training.augmentation.scale", is_number(augmentation["scale"], 0, 1, high_open=True), "a number in [0, 1)", augmentation["scale"])
         need(path, "training.augmentation.shift", is_number(augmentation["shift"], 0, 1), "a fraction of the image in [0, 1]", augmentation["shift"])
@@ -415,16 +420,18 @@ def learning_rate_at(schedule, learning_rate, epoch, epochs):
 
 
 def warmup_cosine_at(schedule, learning_rate, step, total_steps):
-    """The `warmupCosine` rate of zero-based `step` of `total_steps`: linear from 0 at step 0 to
-    `learning_rate` at step warmupFraction * (total_steps - 1), then half a cosine down to
-    `minLearningRate` at the last step."""
-    last = total_steps - 1
-    peak = schedule["warmupFraction"] * last
+    """The `warmupCosine` rate of zero-based `step` of `total_steps`, as learningRateAt of
+    @mnist/train: linear from 0 over the first w = warmupFraction * total_steps steps
+    (learning_rate * step / w), then half a cosine from learning_rate at step w down to
+    minLearningRate at the last step."""
+    warmup = schedule["warmupFraction"] * total_steps
+    if step < warmup:
+        return learning_rate * step / warmup
     low = schedule["minLearningRate"]
-    if step < peak:
-        return learning_rate * step / peak
-    progress = (step - peak) / (last - peak) if last > peak else 1.0
-    return low + (learning_rate - low) * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+    span = total_steps - 1 - warmup
+    # A warm-up reaching the last step leaves no decay: the last step is at the minimum.
+    progress = min((step - warmup) / span, 1) if span > 0 else 1
+    return low + (learning_rate - low) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 class Schedule:
@@ -482,76 +489,92 @@ def make_optimizer(torch, params, training):
                              eps=TFJS_ADAM_EPSILON, weight_decay=training["weightDecay"])
 
 
-def gaussian_kernel(torch, sigma):
-    # scipy.ndimage.gaussian_filter's kernel (truncate 4.0): radius int(4 sigma + 0.5), normalized.
-    radius = int(4.0 * sigma + 0.5)
-    offsets = torch.arange(-radius, radius + 1, dtype=torch.float32)
-    kernel = torch.exp(-0.5 * (offsets / sigma) ** 2)
-    return kernel / kernel.sum()
+def augmentation_uniforms(np, seed, epoch, count):
+    """The five uniform draws (angle, zoom, x shift, y shift, shear) of each of the first `count`
+    places of an epoch's order, `[count, 5]` float64: exactly our trainer's, image k of the epoch
+    drawing from createRng(deriveSeed(seed, AUGMENT_STREAM, epoch, k)) (make-training-batch.ts of
+    @mnist/train, augmentImageSet of @mnist/data)."""
+    seeds = derive_seeds(np, seed, AUGMENT_STREAM, epoch, np.arange(count, dtype=np.int64))
+    return rng_draws(np, seeds, 5)
 
 
-def augment_batch(torch, F, images, config, generator):
-    """Random affine transforms (and optionally elastic distortions) of `images` `[n, 1, 28, 28]`.
-
-    Per image, with every draw uniform: angle in +-rotationDegrees, zoom in 1 +- scale (the same in
-    x and y), shift in +-shift * 28 pixels in x and in y, shear angle in +-shear degrees along x;
-    applied by `transform_images`. Elastic (Simard et al. 2003): per image a field of U(-1, 1)
-    displacements per pixel and axis, smoothed by a Gaussian of `sigma` pixels (zero beyond the
-    border), times `alpha` pixels.
+def augment_batch(torch, F, images, config, uniforms, generator):
+    """`images` `[n, 1, 28, 28]` augmented as augmentImageSet of @mnist/data does: per image
+    angle = (2u - 1) rotationDegrees, zoom = 1 + (2u - 1) scale, x and y shifts = (2u - 1) shift *
+    28 pixels, shear = (2u - 1) shear degrees, from `uniforms` `[n, 5]` (`augmentation_uniforms`),
+    then `transform_images`. Elastic (Simard et al. 2003): per image a field of U(-1, 1)
+    displacements per pixel, x then y, blurred by the three box filters of `gaussian_boxes(sigma)`
+    (rows, then columns, zero beyond the border) and times `alpha` pixels, as createElasticField
+    does; its noise comes from torch's `generator`, not our generator (1,568 draws per image).
     """
-    n = images.shape[0]
-
-    def uniform(limit):
-        return (torch.rand(n, generator=generator, dtype=torch.float64) * 2 - 1) * limit
-
-    angle = uniform(config["rotationDegrees"])
-    zoom = 1 + uniform(config["scale"])
-    tx = uniform(config["shift"] * IMAGE_SIZE)
-    ty = uniform(config["shift"] * IMAGE_SIZE)
-    shear = uniform(config["shear"])
+    u = torch.from_numpy(2 * uniforms - 1)
+    angle = u[:, 0] * config["rotationDegrees"]
+    zoom = 1 + u[:, 1] * config["scale"]
+    tx = u[:, 2] * (config["shift"] * IMAGE_SIZE)
+    ty = u[:, 3] * (config["shift"] * IMAGE_SIZE)
+    shear = u[:, 4] * config["shear"]
     displacement = None
-    elastic = config["elastic"]
-    if elastic is not None and elastic["alpha"] > 0:
-        field = torch.rand((n * 2, 1, IMAGE_SIZE, IMAGE_SIZE), generator=generator) * 2 - 1
-        kernel = gaussian_kernel(torch, elastic["sigma"])
-        radius = (kernel.numel() - 1) // 2
-        field = F.conv2d(field, kernel.view(1, 1, 1, -1), padding=(0, radius))
-        field = F.conv2d(field, kernel.view(1, 1, -1, 1), padding=(radius, 0))
-        displacement = field.view(n, 2, IMAGE_SIZE, IMAGE_SIZE).permute(0, 2, 3, 1) * elastic["alpha"]
+    if config["elastic"] is not None:
+        noise = torch.rand((images.shape[0], 2 * IMAGE_SIZE * IMAGE_SIZE), generator=generator, dtype=torch.float64)
+        displacement = elastic_displacement(torch, F, noise, config["elastic"])
     return transform_images(torch, F, images, angle, zoom, tx, ty, shear, displacement)
 
 
-def transform_images(torch, F, images, angle, zoom, tx, ty, shear, displacement=None):
-    """`images` `[n, 1, 28, 28]` under per-image affine maps (1-D tensors of n: angle and shear in
-    degrees, zoom a factor, tx and ty in pixels), plus `displacement` `[n, 28, 28, 2]` pixels (x, y)
-    added to each output pixel's sampling position, or None.
+def elastic_displacement(torch, F, noise, elastic):
+    """Displacements `[n, 28, 28, 2]` (x, y pixels) from uniform `noise` `[n, 1568]` in [0, 1) (the
+    x field's 784 values row by row, then the y field's), as createElasticField of @mnist/data:
+    2u - 1, blurred by the box filters of `gaussian_boxes(sigma)` along rows, then along columns,
+    zero beyond the border at every pass, times alpha."""
+    n = noise.shape[0]
+    field = (2 * noise - 1).reshape(n * 2, 1, IMAGE_SIZE, IMAGE_SIZE)
+    widths = gaussian_boxes(elastic["sigma"])
+    for width in widths:
+        box = torch.full((1, 1, 1, width), 1 / width, dtype=field.dtype)
+        field = F.conv2d(field, box, padding=(0, (width - 1) // 2))
+    for width in widths:
+        box = torch.full((1, 1, width, 1), 1 / width, dtype=field.dtype)
+        field = F.conv2d(field, box, padding=((width - 1) // 2, 0))
+    return field.view(n, 2, IMAGE_SIZE, IMAGE_SIZE).permute(0, 2, 3, 1) * elastic["alpha"]
 
-    The forward map about the centre c = (13.5, 13.5) in pixel coordinates (x right, y down) is
-    p_out = c + R(angle) Sh(shear) Z(zoom) (p_in - c) + t, with Sh = [[1, tan(shear)], [0, 1]];
-    each output pixel samples the input at the inverse map, bilinearly, zero outside the image.
-    grid_sample with align_corners=False puts pixel i's centre at (2i + 1) / 28 - 1, so normalized
-    0 is the centre 13.5 and one pixel is 2 / 28: the pixel-centre mapping about (13.5, 13.5).
+
+def transform_images(torch, F, images, angle, zoom, tx, ty, shear, displacement=None):
+    """`images` `[n, 1, 28, 28]` under per-image affine maps (float64 tensors of n: angle and shear
+    in degrees, zoom a factor, tx and ty in pixels), with `displacement` `[n, 28, 28, 2]` pixels
+    (x, y) or None: the map of transformImage of @mnist/data.
+
+    In pixel coordinates (x right, y down, pixel centres at whole numbers) about the centre
+    c = (13.5, 13.5), the forward map is shear, then zoom, then rotation (counter-clockwise on
+    screen for a positive angle), then the shift: A = R Z H with R = [[cos, sin], [-sin, cos]],
+    H = [[1, tan(shear)], [0, 1]]. Output pixel p samples the input at
+    A^-1 (p + displacement(p) - c - t) + c, bilinearly, zero outside the image. grid_sample with
+    align_corners=False puts pixel i's centre at (2i + 1) / 28 - 1, so normalized 0 is the centre
+    13.5 and one pixel is 2 / 28: the pixel-centre mapping about (13.5, 13.5).
     """
     half = IMAGE_SIZE / 2  # pixels per normalized unit
     angle = angle * (math.pi / 180)
-    shear = torch.tan(shear * (math.pi / 180))
+    k = torch.tan(shear * (math.pi / 180))
     cos, sin = torch.cos(angle), torch.sin(angle)
-    # Inverse of R Sh Z = Z^-1 Sh^-1 R^-1, with R^-1 = [[cos, sin], [-sin, cos]], Sh^-1 = [[1, -s], [0, 1]].
-    a = (cos + shear * sin) / zoom
-    b = (sin - shear * cos) / zoom
-    c = -sin / zoom
-    d = cos / zoom
+    # A^-1 = H^-1 R^-1 / zoom, as inverseAffine of @mnist/data.
+    a = (cos - k * sin) / zoom
+    b = (-sin - k * cos) / zoom
+    d = sin / zoom
+    e = cos / zoom
     theta = torch.stack(
         [
             torch.stack([a, b, -(a * tx + b * ty) / half], dim=1),
-            torch.stack([c, d, -(c * tx + d * ty) / half], dim=1),
+            torch.stack([d, e, -(d * tx + e * ty) / half], dim=1),
         ],
         dim=1,
-    ).to(images.dtype)
+    )
     grid = F.affine_grid(theta, list(images.shape), align_corners=False)
     if displacement is not None:
-        grid = grid + displacement.to(images.dtype) / half
-    return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+        # The displacement moves the output position before the inverse map: A^-1 applied to it.
+        dx, dy = displacement[..., 0], displacement[..., 1]
+        view = (-1, 1, 1)
+        grid = grid + torch.stack(
+            [a.view(view) * dx + b.view(view) * dy, d.view(view) * dx + e.view(view) * dy], dim=-1
+        ) / half
+    return F.grid_sample(images, grid.to(images.dtype), mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
 class EarlyStopping:
@@ -590,7 +613,7 @@ class EarlyStopping:
         return self.best_epoch
 
 
-def train_recipe(torch, F, plan, data):
+def train_recipe(torch, F, np, plan, data):
     training = plan["training"]
     seed = training["seed"]
     (train_x, train_y), validation, test = data
@@ -604,6 +627,8 @@ def train_recipe(torch, F, plan, data):
     schedule = Schedule(torch, optimizer, training, batches)
     stopping = EarlyStopping(training["earlyStopping"], validation[0].shape[0] > 0, epochs)
     augmentation = training["augmentation"]
+    if augmentation is not None and all(augmentation[f] == 0 for f in AUGMENTATION_FIELDS[:4]) and augmentation["elastic"] is None:
+        augmentation = None  # changes no image, as isIdentityAugmentation of @mnist/data
     generator = torch.Generator().manual_seed(seed)
     smoothing = training["labelSmoothing"]
     records = []
@@ -614,19 +639,21 @@ def train_recipe(torch, F, plan, data):
         # Our trainer's order of this epoch, computed before the clock starts: this pure-Python
         # Fisher-Yates costs about 0.1 s that the TypeScript one on a typed array does not.
         order = torch.tensor(shuffled_indices(train_count, derive_seed(seed, epoch)), dtype=torch.int64)
+        uniforms = None if augmentation is None else augmentation_uniforms(np, seed, epoch, train_count)
         started = time.perf_counter()
         cpu_started = time.process_time()
         schedule.before_epoch(epoch)
-        rate = schedule.rate() if schedule.schedule["kind"] != "warmupCosine" else None
+        # The epoch's mean rate, as our EpochRecord.learningRate (for the per-epoch kinds, the rate).
+        rate_sum = 0.0
         loss_sum, correct = 0.0, 0
         for batch in range(batches):
             idx = order[batch * batch_size : (batch + 1) * batch_size]
             xb, yb = train_x[idx], train_y[idx]
             if augmentation is not None:
-                xb = augment_batch(torch, F, xb, augmentation, generator)
+                place = batch * batch_size
+                xb = augment_batch(torch, F, xb, augmentation, uniforms[place : place + idx.numel()], generator)
             schedule.before_step()
-            if rate is None:
-                rate = schedule.rate()
+            rate_sum += schedule.rate()
             optimizer.zero_grad(set_to_none=True)
             logits = model(xb)
             loss = F.cross_entropy(logits, yb, label_smoothing=smoothing)
@@ -640,6 +667,7 @@ def train_recipe(torch, F, plan, data):
         val_loss, val_accuracy, _ = score(torch, F, model, validation)
         seconds = time.perf_counter() - started
         cpu_seconds = time.process_time() - cpu_started
+        rate = rate_sum / batches
         stopping.update(epoch, val_loss, model)
         test_loss, test_accuracy, test_seconds = score(torch, F, model, test)
         records.append(epoch_record(records, epoch, loss_sum / train_count, correct / train_count, val_loss,
@@ -840,7 +868,7 @@ def main(argv):
     if plan["baseline"] is not None:
         model, records, outcome = train_examples_baseline(torch, F, plan, data)
     else:
-        model, records, outcome = train_recipe(torch, F, plan, data)
+        model, records, outcome = train_recipe(torch, F, np, plan, data)
     target = time_to_target(records, TARGET_ACCURACY)
     result = {
         "kind": "torch-recipes",

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shuffledIndices } from '@mnist/data';
+import { createRng, shuffledIndices } from '@mnist/data';
 import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
 import { DEFAULT_TRAINING_CONFIG, learningRateAt } from '@mnist/train';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -203,7 +203,7 @@ describe.skipIf(torchMissing !== null)(
           expect(epoch.trainSeconds).toBeLessThanOrEqual(epoch.seconds!);
           total += epoch.seconds!;
           expect(epoch.cumulativeSeconds).toBeCloseTo(total, 9);
-        expect(epoch.cpuSeconds).toBeGreaterThan(0);
+          expect(epoch.cpuSeconds).toBeGreaterThan(0);
         }
         // The default schedule, 0.6 per epoch.
         expect(epochs.map((epoch) => epoch.learningRate)).toEqual(
@@ -248,7 +248,7 @@ describe.skipIf(torchMissing !== null)(
     );
 
     it(
-      "sets oneCycle's rates as PyTorch's OneCycleLR formula, warmupCosine's as the brief, the per-epoch kinds as learningRateAt",
+      "sets oneCycle's rates as PyTorch's OneCycleLR formula, warmupCosine's as the brief says, the per-epoch kinds as learningRateAt",
       () => {
         // 600 images, 10% validation: 540 training images, 9 batches of 64 per epoch.
         const steps = (schedule: unknown, epochs: number, learningRate: number) =>
@@ -285,12 +285,15 @@ describe.skipIf(torchMissing !== null)(
           2,
           0.002,
         ).learningRates;
+        // 18 steps: linear from 0 over the first 0.25 * 18 = 4.5, then half a cosine from the peak at
+        // step 4.5 down to the minimum at the last step, 17.
         const last = 17;
-        const peak = 0.25 * last;
+        const warmup = 0.25 * 18;
+        expect(warm).toHaveLength(18);
         expect(warm[0]).toBe(0);
-        expect(warm[4]).toBeCloseTo((0.002 * 4) / peak, 15);
+        expect(warm[4]).toBeCloseTo((0.002 * 4) / warmup, 15);
         expect(warm[5]).toBeCloseTo(
-          1e-5 + (0.002 - 1e-5) * 0.5 * (1 + Math.cos((Math.PI * (5 - peak)) / (last - peak))),
+          1e-5 + (0.002 - 1e-5) * 0.5 * (1 + Math.cos((Math.PI * (5 - warmup)) / (last - warmup))),
           15,
         );
         expect(warm[last]).toBeCloseTo(1e-5, 15);
@@ -323,6 +326,36 @@ describe.skipIf(torchMissing !== null)(
     );
 
     it(
+      "draws each image's augmentation as our trainer: createRng(deriveSeed(seed, 'aug', epoch, place))",
+      () => {
+        const ported = pythonValue(
+          [
+            'import importlib.util, numpy as np',
+            `spec = importlib.util.spec_from_file_location("torch_recipes", ${JSON.stringify(script)})`,
+            'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+            'print(json.dumps({"uniforms": m.augmentation_uniforms(np, 3, 2, 40).tolist(), ' +
+              '"boxes": [m.gaussian_boxes(s) for s in (1, 2.5, 4)]}))',
+          ].join('\n'),
+        ) as { uniforms: number[][]; boxes: number[][] };
+        // 0x617567 is 'aug' in ASCII, the augmentation stream of make-training-batch.ts.
+        const expected = Array.from({ length: 40 }, (_, place) => {
+          const rng = createRng(deriveSeed(3, 0x617567, 2, place));
+          return Array.from({ length: 5 }, () => rng());
+        });
+        expect(ported.uniforms).toEqual(expected);
+        // The elastic blur's three box widths, worked by hand from the formula of gaussianBoxes in
+        // @mnist/data (Wells 1986): sigma 2.5, ideal width sqrt(12 * 6.25 / 3 + 1) = 5.1, so 5 or 7,
+        // round((75 - 75 - 60 - 9) / -24) = 3 of them 5.
+        expect(ported.boxes).toEqual([
+          [1, 1, 3],
+          [5, 5, 5],
+          [7, 7, 9],
+        ]);
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
       'transforms images about the pixel centre (13.5, 13.5), bilinear, zero outside',
       () => {
         // One lit pixel at x = 20, y = 5 (6.5 right of and 8.5 above the centre), moved by each map.
@@ -343,8 +376,9 @@ describe.skipIf(torchMissing !== null)(
         expect(moved).toEqual({
           identity: [[5, 20, 1]],
           shift: [[7, 21, 1]],
-          // (6.5, -8.5) from the centre turned a quarter to (8.5, 6.5): x = 22, y = 20.
-          rotate: [[20, 22, 1]],
+          // (6.5, -8.5) from the centre, a quarter turn counter-clockwise on screen (y down), is
+          // (-8.5, -6.5): x = 5, y = 7.
+          rotate: [[7, 5, 1]],
           // x + tan(45) * (y - 13.5) = 20 - 8.5 = 11.5: half in x = 11, half in x = 12.
           shear: [
             [5, 11, 0.5],
