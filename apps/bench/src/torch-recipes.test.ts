@@ -219,6 +219,63 @@ describe.skipIf(torchMissing !== null)(
     );
 
     it(
+      'trains with every option of issue 14 on: batch norm, oneCycle, augmentation with elastic, label smoothing, AdamW',
+      () => {
+        const schedule = { kind: 'oneCycle', warmupFraction: 0.3, initialDivisor: 25, finalDivisor: 1e4 };
+        const augmentation = {
+          rotationDegrees: 15,
+          scale: 0.15,
+          shift: 0.1,
+          elastic: { alpha: 8, sigma: 3 },
+        };
+        const path = writeRecipe('everything', {
+          model: { batchNorm: true, filters: 8, denseUnits: 32 },
+          training: {
+            epochs: 2,
+            learningRate: 0.004,
+            learningRateSchedule: schedule,
+            augmentation,
+            labelSmoothing: 0.1,
+            weightDecay: 0.01,
+          },
+        });
+        const result = runJson([
+          '--recipe',
+          path,
+          '--train-limit',
+          '600',
+          '--test-limit',
+          '500',
+          '--threads',
+          '1',
+        ]);
+        // The missing shear is off, as checkAugmentationConfig has it.
+        expect(result.training).toMatchObject({
+          augmentation: { ...augmentation, shear: 0 },
+          labelSmoothing: 0.1,
+          weightDecay: 0.01,
+        });
+        const epochs = result.epochs as Record<string, number>[];
+        expect(epochs).toHaveLength(2);
+        const { learningRates } = runJson([
+          '--recipe',
+          path,
+          '--train-limit',
+          '600',
+          '--print-learning-rates',
+        ]) as {
+          learningRates: number[];
+        };
+        // An epoch's learningRate is the mean of its 9 steps' rates, as our EpochRecord.
+        const mean = (rates: number[]) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
+        expect(epochs[0]!.learningRate).toBeCloseTo(mean(learningRates.slice(0, 9)), 15);
+        expect(epochs[1]!.learningRate).toBeCloseTo(mean(learningRates.slice(9)), 15);
+        for (const epoch of epochs) expect(Number.isFinite(epoch.loss) && epoch.testAccuracy! > 0).toBe(true);
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
       'runs the pytorch/examples baseline',
       () => {
         const result = runJson([
