@@ -16,6 +16,7 @@ report a missing torch cleanly instead of crashing on import.
 """
 
 import math
+import os
 import struct
 
 NUM_CLASSES = 10
@@ -120,8 +121,6 @@ def read_idx(path, expected_magic):
 
 def read_idx_split(np, idx_dir, split):
     """`(pixels uint8 [n, 28, 28], labels uint8 [n])` of split `train` or `t10k` in `idx_dir`."""
-    import os
-
     data, shape, offset = read_idx(os.path.join(idx_dir, f"{split}-images-idx3-ubyte"), 0x803)
     pixels = np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
     data, _, offset = read_idx(os.path.join(idx_dir, f"{split}-labels-idx1-ubyte"), 0x801)

@@ -299,8 +299,8 @@ def resolve_schedule(path, schedule, learning_rate):
     if kind in ("oneCycle", "warmupCosine"):
         need(path, where + "warmupFraction", is_number(schedule["warmupFraction"], 0, 1, high_open=True), "a number in [0, 1)", schedule["warmupFraction"])
     if kind == "oneCycle":
-        need(path, where + "initialDivisor", is_number(schedule["initialDivisor"], 1), "a number >= 1", schedule["initialDivisor"])
-        need(path, where + "finalDivisor", is_number(schedule["finalDivisor"], 1), "a number >= 1", schedule["finalDivisor"])
+        need(path, where + "initialDivisor", is_number(schedule["initialDivisor"], 0, low_open=True), "a number > 0", schedule["initialDivisor"])
+        need(path, where + "finalDivisor", is_number(schedule["finalDivisor"], 0, low_open=True), "a number > 0", schedule["finalDivisor"])
     return dict(schedule)
 
 
@@ -447,6 +447,13 @@ class Schedule:
         self.step_index = 0
         self.one_cycle = None
         if self.schedule["kind"] == "oneCycle":
+            if self.schedule["warmupFraction"] * self.total_steps == 1:
+                # As scheduleStepsProblem of @mnist/train: OneCycleLR divides by zero there.
+                raise RecipeError(
+                    f"training.learningRateSchedule.warmupFraction ({self.schedule['warmupFraction']}) makes the "
+                    f"one-cycle warm-up exactly 1 of the run's {self.total_steps} steps, a phase of length 0 "
+                    "(PyTorch's OneCycleLR divides by zero there); use a fraction giving 0 or at least 2 warm-up steps"
+                )
             # Exactly the arguments of the brief for issue 14.
             self.one_cycle = torch.optim.lr_scheduler.OneCycleLR(
                 optimizer,
@@ -854,13 +861,20 @@ def main(argv):
         return 2
     batch_size = plan["training"]["batchSize"]
     batches_per_epoch = math.ceil(data[0][0].shape[0] / batch_size)
-    if args.print_learning_rates:
-        if plan["baseline"] is not None:
-            log("torch-recipes.py: --print-learning-rates takes a --recipe")
-            return 2
-        rates = learning_rates(torch, plan["training"], batches_per_epoch)
-        print(json.dumps({"batchesPerEpoch": batches_per_epoch, "learningRates": rates}))
-        return 0
+    try:
+        if args.print_learning_rates:
+            if plan["baseline"] is not None:
+                raise RecipeError("--print-learning-rates takes a --recipe")
+            rates = learning_rates(torch, plan["training"], batches_per_epoch)
+            print(json.dumps({"batchesPerEpoch": batches_per_epoch, "learningRates": rates}))
+            return 0
+        return run(torch, F, np, plan, data, threads, started)
+    except RecipeError as error:
+        log(f"torch-recipes.py: {error}")
+        return 2
+
+
+def run(torch, F, np, plan, data, threads, started):
     counts = {"trainSamples": data[0][0].shape[0], "validationSamples": data[1][0].shape[0], "testSamples": data[2][0].shape[0]}
     log(f"{plan['recipe'] or plan['baseline']}: seed {plan['training']['seed']}, {threads} threads, torch {torch.__version__}, "
         f"{counts['trainSamples']} training, {counts['validationSamples']} validation, {counts['testSamples']} test images")

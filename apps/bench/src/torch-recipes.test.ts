@@ -355,6 +355,19 @@ describe.skipIf(torchMissing !== null)(
         );
         expect(warm[last]).toBeCloseTo(1e-5, 15);
 
+        // A one-step warm-up is refused before training, as scheduleStepsProblem of @mnist/train
+        // refuses it: 480 training images, 8 batches, 0.125 of them.
+        const oneStep = writeRecipe('one-step', {
+          training: {
+            epochs: 1,
+            validationSplit: 0.2,
+            learningRateSchedule: { ...oneCycle, warmupFraction: 0.125 },
+          },
+        });
+        const refused = run(['--recipe', oneStep, '--train-limit', '600', '--print-learning-rates']);
+        expect(refused.status).toBe(2);
+        expect(refused.stderr).toContain("exactly 1 of the run's 8 steps");
+
         // The per-epoch kinds in one Python process (each spawn imports torch): 4 epochs of 9 steps.
         const perEpoch = [
           { kind: 'exponential', decayRate: 0.6 },
