@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng, shuffledIndices } from '@mnist/data';
-import { DEFAULT_MODEL_CONFIG } from '@mnist/model';
-import { DEFAULT_TRAINING_CONFIG, learningRateAt } from '@mnist/train';
+import { DEFAULT_MODEL_CONFIG, resolveModelConfig } from '@mnist/model';
+import { listRecipes, loadRecipe } from '@mnist/pipeline';
+import {
+  DEFAULT_TRAINING_CONFIG,
+  type LearningRateSchedule,
+  learningRateAt,
+  resolveTrainingConfig,
+} from '@mnist/train';
 import { afterAll, describe, expect, it } from 'vitest';
 // Internal to @mnist/train (not exported), imported from its source only to check the Python port.
 import { deriveSeed } from '../../../packages/train/src/derive-seed.js';
@@ -90,6 +96,26 @@ describe.skipIf(pythonMissing !== null)(
             ),
           ),
         );
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
+      'resolves every shipped recipe of @mnist/pipeline by name as resolveModelConfig and resolveTrainingConfig do',
+      async () => {
+        const names = (await listRecipes()).map((recipe) => recipe.name);
+        expect(names).toEqual(expect.arrayContaining(['best', 'default', 'fast']));
+        for (const name of names) {
+          const recipe = await loadRecipe(name);
+          const plan = runJson(['--recipe', name, '--print-config']);
+          expect(plan.recipe).toBe(`packages/pipeline/recipes/${name}.json`);
+          expect(plan.description).toBe(recipe.description);
+          expect(plan.model, name).toEqual(resolveModelConfig(recipe.model));
+          const training = plan.training as Record<string, unknown>;
+          for (const [key, value] of Object.entries(resolveTrainingConfig(recipe.training))) {
+            expect(training[key], `${name}: ${key}`).toEqual(value);
+          }
+        }
       },
       TORCH_TIMEOUT_MS,
     );
@@ -305,7 +331,7 @@ describe.skipIf(torchMissing !== null)(
     );
 
     it(
-      "sets oneCycle's rates as PyTorch's OneCycleLR formula, warmupCosine's as the brief says, the per-epoch kinds as learningRateAt",
+      "sets every schedule's rate at every step as learningRateAt of @mnist/train (oneCycle from torch's OneCycleLR)",
       () => {
         // 600 images, 10% validation: 540 training images, 9 batches of 64 per epoch.
         const steps = (schedule: unknown, epochs: number, learningRate: number) =>
@@ -316,44 +342,33 @@ describe.skipIf(torchMissing !== null)(
             '600',
             '--print-learning-rates',
           ]) as { batchesPerEpoch: number; learningRates: number[] };
+        const ours = (schedule: LearningRateSchedule, learningRate: number, epochs: number) =>
+          Array.from({ length: epochs * 9 }, (_, step) =>
+            expect.closeTo(
+              learningRateAt(schedule, learningRate, Math.floor(step / 9), epochs, step % 9, 9),
+              15,
+            ),
+          );
 
-        const oneCycle = { kind: 'oneCycle', warmupFraction: 0.3, initialDivisor: 25, finalDivisor: 1e4 };
+        const oneCycle = {
+          kind: 'oneCycle',
+          warmupFraction: 0.3,
+          initialDivisor: 25,
+          finalDivisor: 1e4,
+        } as const;
         const cycle = steps(oneCycle, 3, 0.004);
         expect(cycle.batchesPerEpoch).toBe(9);
-        const total = 27;
-        // torch.optim.lr_scheduler.OneCycleLR, two phases, cosine annealing, from its documentation:
-        // initial = max / div_factor up to max at step pct_start * total - 1, then down to
-        // initial / final_div_factor at the last step (total - 1).
-        const initial = 0.004 / 25;
-        const cos = (from: number, to: number, pct: number) =>
-          to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1);
-        const peakStep = 0.3 * total - 1;
-        const expected = Array.from({ length: total }, (_, step) =>
-          step <= peakStep
-            ? cos(initial, 0.004, step / peakStep)
-            : cos(0.004, initial / 1e4, (step - peakStep) / (total - 1 - peakStep)),
-        );
-        expect(cycle.learningRates).toHaveLength(total);
-        expect(cycle.learningRates).toEqual(expected.map((rate) => expect.closeTo(rate, 12)));
-        expect(cycle.learningRates[total - 1]).toBeCloseTo(initial / 1e4, 15);
+        expect(cycle.learningRates).toEqual(ours(oneCycle, 0.004, 3));
+        // The peak falls at step 0.3 * 27 - 1 = 7.1, just after step 7; the end is 0.004 / 25 / 1e4.
+        expect(Math.max(...cycle.learningRates)).toBe(cycle.learningRates[7]);
+        expect(cycle.learningRates[7]).toBeGreaterThan(0.004 * 0.999);
+        expect(cycle.learningRates[26]).toBeCloseTo(0.004 / 25 / 1e4, 15);
 
-        const warm = steps(
-          { kind: 'warmupCosine', warmupFraction: 0.25, minLearningRate: 1e-5 },
-          2,
-          0.002,
-        ).learningRates;
-        // 18 steps: linear from 0 over the first 0.25 * 18 = 4.5, then half a cosine from the peak at
-        // step 4.5 down to the minimum at the last step, 17.
-        const last = 17;
-        const warmup = 0.25 * 18;
-        expect(warm).toHaveLength(18);
+        const warmupCosine = { kind: 'warmupCosine', warmupFraction: 0.25, minLearningRate: 1e-5 } as const;
+        const warm = steps(warmupCosine, 2, 0.002).learningRates;
+        expect(warm).toEqual(ours(warmupCosine, 0.002, 2));
         expect(warm[0]).toBe(0);
-        expect(warm[4]).toBeCloseTo((0.002 * 4) / warmup, 15);
-        expect(warm[5]).toBeCloseTo(
-          1e-5 + (0.002 - 1e-5) * 0.5 * (1 + Math.cos((Math.PI * (5 - warmup)) / (last - warmup))),
-          15,
-        );
-        expect(warm[last]).toBeCloseTo(1e-5, 15);
+        expect(warm[17]).toBeCloseTo(1e-5, 15);
 
         // A one-step warm-up is refused before training, as scheduleStepsProblem of @mnist/train
         // refuses it: 480 training images, 8 batches, 0.125 of them.
