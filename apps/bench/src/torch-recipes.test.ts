@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng, shuffledIndices } from '@mnist/data';
+import { augmentImageSet, createRng, shuffledIndices } from '@mnist/data';
 import { DEFAULT_MODEL_CONFIG, resolveModelConfig } from '@mnist/model';
 import { listRecipes, loadRecipe } from '@mnist/pipeline';
 import {
@@ -436,6 +436,60 @@ describe.skipIf(torchMissing !== null)(
           [5, 5, 5],
           [7, 7, 9],
         ]);
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
+      'augments images as augmentImageSet of @mnist/data, the same draws for the same seed, epoch and place',
+      () => {
+        const affine = { rotationDegrees: 15, scale: 0.15, shift: 0.1, shear: 10, elastic: null };
+        const elastic = { ...affine, elastic: { alpha: 20, sigma: 4 } };
+        const count = 16;
+        // Epoch 3 of seed 42, the images at places 0-15 of its order: the training path's
+        // augment_batch for the affine map; for the elastic one the same composition fed the noise
+        // our generator draws (training draws it from torch's generator instead).
+        const ported = pythonValue(
+          [
+            'import importlib.util, numpy as np, torch, torch.nn.functional as F',
+            `spec = importlib.util.spec_from_file_location("torch_recipes", ${JSON.stringify(script)})`,
+            'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+            `px, _ = m.read_idx_split(np, m.DEFAULT_MNIST_DIR, "train")`,
+            `x = torch.from_numpy(px[:${count}].astype(np.float32) / np.float32(255)).reshape(-1, 1, 28, 28)`,
+            `affine = json.loads(${JSON.stringify(JSON.stringify(affine))})`,
+            `cfg = json.loads(${JSON.stringify(JSON.stringify(elastic))})`,
+            `plain = m.augment_batch(torch, F, x, affine, m.augmentation_uniforms(np, 42, 3, ${count}), None)`,
+            `draws = m.rng_draws(np, m.derive_seeds(np, 42, m.AUGMENT_STREAM, 3, np.arange(${count})), 5 + 2 * 784)`,
+            'u = torch.from_numpy(2 * draws[:, :5] - 1)',
+            'disp = m.elastic_displacement(torch, F, torch.from_numpy(draws[:, 5:]), cfg["elastic"])',
+            'warped = m.transform_images(torch, F, x, u[:, 0] * 15, 1 + u[:, 1] * 0.15, u[:, 2] * 2.8, u[:, 3] * 2.8, u[:, 4] * 10, disp)',
+            'print(json.dumps({"images": x.flatten().tolist(), "affine": plain.flatten().tolist(), "elastic": warped.flatten().tolist()}))',
+          ].join('\n'),
+        ) as { images: number[]; affine: number[]; elastic: number[] };
+        const set = {
+          images: Float32Array.from(ported.images),
+          labels: new Uint8Array(count),
+          count,
+          rows: 28,
+          cols: 28,
+        };
+        const seeds = Array.from({ length: count }, (_, place) => deriveSeed(42, 0x617567, 3, place));
+        for (const [config, python] of [
+          [affine, ported.affine],
+          [elastic, ported.elastic],
+        ] as const) {
+          const ours = augmentImageSet(set, config, seeds).images;
+          let worst = 0;
+          let moved = 0;
+          for (let i = 0; i < ours.length; i++) {
+            worst = Math.max(worst, Math.abs(ours[i]! - python[i]!));
+            if (Math.abs(ours[i]! - set.images[i]!) > 0.01) moved++;
+          }
+          // float32 grids and sums against our float64 positions: a few ulps of a [0, 1] pixel.
+          expect(worst, JSON.stringify(config)).toBeLessThan(1e-5);
+          // Not a vacuous match: the transforms change a good share of the pixels.
+          expect(moved).toBeGreaterThan(ours.length / 10);
+        }
       },
       TORCH_TIMEOUT_MS,
     );
