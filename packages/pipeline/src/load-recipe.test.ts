@@ -37,16 +37,18 @@ describe('recipes', () => {
     expect(recipe.training).not.toHaveProperty('threads');
   });
 
-  it('fast and best are what they say: batch norm, per-step schedules, their epoch counts', async () => {
+  it('fast and best are what they say: batch norm where it pays, per-step schedules, their epoch counts', async () => {
     const fast = await loadRecipe('fast');
-    expect(fast.model.batchNorm).toBe(true);
+    // Batch norm costs about 3x a plain step on wasm: the fast recipe goes without it.
+    expect(fast.model.batchNorm).toBe(false);
     expect(fast.training.learningRateSchedule?.kind).toBe('oneCycle');
     expect(fast.training.batchSize).toBe(128);
-    expect(fast.training.epochs).toBeLessThanOrEqual(2);
+    expect(fast.training.epochs).toBe(2);
     const best = await loadRecipe('best');
     expect(best.model.batchNorm).toBe(true);
     expect(['oneCycle', 'warmupCosine']).toContain(best.training.learningRateSchedule?.kind);
     expect(best.training.epochs).toBe(15);
+    expect(best.training.augmentation).toMatchObject({ rotationDegrees: 10, scale: 0.1, shift: 0.1 });
     expect(best.training.validationSplit).toBeGreaterThan(0);
   });
 
