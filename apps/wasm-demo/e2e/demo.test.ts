@@ -6,6 +6,7 @@ import { DIGIT_STROKES } from './digit-strokes.js';
 import { drawOnPad, settledPrediction } from './draw-on-pad.js';
 import { APP_DIR, ensureBuild } from './ensure-build.js';
 import { launchChromium } from './launch-chromium.js';
+import { openDemo as openPage } from './open-demo.js';
 import { type StaticServer, serveStatic } from './static-server.js';
 import { transferSizes } from './transfer-size.js';
 
@@ -30,24 +31,8 @@ afterAll(async () => {
 });
 
 /** Opens the demo and collects console errors, page errors and requested URLs. */
-async function openDemo(viewport: { width: number; height: number }, query = '') {
-  const page = await browser.newPage({ viewport });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
-  page.on('request', (request) => requests.push(request.url()));
-  await page.goto(server.url + query);
-  await page.waitForFunction(
-    () =>
-      document.body.dataset['galleryReady'] === 'true' || !!document.querySelector('#notice:not([hidden])'),
-    undefined,
-    { timeout: 120_000 },
-  );
-  return { page, errors, requests };
+function openDemo(viewport: { width: number; height: number }, query = '') {
+  return openPage(browser, server.url + query, viewport);
 }
 
 async function expectPadCleared(page: Page): Promise<void> {
@@ -103,6 +88,8 @@ describe('wasm-demo in Chromium', () => {
     expect(files.filter((file) => file.path.endsWith('.wasm'))).toHaveLength(1);
     expect(files.some((file) => file.path.endsWith('/model/weights.bin'))).toBe(true);
     expect(total).toBeLessThanOrEqual(FIRST_LOAD_BUDGET);
+    // Teaching loads on demand: neither its worker nor its MNIST images come with the first load.
+    expect(files.filter((file) => /teach/.test(file.path))).toEqual([]);
 
     expect(errors).toEqual([]);
     await page.close();

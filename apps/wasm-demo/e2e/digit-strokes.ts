@@ -31,3 +31,29 @@ export const DIGIT_STROKES: Record<string, Stroke[]> = {
     ],
   ],
 };
+
+/**
+ * A slashed zero, as programmers and some European hands write it: a diamond-like oval in one stroke,
+ * then a slash across it. The shipped model reads it as a 6 (about 72% sure);
+ * the teach test corrects it.
+ */
+export const SLASHED_ZERO: Stroke[] = [
+  [
+    [0.5, 0.15],
+    [0.3, 0.5],
+    [0.5, 0.85],
+    [0.7, 0.5],
+    [0.5, 0.15],
+  ],
+  [
+    [0.3, 0.85],
+    [0.7, 0.15],
+  ],
+];
+
+/** `strokes` scaled by `scale` about the pad's center and moved by `dx`, `dy`: another hand's copy. */
+export function varyStrokes(strokes: readonly Stroke[], scale: number, dx: number, dy: number): Stroke[] {
+  return strokes.map((stroke) =>
+    stroke.map(([x, y]) => [0.5 + (x - 0.5) * scale + dx, 0.5 + (y - 0.5) * scale + dy] as const),
+  );
+}

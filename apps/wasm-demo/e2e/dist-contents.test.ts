@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TEACH_SET_FILES } from '../src/teach/teach-set-files.js';
 import { APP_DIR, ensureBuild } from './ensure-build.js';
 
 /** Every file under `dir`, as a path relative to it with `/` separators. */
@@ -40,14 +41,19 @@ describe('the built static site', () => {
     expect(sameBytes).toEqual([]);
   });
 
-  it('copies besides the bundle only index.html, public/ and the tfjs WASM binaries', () => {
+  it('copies besides the bundle only index.html, public/, the tfjs WASM binaries and the teach sets', () => {
     const require = createRequire(join(APP_DIR, 'package.json'));
     const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
     const wasm = readdirSync(wasmDist)
       .filter((file) => file.endsWith('.wasm'))
       .map((file) => `wasm/${file}`);
     expect(files.filter((file) => !file.startsWith('assets/'))).toEqual(
-      ['index.html', ...listFiles(join(APP_DIR, 'public')), ...wasm].sort(),
+      [
+        'index.html',
+        ...listFiles(join(APP_DIR, 'public')),
+        ...wasm,
+        ...Object.values(TEACH_SET_FILES),
+      ].sort(),
     );
   });
 

@@ -32,7 +32,9 @@ function workspaceDists(): string[] {
 export async function ensureBuild(): Promise<string> {
   const built = newest(join(DIST_DIR, 'index.html'));
   const sources = Math.max(
-    ...['src', 'public', 'index.html', 'vite.config.ts'].map((path) => newest(join(APP_DIR, path))),
+    ...['src', 'public', 'scripts/lib', 'index.html', 'vite.config.ts'].map((path) =>
+      newest(join(APP_DIR, path)),
+    ),
     ...workspaceDists().map(newest),
   );
   if (built === 0 || sources > built) {

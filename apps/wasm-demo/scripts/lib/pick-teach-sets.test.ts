@@ -25,8 +25,8 @@ describe('pickTeachSets', () => {
   });
 
   it('refuses sizes the dataset cannot give', () => {
-    expect(() => pickTeachSets({ train: numbered(2), test: numbered(2) }, { replay: 3, heldBack: 1 })).toThrow(
-      /images 0\.\.3 are not inside a set of 2/,
-    );
+    expect(() =>
+      pickTeachSets({ train: numbered(2), test: numbered(2) }, { replay: 3, heldBack: 1 }),
+    ).toThrow(/images 0\.\.3 are not inside a set of 2/);
   });
 });

@@ -8,8 +8,8 @@ export interface TeachSetSizes {
   heldBack: number;
 }
 
-/** What the teach view fetches when teaching starts: 512 training images, 1,000 test images. */
-export const TEACH_SET_SIZES: TeachSetSizes = { replay: 512, heldBack: 1000 };
+/** What the teach view fetches when teaching starts: 384 training images, 1,000 test images. */
+export const TEACH_SET_SIZES: TeachSetSizes = { replay: 384, heldBack: 1000 };
 
 /**
  * The two small sets the teach view uses: the first `sizes.replay` MNIST training images, and the

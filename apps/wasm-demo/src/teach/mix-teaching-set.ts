@@ -9,7 +9,11 @@ import type { TeachExample } from './teach-protocol.js';
  *
  * @throws RangeError for an example that is not one 28x28 image of the replay's size or a label outside 0-9.
  */
-export function mixTeachingSet(replay: ImageSet, examples: readonly TeachExample[], copies: number): ImageSet {
+export function mixTeachingSet(
+  replay: ImageSet,
+  examples: readonly TeachExample[],
+  copies: number,
+): ImageSet {
   const size = replay.rows * replay.cols;
   if (!(Number.isInteger(copies) && copies >= 1)) {
     throw new RangeError(`mixTeachingSet: copies must be a whole number >= 1, got ${copies}`);
@@ -22,7 +26,9 @@ export function mixTeachingSet(replay: ImageSet, examples: readonly TeachExample
   let slot = replay.count;
   examples.forEach((example, i) => {
     if (example.pixels.length !== size) {
-      throw new RangeError(`mixTeachingSet: example ${i} has ${example.pixels.length} pixels, expected ${size}`);
+      throw new RangeError(
+        `mixTeachingSet: example ${i} has ${example.pixels.length} pixels, expected ${size}`,
+      );
     }
     if (!(Number.isInteger(example.label) && example.label >= 0 && example.label <= 9)) {
       throw new RangeError(`mixTeachingSet: example ${i} has label ${example.label}, expected a digit 0-9`);

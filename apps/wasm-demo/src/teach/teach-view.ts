@@ -1,7 +1,7 @@
 import { loadCheckedModel } from '@mnist/model';
-import { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { drawGrayscale } from '../draw-grayscale.js';
+import { downloadModel, EXPORT_FILES } from './download-model.js';
 import {
   clearPersonal,
   loadExamples,
@@ -130,15 +130,8 @@ export async function startTeachView(options: TeachViewOptions): Promise<void> {
   });
   ui.export.addEventListener('click', () => {
     if (stored === null) return;
-    // tfjs's own download handler: model.json naming ./model.weights.bin, as loaders expect.
-    const downloads = io.getSaveHandlers('downloads://model')[0];
-    if (downloads?.save === undefined) {
-      report(new Error('this browser offers no downloads to TensorFlow.js'));
-      return;
-    }
-    void downloads
-      .save({ ...stored.model, format: 'layers-model', generatedBy: 'mnist-ts wasm-demo (teach)' })
-      .then(() => status('Exported model.json and model.weights.bin.'))
+    void downloadModel(stored.model)
+      .then(() => status(`Exported ${EXPORT_FILES.modelJson} and ${EXPORT_FILES.weights}.`))
       .catch(report);
   });
 
@@ -240,4 +233,3 @@ function percent(accuracy: number): string {
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
-

@@ -19,11 +19,11 @@ import type { ModelData, TeachReply, TeachRequest } from './teach-protocol.js';
  * the same personal model.
  */
 const FINE_TUNE = {
-  copiesPerExample: 12,
+  copiesPerExample: 16,
   config: {
-    epochs: 3,
+    epochs: 2,
     batchSize: 32,
-    learningRate: 2e-4,
+    learningRate: 5e-5,
     seed: 7,
     threads: 1,
     earlyStopping: null,
@@ -97,7 +97,10 @@ async function teach(request: TeachRequest): Promise<void> {
     const set = mixTeachingSet(ready.replay, request.examples, FINE_TUNE.copiesPerExample);
     const result = await train({
       model,
-      data: { train: set, validation: { ...set, images: new Float32Array(0), labels: new Uint8Array(0), count: 0 } },
+      data: {
+        train: set,
+        validation: { ...set, images: new Float32Array(0), labels: new Uint8Array(0), count: 0 },
+      },
       config: FINE_TUNE.config,
       onEvent: (event) => {
         if (event.type === 'batchEnd') {
