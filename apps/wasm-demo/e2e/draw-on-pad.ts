@@ -3,7 +3,10 @@ import type { Stroke } from './digit-strokes.js';
 
 /** Draws `strokes` on the pad (`data-testid="canvas"`) as mouse drags, each segment in small steps. */
 export async function drawOnPad(page: Page, strokes: readonly Stroke[]): Promise<void> {
-  const box = await page.getByTestId('canvas').boundingBox();
+  const pad = page.getByTestId('canvas');
+  // Mouse positions are viewport coordinates: a pad scrolled out of view would miss the strokes.
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
   if (box === null) throw new Error('the drawing pad is not visible');
   const at = ([x, y]: readonly [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
   for (const stroke of strokes) {

@@ -1,0 +1,50 @@
+// Takes the README's screenshots of the built demo in headless Chromium: docs/screenshot.png (the
+// page after drawing a 7) and docs/teach.png (a slashed zero the shipped model misreads, corrected
+// and taught, read right afterwards).
+//   pnpm --filter wasm-demo screenshots
+import { fileURLToPath } from 'node:url';
+import { DIGIT_STROKES, SLASHED_ZERO, varyStrokes } from '../e2e/digit-strokes.js';
+import { drawOnPad, settledPrediction } from '../e2e/draw-on-pad.js';
+import { ensureBuild } from '../e2e/ensure-build.js';
+import { launchChromium } from '../e2e/launch-chromium.js';
+import { openDemo } from '../e2e/open-demo.js';
+import { serveStatic } from '../e2e/static-server.js';
+
+const docs = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+const server = await serveStatic(await ensureBuild());
+const browser = await launchChromium();
+try {
+  const { page } = await openDemo(browser, server.url, { width: 1000, height: 1000 });
+  await page.waitForFunction(() => document.body.dataset['teachReady'] === 'true');
+  await drawOnPad(page, DIGIT_STROKES['7']!);
+  await settledPrediction(page);
+  await page.screenshot({ path: docs('screenshot.png') });
+
+  for (const strokes of [SLASHED_ZERO, varyStrokes(SLASHED_ZERO, 0.85, 0.04, -0.03)]) {
+    await page.getByTestId('clear').click();
+    await drawOnPad(page, strokes);
+    await settledPrediction(page);
+    await page.getByTestId('label-0').click();
+  }
+  await page.getByTestId('teach').click();
+  await page.waitForFunction(
+    () => /^Your model is in use/.test(document.getElementById('teach-status')?.textContent ?? ''),
+    undefined,
+    { timeout: 300_000 },
+  );
+  await page.getByTestId('clear').click();
+  await drawOnPad(page, SLASHED_ZERO);
+  console.log(`slashed zero after teaching: ${await settledPrediction(page)}`);
+  console.log(await page.getByTestId('teach-status').textContent());
+  const cards = page.locator('.card');
+  const top = (await cards.nth(0).boundingBox())!;
+  const bottom = (await cards.nth(1).boundingBox())!;
+  await page.screenshot({
+    path: docs('teach.png'),
+    clip: { x: top.x, y: top.y, width: top.width, height: bottom.y + bottom.height - top.y },
+    fullPage: true,
+  });
+} finally {
+  await browser.close();
+  await server.close();
+}
