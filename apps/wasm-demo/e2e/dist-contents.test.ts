@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
+import { MNIST_FILE_NAMES } from '@mnist/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEACH_SET_FILES } from '../src/teach/teach-set-files.js';
 import { APP_DIR, ensureBuild } from './ensure-build.js';
@@ -41,7 +42,7 @@ describe('the built static site', () => {
     expect(sameBytes).toEqual([]);
   });
 
-  it('copies besides the bundle only index.html, public/, the tfjs WASM binaries and the teach sets', () => {
+  it('copies besides the bundle only index.html, public/, the tfjs WASM binaries, the teach sets and MNIST', () => {
     const require = createRequire(join(APP_DIR, 'package.json'));
     const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
     const wasm = readdirSync(wasmDist)

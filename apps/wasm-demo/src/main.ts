@@ -8,12 +8,14 @@ import { decodeGallery } from './gallery-format.js';
 import { initBackend } from './init-backend.js';
 import { preprocessDigit } from './preprocess-digit.js';
 import { formatPercent, renderProbabilities } from './render-probabilities.js';
+import { startScratchView } from './scratch/scratch-view.js';
 import { startTeachView } from './teach/teach-view.js';
 
 // Asset locations relative to the page, so the built site works from any folder of any static host.
 const MODEL_URL = './model/model.json';
 const GALLERY_URL = './gallery.bin';
 const WASM_DIR = './wasm/';
+const MNIST_DIR = './mnist/';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -162,9 +164,9 @@ function currentInput(): Float32Array | null {
 }
 
 /** Switches the pad and the gallery to `next` (the shipped or the personal model). */
-async function useModel(next: LayersModel, source: 'shipped' | 'personal'): Promise<void> {
+async function useModel(next: LayersModel, source: 'shipped' | 'personal' | 'trained here'): Promise<void> {
   model = next;
-  ui.modelSource.textContent = source === 'shipped' ? 'shipped' : 'yours';
+  ui.modelSource.textContent = source === 'personal' ? 'yours' : source;
   await classifyDrawing();
   document.body.dataset['galleryReady'] = 'false';
   await showGallery(next);
@@ -212,6 +214,15 @@ async function start(): Promise<void> {
     },
   });
   document.body.dataset['teachReady'] = 'true';
+  await startScratchView({
+    wasmDir: WASM_DIR,
+    mnistDir: MNIST_DIR,
+    useModel: (trained) => useModel(trained, 'trained here'),
+    announce: (text) => {
+      ui.announcer.textContent = text;
+    },
+  });
+  document.body.dataset['scratchReady'] = 'true';
 }
 
 // For the benchmark and the end-to-end tests: the drawing as the model sees it, to compare with

@@ -1,4 +1,5 @@
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { del, get, set } from 'idb-keyval';
+import { demoStore as db } from '../demo-store.js';
 import type { HeldBackAccuracy, ModelData, TeachExample } from './teach-protocol.js';
 
 /** The personal model as kept in IndexedDB, with the figures the page shows beside it. */
@@ -12,13 +13,6 @@ export interface StoredPersonalModel {
   trainSeconds: number;
   savedAt: string;
 }
-
-let store: UseStore | undefined;
-// Opened on first use: a page that never teaches never opens the database.
-const db = () => {
-  store ??= createStore('mnist-ts-wasm-demo', 'teach');
-  return store;
-};
 
 /** The kept examples, oldest first; none when IndexedDB holds none (or is unavailable). */
 export async function loadExamples(): Promise<TeachExample[]> {

@@ -1,0 +1,53 @@
+import type { ModelData } from '../teach/teach-protocol.js';
+
+/** What a from-scratch run trains on and how long; kept with its checkpoint so a resume matches. */
+export interface ScratchRunSettings {
+  /** The first this many MNIST training images (of 60,000). */
+  trainImages: number;
+  /** The first this many MNIST test images (of 10,000), measured at the end. */
+  testImages: number;
+  epochs: number;
+}
+
+/** The page's requests to the scratch worker. */
+export type ScratchRequest =
+  | {
+      type: 'start';
+      /** Absolute URLs: a worker resolves relative ones against its own script. */
+      wasmDir: string;
+      mnistDir: string;
+      settings: ScratchRunSettings;
+      /** A checkpoint (`encodeTrainingState`) to continue from, or `null` for a new run. */
+      resumeFrom: Uint8Array | null;
+    }
+  /** Stop after the current batch, with a checkpoint: the run can resume later. */
+  | { type: 'pause' }
+  /** Stop after the current batch and measure the model as trained so far. */
+  | { type: 'stop' };
+
+/** What the scratch worker reports. */
+export type ScratchReply =
+  | { type: 'download'; loaded: number; total: number }
+  | { type: 'started'; epochs: number; batchesPerEpoch: number; resumedAt: number }
+  | {
+      type: 'batch';
+      /** Batches done in the whole run, and of how many. */
+      done: number;
+      total: number;
+      loss: number;
+      accuracy: number;
+      samplesPerSecond: number;
+    }
+  | { type: 'epoch'; epoch: number; loss: number; accuracy: number }
+  | { type: 'checkpoint'; state: Uint8Array; done: number }
+  | { type: 'paused' }
+  | {
+      type: 'finished';
+      model: ModelData;
+      testAccuracy: number;
+      testImages: number;
+      /** `confusion[true][predicted]` counts. */
+      confusion: number[][];
+      seconds: number;
+    }
+  | { type: 'failed'; message: string };
