@@ -1,6 +1,6 @@
 // Takes the README's screenshots of the built demo in headless Chromium: docs/screenshot.png (the
 // page after drawing a 7) and docs/teach.png (a slashed zero the shipped model misreads, corrected
-// and taught, read right afterwards).
+// and taught, read right afterwards) and docs/scratch.png (a short from-scratch run).
 //   pnpm --filter wasm-demo screenshots
 import { fileURLToPath } from 'node:url';
 import { DIGIT_STROKES, SLASHED_ZERO, varyStrokes } from '../e2e/digit-strokes.js';
@@ -44,6 +44,21 @@ try {
     clip: { x: top.x, y: top.y, width: top.width, height: bottom.y + bottom.height - top.y },
     fullPage: true,
   });
+
+  // A short run of the from-scratch view: 3,000 images, 1 epoch.
+  await page.getByTestId('scratch-images').selectOption('3000');
+  await page.getByTestId('scratch-epochs').selectOption('1');
+  await page.getByTestId('scratch-start').click();
+  await page.waitForFunction(
+    () => /^Done in/.test(document.getElementById('scratch-status')?.textContent ?? ''),
+    undefined,
+    { timeout: 600_000 },
+  );
+  console.log(await page.getByTestId('scratch-status').textContent());
+  await page
+    .locator('.card')
+    .nth(2)
+    .screenshot({ path: docs('scratch.png') });
 } finally {
   await browser.close();
   await server.close();

@@ -53,6 +53,10 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
   let total = 1;
   let runStart = 0;
   let resumedAt = 0;
+  let leaving = false;
+  addEventListener('pagehide', () => {
+    leaving = true;
+  });
 
   const buttons = () => {
     ui.start.disabled = running;
@@ -191,6 +195,8 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
   }
 
   function report(error: unknown): void {
+    // A reload mid-run ends the worker and may cut a checkpoint write short: not a failure to show.
+    if (leaving) return;
     running = false;
     buttons();
     status(`Something went wrong: ${(error as Error).message}`);
