@@ -88,8 +88,9 @@ describe('wasm-demo in Chromium', () => {
     expect(files.filter((file) => file.path.endsWith('.wasm'))).toHaveLength(1);
     expect(files.some((file) => file.path.endsWith('/model/weights.bin'))).toBe(true);
     expect(total).toBeLessThanOrEqual(FIRST_LOAD_BUDGET);
-    // Teaching loads on demand: neither its worker nor its MNIST images come with the first load.
-    expect(files.filter((file) => /teach/.test(file.path))).toEqual([]);
+    // Teaching and training load on demand: neither their workers nor their MNIST images come
+    // with the first load.
+    expect(files.filter((file) => /teach|scratch|\/mnist\//.test(file.path))).toEqual([]);
 
     expect(errors).toEqual([]);
     await page.close();
