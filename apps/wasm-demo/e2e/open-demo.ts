@@ -23,7 +23,9 @@ export async function openDemo(
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
+  page.on('requestfailed', (request) =>
+    errors.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? '?'})`),
+  );
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(url);
   await waitForDemo(page);

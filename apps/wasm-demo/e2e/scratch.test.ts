@@ -92,7 +92,12 @@ describe('train from scratch, in Chromium', () => {
     await expect.poll(() => page.getByTestId('model-source').textContent()).toBe('trained here');
     await drawOnPad(page, DIGIT_STROKES['1']!);
     expect(await settledPrediction(page)).toBe('1');
-    expect(errors).toEqual([]);
+    // The reload in the middle of the run aborts the MNIST downloads of the page it replaces (and
+    // Chromium may abort a second request for a file whose cache entry the first is still
+    // writing); those are the test's doing. Every other failure, and every console or page error,
+    // counts.
+    const abortedDownload = /^request failed: \S+\/mnist\/[\w.-]+\.gz \(net::ERR_ABORTED\)$/;
+    expect(errors.filter((error) => !abortedDownload.test(error))).toEqual([]);
     await page.close();
   }, 1_200_000);
 });
