@@ -2,11 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setKernelBuild } from './simd-kernels.js';
 import {
+  expectReductionMatchesCpu,
   kernelBuilds,
-  maxRelativeError,
   prepareBackends,
-  randomValues,
-  runOn,
+  type ReductionCase,
   useBuild,
 } from './test-support.js';
 
@@ -15,7 +14,7 @@ afterAll(() => setKernelBuild('auto'));
 
 // Ours: leading axes into rows of a multiple of 4 (32-wide groups, a 4-wide tail, several 256-row
 // blocks); the others go to the stock kernel and must stay right too.
-const cases: { shape: number[]; axis: number | number[]; keepDims: boolean }[] = [
+const cases: ReductionCase[] = [
   { shape: [3, 5, 7, 32], axis: [0, 1, 2], keepDims: false },
   { shape: [3, 5, 7, 32], axis: [2, 0, 1], keepDims: true },
   { shape: [700, 64], axis: 0, keepDims: false },
@@ -30,16 +29,9 @@ const cases: { shape: number[]; axis: number | number[]; keepDims: boolean }[] =
 describe.each(kernelBuilds)('sumConfig, %s build', (build) => {
   beforeEach(() => useBuild(build));
 
-  it.each(cases)('matches cpu for shape $shape, axis $axis, keepDims $keepDims', async (c) => {
-    const x = { values: randomValues(c.shape, 51), shape: c.shape };
-    const reduce = (t: tf.Tensor) => tf.sum(t, c.axis, c.keepDims);
-    const before = tf.memory().numTensors;
-    const expected = await runOn('cpu', [x], reduce);
-    const actual = await runOn('wasm', [x], reduce);
-    expect(actual.shape).toEqual(expected.shape);
-    expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  it.each(cases)('matches cpu for shape $shape, axis $axis, keepDims $keepDims', (c) =>
+    expectReductionMatchesCpu(tf.sum, c, 51),
+  );
 
   it('sums int32 through the stock kernel', async () => {
     const sum = tf.tidy(() => tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32'), 0).arraySync());

@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // The CommonJS build of tfjs-layers registers tfjs-core's gradient functions (tfjs-core's own does not).
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import { registerWasmTrainingKernels } from './register-all.js';
 import { type KernelBuild, setKernelBuild } from './simd-kernels.js';
 
@@ -53,4 +54,30 @@ export function maxRelativeError(actual: Float32Array, expected: Float32Array): 
     worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)));
   }
   return scale === 0 ? worst : worst / scale;
+}
+
+/** One reduction over `axis` of a `shape`-shaped input that the reduction tests check. */
+export interface ReductionCase {
+  shape: number[];
+  axis: number | number[];
+  keepDims: boolean;
+}
+
+/**
+ * Checks one reduction case on wasm against cpu: the same result shape, a largest relative error
+ * below 1e-5 and no tensor left behind. `seed` seeds the input's values.
+ */
+export async function expectReductionMatchesCpu(
+  reduction: (x: tf.Tensor, axis: number | number[], keepDims: boolean) => tf.Tensor,
+  c: ReductionCase,
+  seed: number,
+): Promise<void> {
+  const x = { values: randomValues(c.shape, seed), shape: c.shape };
+  const reduce = (t: tf.Tensor) => reduction(t, c.axis, c.keepDims);
+  const before = tf.memory().numTensors;
+  const expected = await runOn('cpu', [x], reduce);
+  const actual = await runOn('wasm', [x], reduce);
+  expect(actual.shape).toEqual(expected.shape);
+  expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
+  expect(tf.memory().numTensors).toBe(before);
 }

@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setKernelBuild } from './simd-kernels.js';
 import {
+  expectReductionMatchesCpu,
   kernelBuilds,
   maxRelativeError,
   prepareBackends,
   randomValues,
+  type ReductionCase,
   runOn,
   useBuild,
 } from './test-support.js';
@@ -46,7 +48,7 @@ describe('tileConfig', () => {
   });
 });
 
-const meanCases: { shape: number[]; axis: number | number[]; keepDims: boolean }[] = [
+const meanCases: ReductionCase[] = [
   { shape: [8, 14, 14, 32], axis: [0, 1, 2], keepDims: true },
   { shape: [3, 5, 7, 16], axis: [0, 1, 2], keepDims: false },
   { shape: [700, 64], axis: 0, keepDims: false },
@@ -59,16 +61,9 @@ const meanCases: { shape: number[]; axis: number | number[]; keepDims: boolean }
 describe.each(kernelBuilds)('meanConfig, %s build', (build) => {
   beforeEach(() => useBuild(build));
 
-  it.each(meanCases)('matches cpu for shape $shape, axis $axis, keepDims $keepDims', async (c) => {
-    const x = { values: randomValues(c.shape, 52), shape: c.shape };
-    const reduce = (t: tf.Tensor) => tf.mean(t, c.axis, c.keepDims);
-    const before = tf.memory().numTensors;
-    const expected = await runOn('cpu', [x], reduce);
-    const actual = await runOn('wasm', [x], reduce);
-    expect(actual.shape).toEqual(expected.shape);
-    expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  it.each(meanCases)('matches cpu for shape $shape, axis $axis, keepDims $keepDims', (c) =>
+    expectReductionMatchesCpu(tf.mean, c, 52),
+  );
 });
 
 describe('fusedBatchNormConfig', () => {
