@@ -1,27 +1,15 @@
-import { type ImageSet, normalizeImages, type TrainValidationSplit } from '@mnist/data';
-import { loadMnist } from '@mnist/data/node';
-import { createModel } from '@mnist/model';
-import { selectBackend } from '@mnist/runtime';
-import { memory, type Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { TrainValidationSplit } from '@mnist/data';
+import { memory } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
-import { train } from './train.js';
+import { figures, loadTinySplit, type TinyRunOptions, trainTiny, weightValues } from './test-support.js';
 import type { TrainingState } from './training-state.js';
 import { decodeTrainingState, encodeTrainingState } from './training-state-codec.js';
-import type { EpochRecord, TrainingConfigInput } from './training-types.js';
+import type { TrainingConfigInput } from './training-types.js';
 
 // Training with augmentation on: reproducible per seed on 1 and on 2 threads, exact across a
 // stop and resume (the augmentation of a batch derives from its place, not from any state), and
 // applied to training batches only.
-const TINY_MODEL = {
-  convLayers: 1,
-  filters: 4,
-  kernelSize: 3,
-  poolAfter: [0],
-  dropout: 0.25,
-  denseUnits: 16,
-};
 const SEED = 17;
 const AUGMENTATION = {
   rotationDegrees: 12,
@@ -30,7 +18,7 @@ const AUGMENTATION = {
   shear: 5,
   elastic: { alpha: 20, sigma: 4 },
 };
-const CONFIG: TrainingConfigInput = {
+const CONFIG: TrainingConfigInput & { seed: number } = {
   batchSize: 32,
   seed: SEED,
   epochs: 2,
@@ -40,36 +28,10 @@ const CONFIG: TrainingConfigInput = {
 
 let split: TrainValidationSplit;
 
-function slice(set: ImageSet, start: number, end: number): ImageSet {
-  const pixels = set.rows * set.cols;
-  return {
-    ...set,
-    images: set.images.slice(start * pixels, end * pixels),
-    labels: set.labels.slice(start, end),
-    count: end - start,
-  };
-}
-
 beforeAll(async () => {
-  const raw = (await loadMnist()).train;
-  const first = normalizeImages({
-    ...raw,
-    images: raw.images.subarray(0, 500 * 784),
-    labels: raw.labels.subarray(0, 500),
-    count: 500,
-  });
   // 400 training images: 13 batches of 32, the last one 16.
-  split = { train: slice(first, 0, 400), validation: slice(first, 400, 500) };
-  await selectBackend('wasm');
+  split = await loadTinySplit(400, 100);
 }, 60_000);
-
-function figures(history: EpochRecord[]) {
-  return history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);
-}
-
-function weightValues(model: LayersModel): Float32Array[] {
-  return model.getWeights().map((w: Tensor) => w.dataSync() as Float32Array);
-}
 
 function maxAbsDifference(a: Float32Array[], b: Float32Array[]): number {
   let max = 0;
@@ -81,29 +43,8 @@ function maxAbsDifference(a: Float32Array[], b: Float32Array[]): number {
   return max;
 }
 
-async function run(options: {
-  config?: TrainingConfigInput;
-  resumeFrom?: TrainingState;
-  states?: TrainingState[];
-  dropout?: number;
-}) {
-  const model = createModel(
-    { ...TINY_MODEL, dropout: options.dropout ?? TINY_MODEL.dropout },
-    { seed: SEED },
-  );
-  const result = await train({
-    model,
-    data: split,
-    config: { ...CONFIG, ...options.config },
-    ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
-    ...(options.states
-      ? {
-          checkpointEveryBatches: 5,
-          onCheckpoint: (state: TrainingState) => void options.states!.push(state),
-        }
-      : {}),
-  });
-  return { model, result };
+function run(options: TinyRunOptions) {
+  return trainTiny(split, CONFIG, options);
 }
 
 describe('train with augmentation', { timeout: 240_000 }, () => {
@@ -125,7 +66,7 @@ describe('train with augmentation', { timeout: 240_000 }, () => {
 
     it(`on ${threads} thread${threads > 1 ? 's' : ''}: resumes from a checkpoint inside an epoch to exactly the uninterrupted run`, async () => {
       const states: TrainingState[] = [];
-      const whole = await run({ config: { threads }, states });
+      const whole = await run({ config: { threads }, every: 5, states });
       for (const state of [
         states.find((s) => s.epoch === 0 && s.batch === 5)!,
         states.find((s) => s.epoch === 1 && s.batch === 10)!,

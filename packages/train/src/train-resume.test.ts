@@ -1,91 +1,38 @@
-import { type ImageSet, normalizeImages, type TrainValidationSplit } from '@mnist/data';
-import { loadMnist } from '@mnist/data/node';
+import type { TrainValidationSplit } from '@mnist/data';
 import { createModel } from '@mnist/model';
-import { memory, type Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { memory } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '@mnist/runtime';
-import type { EpochRecord, TrainingConfigInput } from './training-types.js';
+import type { TrainingConfigInput } from './training-types.js';
 import { learningRateAt, meanEpochLearningRate } from './learning-rate-at.js';
 import { train } from './train.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
 import type { TrainingState } from './training-state.js';
 import { decodeTrainingState, encodeTrainingState } from './training-state-codec.js';
 import { TrainingStateError } from './training-state-error.js';
+import {
+  figures,
+  loadTinySplit,
+  TINY_MODEL,
+  type TinyRunOptions,
+  trainTiny,
+  weightValues,
+} from './test-support.js';
 
 // Checkpoints and resume at the library level: a run stopped anywhere and resumed from the state
 // `onCheckpoint` received must end with bit-identical weights and figures. Dropout is on, so the
 // per-step seeding is exercised, and Adam's moments and beta powers must come back exactly.
-const TINY_MODEL = {
-  convLayers: 1,
-  filters: 4,
-  kernelSize: 3,
-  poolAfter: [0],
-  dropout: 0.25,
-  denseUnits: 16,
-};
 const SEED = 11;
-const CONFIG: TrainingConfigInput = { batchSize: 32, seed: SEED, epochs: 2 };
+const CONFIG = { batchSize: 32, seed: SEED, epochs: 2 };
 
 let split: TrainValidationSplit;
 
-function slice(set: ImageSet, start: number, end: number): ImageSet {
-  const pixels = set.rows * set.cols;
-  return {
-    ...set,
-    images: set.images.slice(start * pixels, end * pixels),
-    labels: set.labels.slice(start, end),
-    count: end - start,
-  };
-}
-
 beforeAll(async () => {
-  const raw = (await loadMnist()).train;
-  const first = normalizeImages({
-    ...raw,
-    images: raw.images.subarray(0, 500 * 784),
-    labels: raw.labels.subarray(0, 500),
-    count: 500,
-  });
   // 400 training images: 13 batches of 32 (the last one 16), so a resume also crosses a short batch.
-  split = { train: slice(first, 0, 400), validation: slice(first, 400, 500) };
-  await selectBackend('wasm');
+  split = await loadTinySplit(400, 100);
 }, 60_000);
 
-/** The history without its timings, which differ from run to run. */
-function figures(history: EpochRecord[]) {
-  return history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);
-}
-
-function weightValues(model: LayersModel): Float32Array[] {
-  return model.getWeights().map((w: Tensor) => w.dataSync() as Float32Array);
-}
-
-async function run(options: {
-  config?: TrainingConfigInput;
-  resumeFrom?: TrainingState;
-  every?: number;
-  states?: TrainingState[];
-  signal?: AbortSignal;
-  abortAt?: { epoch: number; batch: number; controller: AbortController };
-}) {
-  const model = createModel(TINY_MODEL, { seed: SEED });
-  const result = await train({
-    model,
-    data: split,
-    config: { ...CONFIG, ...options.config },
-    ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
-    ...(options.every ? { checkpointEveryBatches: options.every } : {}),
-    ...(options.states ? { onCheckpoint: (state: TrainingState) => void options.states!.push(state) } : {}),
-    ...(options.abortAt ? { signal: options.abortAt.controller.signal } : {}),
-    onEvent: (event) => {
-      const at = options.abortAt;
-      if (at && event.type === 'batchEnd' && event.epoch === at.epoch && event.batch === at.batch) {
-        at.controller.abort();
-      }
-    },
-  });
-  return { model, result };
+function run(options: TinyRunOptions) {
+  return trainTiny(split, CONFIG, options);
 }
 
 describe('train with checkpoints', { timeout: 120_000 }, () => {
