@@ -1,22 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRng } from '@mnist/data';
-import { mnistDataPackageDir } from '@mnist/data/node';
 import { AUTO_MIN_TRAINING_IMAGES } from '@mnist/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { writeMnistSubset } from './fixtures/write-mnist-subset.js';
 import type { RunMetrics } from './run-metrics.js';
+import { assertCliBuilt, type CliOutcome, killCliProcesses, spawnCli } from './spawn-cli.js';
 
 // Reliability of the real CLI (dist/cli.js) as a process: Ctrl-C/SIGTERM leave a checkpoint and a
 // resume command, SIGKILL at random moments never leaves a checkpoint that cannot be resumed, and
 // every resumed run ends bit-identical to an uninterrupted one. Tiny data (500 training images in
 // a folder of IDX files) and a tiny model keep each process to a second or two.
-const appDir = fileURLToPath(new URL('..', import.meta.url));
-const cli = path.join(appDir, 'dist', 'cli.js');
 const KILL_SEED = Number(process.env.KILL_LOOP_SEED ?? 424242);
 const KILL_TRIES = Number(process.env.KILL_LOOP_TRIES ?? 20);
 
@@ -35,34 +32,9 @@ const RUN = [
   ['--target-accuracy', '20%'],
 ].flat();
 
-interface Outcome {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+const start = (args: string[]) => spawnCli(dir, args);
 
-function start(args: string[]): { child: ChildProcess; done: Promise<Outcome> } {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd: dir,
-    env: { ...process.env, INIT_CWD: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<Outcome>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
-async function runCli(args: string[]): Promise<Outcome> {
+async function runCli(args: string[]): Promise<CliOutcome> {
   return start(args).done;
 }
 
@@ -85,29 +57,11 @@ async function outputs(out: string) {
   return { metrics, weights: await readFile(path.join(out, 'weights.bin')) };
 }
 
-/** Writes the first `count` images of a real MNIST IDX file (same header layout, fewer items). */
-async function writeSubset(
-  name: string,
-  count: number,
-  itemBytes: number,
-  headerBytes: number,
-  into = dataDir,
-) {
-  const bytes = readFileSync(path.join(mnistDataPackageDir(), name));
-  const out = Buffer.from(bytes.subarray(0, headerBytes + count * itemBytes));
-  out.writeUInt32BE(count, 4);
-  await writeFile(path.join(into, name), out);
-}
-
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter @mnist/cli build\` first`);
+  assertCliBuilt();
   dir = await mkdtemp(path.join(tmpdir(), 'trainer-reliability-'));
   dataDir = path.join(dir, 'mnist');
-  await mkdir(dataDir);
-  await writeSubset('train-images-idx3-ubyte', 500, 784, 16);
-  await writeSubset('train-labels-idx1-ubyte', 500, 1, 8);
-  await writeSubset('t10k-images-idx3-ubyte', 200, 784, 16);
-  await writeSubset('t10k-labels-idx1-ubyte', 200, 1, 8);
+  await writeMnistSubset(dataDir, { train: 500, test: 200 });
   const t0 = performance.now();
   let startup = 0;
   const { child, done } = start([
@@ -134,6 +88,7 @@ beforeAll(async () => {
   expect(reference.metrics.epochTests).toHaveLength(2);
 }, 120_000);
 afterAll(async () => {
+  killCliProcesses();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -265,11 +220,7 @@ describe('mnist-train under interruption', { timeout: 240_000 }, () => {
     'with --threads auto resumes on the thread count the run started with, when the work left would have chosen fewer',
     async () => {
       const bigger = path.join(dir, 'mnist-5000');
-      await mkdir(bigger);
-      await writeSubset('train-images-idx3-ubyte', 5000, 784, 16, bigger);
-      await writeSubset('train-labels-idx1-ubyte', 5000, 1, 8, bigger);
-      await writeSubset('t10k-images-idx3-ubyte', 200, 784, 16, bigger);
-      await writeSubset('t10k-labels-idx1-ubyte', 200, 1, 8, bigger);
+      await writeMnistSubset(bigger, { train: 5000, test: 200 });
       const auto = [...RUN, '--epochs', '5', '--threads', 'auto', '--data-dir', bigger];
       // 4,000 training images (0.2 held out) times 5 epochs: exactly the smallest run `auto` threads.
       const trainImages = 4000;

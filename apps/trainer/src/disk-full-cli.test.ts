@@ -1,26 +1,23 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint } from './checkpoint-file.js';
 import { writeMnistSubset } from './fixtures/write-mnist-subset.js';
+import { assertCliBuilt, killCliProcesses, spawnCli, until } from './spawn-cli.js';
 
 // A disk that really fills: the real CLI writes into a small tmpfs, and the test fills it to the
 // last byte while the trainer is held with SIGSTOP (so the moment is exact, not a race), then lets
 // it go on: its next checkpoint, or its model save, meets ENOSPC from the kernel. Mounting needs
 // root (CAP_SYS_ADMIN), so this is the end-to-end lane; where mount is refused the suite is
 // skipped and says why. The same failures injected without root run in write-failure-cli.test.ts.
-const appDir = fileURLToPath(new URL('..', import.meta.url));
-const cli = path.join(appDir, 'dist', 'cli.js');
 const TMPFS_SIZE = '4m';
 
 let dir: string;
 let dataDir: string;
 let mnt: string;
-const children: ChildProcess[] = [];
 
 /** Null when a tmpfs can be mounted here, else why not (not root, no CAP_SYS_ADMIN, no mount). */
 const cannotMount: string | null = await (async () => {
@@ -37,40 +34,7 @@ const cannotMount: string | null = await (async () => {
   }
 })();
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[]): { child: ChildProcess; output: () => string; done: Promise<Outcome> } {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd: dir,
-    env: { ...process.env, INIT_CWD: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<Outcome>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { child, output: () => stdout, done };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const start = (args: string[]) => spawnCli(dir, args);
 
 /** Writes `file` until the filesystem has no byte left (tmpfs allocates whole pages). */
 async function fillDisk(file: string): Promise<void> {
@@ -89,6 +53,15 @@ async function fillDisk(file: string): Promise<void> {
   }
 }
 
+/** Deletes `filler`, then a `--resume` of `out` completes: status 0, no stderr, only the run's outputs left. */
+async function expectResumeCompletesOnceFreed(out: string, filler: string): Promise<void> {
+  await rm(filler);
+  const resumed = await start(['--resume', out, '--quiet']).done;
+  expect(resumed.stderr).toBe('');
+  expect(resumed.code).toBe(0);
+  expect((await readdir(out)).sort()).toEqual(['metrics.json', 'model.json', 'report.html', 'weights.bin']);
+}
+
 const RUN = [
   ['--batch-size', '32', '--seed', '4', '--validation-split', '0.2', '--backend', 'wasm'],
   ['--conv-layers', '1', '--filters', '4', '--dense-units', '16', '--target-accuracy', 'off'],
@@ -99,8 +72,7 @@ describe.skipIf(cannotMount !== null)(
   { timeout: 180_000 },
   () => {
     beforeAll(async () => {
-      if (!existsSync(cli))
-        throw new Error(`${cli} is missing: run \`pnpm --filter @mnist/cli build\` first`);
+      assertCliBuilt();
       dir = await mkdtemp(path.join(tmpdir(), 'trainer-disk-full-'));
       dataDir = path.join(dir, 'mnist');
       // Enough test images that the final evaluation is a moment to catch the run in.
@@ -110,7 +82,7 @@ describe.skipIf(cannotMount !== null)(
       execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', mnt]);
     });
     afterAll(async () => {
-      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      killCliProcesses();
       if (mnt !== undefined) execFileSync('umount', ['-l', mnt], { stdio: 'ignore' });
       await rm(dir, { recursive: true, force: true });
     });
@@ -153,16 +125,7 @@ describe.skipIf(cannotMount !== null)(
       expect(line).toContain(`epoch ${state.epoch + 1}, batch ${state.batch + 1}`);
       expect(await readdir(out)).toEqual([CHECKPOINT_FILE]);
 
-      await rm(filler);
-      const resumed = await start(['--resume', out, '--quiet']).done;
-      expect(resumed.stderr).toBe('');
-      expect(resumed.code).toBe(0);
-      expect((await readdir(out)).sort()).toEqual([
-        'metrics.json',
-        'model.json',
-        'report.html',
-        'weights.bin',
-      ]);
+      await expectResumeCompletesOnceFreed(out, filler);
     });
 
     it('keeps the last checkpoint when the model save meets ENOSPC, and a resume saves the model', async () => {
@@ -183,16 +146,7 @@ describe.skipIf(cannotMount !== null)(
       );
       expect(await readdir(out)).toEqual([CHECKPOINT_FILE]);
 
-      await rm(filler);
-      const resumed = await start(['--resume', out, '--quiet']).done;
-      expect(resumed.stderr).toBe('');
-      expect(resumed.code).toBe(0);
-      expect((await readdir(out)).sort()).toEqual([
-        'metrics.json',
-        'model.json',
-        'report.html',
-        'weights.bin',
-      ]);
+      await expectResumeCompletesOnceFreed(out, filler);
     });
   },
 );

@@ -1,58 +1,20 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE } from './checkpoint-file.js';
 import { writeMnistSubset } from './fixtures/write-mnist-subset.js';
 import { RUN_LOCK_FILE, type RunLockOwner } from './run-lock.js';
+import { assertCliBuilt, killCliProcesses, spawnCli, until } from './spawn-cli.js';
 
 // Two real trainer processes on one --out: the second refuses at once, naming the first; a lock
 // left by a process that is gone is taken over. Tiny data and model: seconds per process.
-const appDir = fileURLToPath(new URL('..', import.meta.url));
-const cli = path.join(appDir, 'dist', 'cli.js');
-
 let dir: string;
 let dataDir: string;
-const children: ChildProcess[] = [];
 
-interface Outcome {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[]): { child: ChildProcess; output: () => string; done: Promise<Outcome> } {
-  const child = spawn(process.execPath, [cli, ...args], {
-    cwd: dir,
-    env: { ...process.env, INIT_CWD: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<Outcome>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, output: () => stdout, done };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const start = (args: string[]) => spawnCli(dir, args);
 
 /** A run long enough to be caught in the middle: 60 epochs of 13 batches. */
 const LONG_RUN = [
@@ -81,13 +43,13 @@ function staleLock(argv: string[]): RunLockOwner {
 }
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm --filter @mnist/cli build\` first`);
+  assertCliBuilt();
   dir = await mkdtemp(path.join(tmpdir(), 'trainer-lock-cli-'));
   dataDir = path.join(dir, 'mnist');
   await writeMnistSubset(dataDir, { train: 500, test: 100 });
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killCliProcesses();
   await rm(dir, { recursive: true, force: true });
 });
 
