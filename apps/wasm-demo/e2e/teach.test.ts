@@ -128,7 +128,7 @@ describe('teach it your handwriting, in Chromium', () => {
     // Reset goes back to the shipped model and forgets the examples, across a reload too.
     await page.getByTestId('reset').click();
     await expect.poll(() => page.getByTestId('model-source').textContent()).toBe('shipped');
-    expect(await examples(page)).toBe(0);
+    await expect.poll(() => examples(page)).toBe(0);
     expect(await drawAndRead(page, SLASHED_ZERO)).toBe(misread);
     await page.reload();
     await waitForTeachView(page);

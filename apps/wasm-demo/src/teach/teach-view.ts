@@ -192,6 +192,9 @@ export async function startTeachView(options: TeachViewOptions): Promise<void> {
     await clearPersonal();
     examples = [];
     stored = null;
+    // The examples go from the page before the model swap is awaited, so the page never shows the
+    // shipped model beside the forgotten examples.
+    refresh();
     await options.useModel(options.shipped, 'shipped');
     personal?.dispose();
     personal = null;
