@@ -213,7 +213,7 @@ describe('mnist-train (dist/cli.js)', () => {
 
   it('trains from a --recipe with a --config file and flags over it, and records the recipe', async () => {
     const config = path.join(dir, 'over-recipe.json');
-    await writeFile(config, JSON.stringify({ model: { filters: [8, 8] }, training: { batchSize: 100 } }));
+    await writeFile(config, JSON.stringify({ model: { filters: [8, 8, 8] }, training: { batchSize: 100, epochs: 1 } }));
     const args = ['--recipe', 'fast', '--config', config, '--train-limit', '1000', '--backend', 'wasm'];
     args.push('--target-accuracy', 'off', '--schedule', 'warmup-cosine', '--label-smoothing', '0.1');
     const outcome = await runCli([...args, '--out', path.join(dir, 'recipe-run')]);
@@ -224,18 +224,18 @@ describe('mnist-train (dist/cli.js)', () => {
     ) as RunMetrics;
     expect(metrics.recipe).toBe('fast');
     // The recipe's values, the file's over them, the flags' over both.
-    expect(metrics.config.model).toMatchObject({ convLayers: 2, filters: [8, 8], batchNorm: true });
+    expect(metrics.config.model).toMatchObject({ convLayers: 3, filters: [8, 8, 8], denseUnits: 64 });
     expect(metrics.config.training).toMatchObject({
       epochs: 1,
       batchSize: 100,
-      learningRate: 0.005,
+      learningRate: 0.008,
       labelSmoothing: 0.1,
       weightDecay: 0,
       learningRateSchedule: { kind: 'warmupCosine', warmupFraction: 0.1, minLearningRate: 0 },
     });
     expect(metrics.history).toHaveLength(1);
     expect(metrics.history[0]!.learningRate).toBeGreaterThan(0);
-    expect(metrics.history[0]!.learningRate).toBeLessThan(0.005);
+    expect(metrics.history[0]!.learningRate).toBeLessThan(0.008);
   });
 
   it('exits with status 2 for a --config value the model rejects, naming the file', async () => {
