@@ -213,7 +213,10 @@ describe('mnist-train (dist/cli.js)', () => {
 
   it('trains from a --recipe with a --config file and flags over it, and records the recipe', async () => {
     const config = path.join(dir, 'over-recipe.json');
-    await writeFile(config, JSON.stringify({ model: { filters: [8, 8, 8] }, training: { batchSize: 100, epochs: 1 } }));
+    await writeFile(
+      config,
+      JSON.stringify({ model: { filters: [8, 8, 8] }, training: { batchSize: 100, epochs: 1 } }),
+    );
     const args = ['--recipe', 'fast', '--config', config, '--train-limit', '1000', '--backend', 'wasm'];
     args.push('--target-accuracy', 'off', '--schedule', 'warmup-cosine', '--label-smoothing', '0.1');
     const outcome = await runCli([...args, '--out', path.join(dir, 'recipe-run')]);
