@@ -8,8 +8,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { runStockKernel } from './stock-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
+import { stockKernelResult } from './stock-kernels.js';
 
 type Parameter = 'mean' | 'variance' | 'scale' | 'offset';
 
@@ -37,13 +36,7 @@ function fusedBatchNorm(args: {
       return t.dtype === 'float32' && (size === channels || size === 1);
     });
   if (!ours) {
-    const result = runStockKernel(FusedBatchNorm, args as unknown as Parameters<KernelFunc>[0]);
-    if (result === undefined) {
-      throw new WasmKernelError(
-        "@mnist/wasm-kernels: this FusedBatchNorm needs the stock wasm FusedBatchNorm, which was not registered before ours; import '@tensorflow/tfjs-backend-wasm' first",
-      );
-    }
-    return result as TensorInfo;
+    return stockKernelResult(FusedBatchNorm, args);
   }
   const out = backend.makeOutput(x.shape, 'float32');
   // Per channel: y = (x - mean) * a + offset with a = scale / sqrt(variance + epsilon), computed

@@ -9,8 +9,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { convForwardGemm, simdConvGeometry } from './conv-gemm.js';
-import { runStockKernel } from './stock-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
+import { stockKernelResult } from './stock-kernels.js';
 
 /**
  * Our forward convolution of float32 NHWC `x` by `filter` into a new output, or `undefined` when
@@ -45,13 +44,11 @@ function conv2D(args: { inputs: Conv2DInputs; backend: BackendWasm; attrs: Conv2
   const { inputs, backend, attrs } = args;
   const out = simdConv2D(backend, inputs.x as TensorInfo, inputs.filter as TensorInfo, attrs);
   if (out !== undefined) return out;
-  const result = runStockKernel(Conv2D, args as unknown as Parameters<KernelFunc>[0]);
-  if (result === undefined) {
-    throw new WasmKernelError(
-      `@mnist/wasm-kernels: Conv2D in ${attrs.dataFormat} with dilations [${String(attrs.dilations)}] needs the stock wasm Conv2D, which was not registered before ours`,
-    );
-  }
-  return result as TensorInfo;
+  return stockKernelResult(
+    Conv2D,
+    args,
+    `Conv2D in ${attrs.dataFormat} with dilations [${String(attrs.dilations)}]`,
+  );
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { backend_util, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import { backend_util, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
-import { runStockKernel } from './stock-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
+import { stockKernelResult } from './stock-kernels.js';
 
 /** Whether `small` is `big`'s trailing dimensions (leading 1s of `small` aside): a bias-like operand. */
 function isTrailing(small: number[], big: number[]): boolean {
@@ -51,11 +50,5 @@ export function commutativeBinary(
       return out;
     }
   }
-  const result = runStockKernel(kernelName, args as unknown as Parameters<KernelFunc>[0]);
-  if (result === undefined) {
-    throw new WasmKernelError(
-      `@mnist/wasm-kernels: this ${kernelName} needs the stock wasm ${kernelName}, which was not registered before ours; import '@tensorflow/tfjs-backend-wasm' first`,
-    );
-  }
-  return result as TensorInfo;
+  return stockKernelResult(kernelName, args);
 }

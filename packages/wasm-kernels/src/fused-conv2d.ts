@@ -11,8 +11,7 @@ import {
 import { simdConv2D } from './conv2d.js';
 import { heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
-import { runStockKernel } from './stock-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
+import { stockKernelResult } from './stock-kernels.js';
 
 function fusedConv2D(args: {
   inputs: FusedConv2DInputs;
@@ -34,13 +33,7 @@ function fusedConv2D(args: {
       (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === channels && channels % 4 === 0));
   const out = epilogueFits ? simdConv2D(backend, x, filter, attrs) : undefined;
   if (out === undefined) {
-    const result = runStockKernel(FusedConv2D, args as unknown as Parameters<KernelFunc>[0]);
-    if (result === undefined) {
-      throw new WasmKernelError(
-        "@mnist/wasm-kernels: this FusedConv2D needs the stock wasm FusedConv2D, which was not registered before ours; import '@tensorflow/tfjs-backend-wasm' first",
-      );
-    }
-    return result as TensorInfo;
+    return stockKernelResult(FusedConv2D, args);
   }
   const kernels = simdKernels(backend);
   const n = util.sizeFromShape(out.shape);

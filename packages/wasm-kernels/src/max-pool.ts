@@ -10,8 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
-import { runStockKernel } from './stock-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
+import { stockKernelResult } from './stock-kernels.js';
 
 /** Whether a pool is the 2x2 stride-2 unpadded NHWC one the SIMD kernels run (C a multiple of 4). */
 export function isSimdPool2x2(info: backend_util.Conv2DInfo): boolean {
@@ -40,13 +39,7 @@ function maxPool(args: { inputs: MaxPoolInputs; backend: BackendWasm; attrs: Max
     attrs.dimRoundingMode,
   );
   if (x.dtype !== 'float32' || !isSimdPool2x2(info)) {
-    const result = runStockKernel(MaxPool, args as unknown as Parameters<KernelFunc>[0]);
-    if (result === undefined) {
-      throw new WasmKernelError(
-        "@mnist/wasm-kernels: this MaxPool needs the stock wasm MaxPool, which was not registered before ours; import '@tensorflow/tfjs-backend-wasm' first",
-      );
-    }
-    return result as TensorInfo;
+    return stockKernelResult(MaxPool, args);
   }
   const out = backend.makeOutput(info.outShape, 'float32');
   simdKernels(backend).max_pool_2x2(

@@ -2,20 +2,13 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelConfig, type KernelFunc, Relu, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
-import { runStockKernel } from './stock-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
+import { stockKernelResult } from './stock-kernels.js';
 
 function relu(args: { inputs: { x?: TensorInfo }; backend: BackendWasm }): TensorInfo {
   const { backend } = args;
   const x = args.inputs.x as TensorInfo;
   if (x.dtype !== 'float32') {
-    const result = runStockKernel(Relu, args as unknown as Parameters<KernelFunc>[0]);
-    if (result === undefined) {
-      throw new WasmKernelError(
-        `@mnist/wasm-kernels: Relu of ${x.dtype} needs the stock wasm Relu, which was not registered`,
-      );
-    }
-    return result as TensorInfo;
+    return stockKernelResult(Relu, args, `Relu of ${x.dtype}`);
   }
   const out = backend.makeOutput(x.shape, 'float32');
   simdKernels(backend).relu(heapOffset(backend, x), heapOffset(backend, out), util.sizeFromShape(x.shape), 0);

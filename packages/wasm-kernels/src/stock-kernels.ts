@@ -1,4 +1,5 @@
-import type { KernelBackend, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { WasmKernelError } from './wasm-kernel-error.js';
 
 // The wasm backend's own kernels that ours replaced, kept for the cases ours leave to them
 // (a Conv2D in NCHW or with dilations). Filled by registerWasmTrainingKernels.
@@ -35,4 +36,25 @@ export function runStockKernel(
     }
   }
   return config.kernelFunc(args);
+}
+
+/**
+ * The stock kernel's result for a case ours leave to it: every kernel of this package hands its
+ * unusual cases over this way. `why` says which case, for the error.
+ *
+ * @throws WasmKernelError when there is no stock kernel to hand it to (the backend was imported
+ *   after our kernels were registered, or not at all).
+ */
+export function stockKernelResult<Args>(
+  kernelName: string,
+  args: Args,
+  why = `this ${kernelName}`,
+): TensorInfo {
+  const result = runStockKernel(kernelName, args as unknown as Parameters<KernelFunc>[0]);
+  if (result === undefined) {
+    throw new WasmKernelError(
+      `@mnist/wasm-kernels: ${why} needs the stock wasm ${kernelName}, which was not registered before ours; import '@tensorflow/tfjs-backend-wasm' first`,
+    );
+  }
+  return result as TensorInfo;
 }

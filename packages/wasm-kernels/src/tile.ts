@@ -8,8 +8,7 @@ import {
   type TileInputs,
   util,
 } from '@tensorflow/tfjs-core';
-import { runStockKernel } from './stock-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
+import { stockKernelResult } from './stock-kernels.js';
 
 /**
  * Writes `x` tiled `reps` times into `out`, one axis at a time from the outermost: the block of axis
@@ -58,13 +57,7 @@ function tile(args: { inputs: TileInputs; backend: BackendWasm; attrs: TileAttrs
     util.sizeFromShape(x.shape) > 0 &&
     reps.every((r) => Number.isInteger(r) && r >= 1);
   if (!ours) {
-    const result = runStockKernel(Tile, args as unknown as Parameters<KernelFunc>[0]);
-    if (result === undefined) {
-      throw new WasmKernelError(
-        "@mnist/wasm-kernels: this Tile needs the stock wasm Tile, which was not registered before ours; import '@tensorflow/tfjs-backend-wasm' first",
-      );
-    }
-    return result as TensorInfo;
+    return stockKernelResult(Tile, args);
   }
   const out = backend.makeOutput(
     x.shape.map((d, i) => d * (reps[i] as number)),
