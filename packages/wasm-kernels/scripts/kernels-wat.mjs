@@ -1204,6 +1204,85 @@ const reluOp = unaryOp(
   `(f32.max ${lg('s')} (f32.const 0))`,
 );
 
+// step: x > 0 ? 1 : alpha, NaN kept (the stock wasm kernel's values; tfjs's relu gradient is
+// dy * cast(step(x))). In vectors: select 1 or alpha by x > 0, then x itself where x != x.
+const stepOp = unaryOp(
+  'step',
+  `(v128.bitselect ${lg('v')} (v128.bitselect (v128.const f32x4 1 1 1 1) ${lg('va')} (f32x4.gt ${lg('v')} (v128.const i32x4 0 0 0 0))) (f32x4.ne ${lg('v')} ${lg('v')}))`,
+  `(select ${lg('s')} (select (f32.const 1) ${lg('alpha')} (f32.gt ${lg('s')} (f32.const 0))) (f32.ne ${lg('s')} ${lg('s')}))`,
+);
+
+// floor: IEEE roundTowardNegative (exact; dropout's mask is floor(u + keepProb)).
+const floorOp = unaryOp('floor', `(f32x4.floor ${lg('v')})`, `(f32.floor ${lg('s')})`);
+
+/**
+ * `adam(w, m, v, g, ow, om, ov, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1,
+ * oneMinusAccBeta2, epsilon, negLr, keep, decay)`: one pass of tfjs's Adam update over n floats,
+ * into new arrays ow, om, ov: with `decay` != 0 first w = w * keep (AdamW's decoupled decay), then
+ *   m' = m * beta1 + g * oneMinusBeta1;  v' = v * beta2 + (g * g) * oneMinusBeta2
+ *   w' = ((m' / oneMinusAccBeta1) / (sqrt(v' / oneMinusAccBeta2) + epsilon)) * negLr + w
+ * each operation a float32 multiply, add, divide or square root in tfjs's order (correctly rounded
+ * and never fused, not even in the fma build), so the result has tfjs's ops' bits.
+ */
+function adam() {
+  const params = [
+    'beta1',
+    'oneMinusBeta1',
+    'beta2',
+    'oneMinusBeta2',
+    'oneMinusAccBeta1',
+    'oneMinusAccBeta2',
+    'epsilon',
+    'negLr',
+    'keep',
+  ];
+  const vector = (decay) => `
+      (local.set $gv (v128.load ${lg('g')}))
+      (local.set $mv (f32x4.add (f32x4.mul (v128.load ${lg('m')}) ${lg('vbeta1')}) (f32x4.mul ${lg('gv')} ${lg('voneMinusBeta1')})))
+      (local.set $vv (f32x4.add (f32x4.mul (v128.load ${lg('v')}) ${lg('vbeta2')}) (f32x4.mul (f32x4.mul ${lg('gv')} ${lg('gv')}) ${lg('voneMinusBeta2')})))
+      (v128.store ${lg('om')} ${lg('mv')})
+      (v128.store ${lg('ov')} ${lg('vv')})
+      (local.set $wv ${decay ? `(f32x4.mul (v128.load ${lg('w')}) ${lg('vkeep')})` : `(v128.load ${lg('w')})`})
+      (v128.store ${lg('ow')} (f32x4.add (f32x4.mul (f32x4.div (f32x4.div ${lg('mv')} ${lg('voneMinusAccBeta1')}) (f32x4.add (f32x4.sqrt (f32x4.div ${lg('vv')} ${lg('voneMinusAccBeta2')})) ${lg('vepsilon')})) ${lg('vnegLr')}) ${lg('wv')}))`;
+  const scalar = `
+      (local.set $gs (f32.load ${lg('g')}))
+      (local.set $ms (f32.add (f32.mul (f32.load ${lg('m')}) ${lg('beta1')}) (f32.mul ${lg('gs')} ${lg('oneMinusBeta1')})))
+      (local.set $vs (f32.add (f32.mul (f32.load ${lg('v')}) ${lg('beta2')}) (f32.mul (f32.mul ${lg('gs')} ${lg('gs')}) ${lg('oneMinusBeta2')})))
+      (f32.store ${lg('om')} ${lg('ms')})
+      (f32.store ${lg('ov')} ${lg('vs')})
+      (local.set $ws (f32.load ${lg('w')}))
+      (if ${lg('decay')} (then (local.set $ws (f32.mul ${lg('ws')} ${lg('keep')}))))
+      (f32.store ${lg('ow')} (f32.add (f32.mul (f32.div (f32.div ${lg('ms')} ${lg('oneMinusAccBeta1')}) (f32.add (f32.sqrt (f32.div ${lg('vs')} ${lg('oneMinusAccBeta2')})) ${lg('epsilon')})) ${lg('negLr')}) ${lg('ws')}))`;
+  const bump = (bytes) =>
+    ['w', 'm', 'v', 'g', 'ow', 'om', 'ov']
+      .map((p) => `(local.set $${p} (i32.add ${lg(p)} (i32.const ${bytes})))`)
+      .join(' ');
+  const vectorLoop = (decay, label) => `
+    (block $${label}end (loop $${label}loop
+      (br_if $${label}end (i32.ge_u ${lg('g')} ${lg('end')}))
+      ${vector(decay)}
+      ${bump(16)}
+      (br $${label}loop)))`;
+  return `
+(func $adam (export "adam") (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $ow i32) (param $om i32) (param $ov i32) (param $n i32)
+  ${params.map((p) => `(param $${p} f32)`).join(' ')} (param $decay i32)
+  ${params.map((p) => `(local $v${p} v128)`).join(' ')}
+  (local $gv v128) (local $mv v128) (local $vv v128) (local $wv v128)
+  (local $gs f32) (local $ms f32) (local $vs f32) (local $ws f32) (local $end i32)
+  ${params.map((p) => `(local.set $v${p} (f32x4.splat ${lg(p)}))`).join(' ')}
+  (local.set $end (i32.add ${lg('g')} (i32.shl (i32.and ${lg('n')} (i32.const -4)) (i32.const 2))))
+  (if ${lg('decay')}
+    (then ${vectorLoop(true, 'd')})
+    (else ${vectorLoop(false, 'p')}))
+  (local.set $n (i32.and ${lg('n')} (i32.const 3)))
+  (block $tend (loop $tloop
+    (br_if $tend (i32.eqz ${lg('n')}))
+    ${scalar}
+    ${bump(4)}
+    (local.set $n (i32.sub ${lg('n')} (i32.const 1)))
+    (br $tloop))))`;
+}
+
 /**
  * The module text of one build. `fma`: relaxed SIMD multiply-adds; `shared`: import a shared memory
  * (tfjs's threaded build, in cross-origin isolated pages).
@@ -1230,6 +1309,9 @@ ${fillZero()}
 ${binaryOp('add', 'f32x4.add', 'f32.add')}
 ${binaryOp('mul', 'f32x4.mul', 'f32.mul')}
 ${reluOp}
+${stepOp}
+${floorOp}
+${adam()}
 )`;
 }
 

@@ -1,16 +1,21 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { adamUpdateConfig } from './adam-update.js';
 import { addConfig } from './add.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import { castConfig } from './cast.js';
 import { fusedBatchNormConfig } from './batch-norm.js';
 import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { floorConfig } from './floor.js';
 import { fusedConv2DConfig } from './fused-conv2d.js';
+import { identityConfig } from './identity.js';
 import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanConfig } from './mean.js';
 import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
+import { stepConfig } from './step.js';
 import { rememberStockKernel } from './stock-kernels.js';
 import { sumConfig } from './sum.js';
 import { tileConfig } from './tile.js';
@@ -31,13 +36,20 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   addConfig,
   multiplyConfig,
   reluConfig,
+  stepConfig,
+  floorConfig,
+  identityConfig,
+  castConfig,
+  adamUpdateConfig,
 ];
 
 /**
- * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`, `FusedConv2D`,
- * `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Mean`, `Tile`, `FusedBatchNorm`, `Add`, `Multiply` and `Relu` (the cases ours do not
- * cover still run the stock kernels). Idempotent; call it once before training (before or after `tf.setBackend`).
- * It does not import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
+ * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
+ * `FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Mean`,
+ * `Tile`, `FusedBatchNorm`, `Add`, `Multiply`, `Relu`, `Step`, `Floor`, `Identity` and `Cast` (the
+ * cases ours do not cover still run the stock kernels), and adds `AdamUpdate`, a fused Adam step of
+ * our own. Idempotent; call it once before training (before or after `tf.setBackend`). It does not
+ * import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
  */
 export function registerWasmTrainingKernels(): void {
   for (const config of wasmTrainingKernelConfigs) {

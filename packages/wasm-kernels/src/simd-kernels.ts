@@ -99,6 +99,28 @@ export interface SimdKernelExports {
   add(x: number, z: number, y: number, n: number, zlen: number): void;
   mul(x: number, z: number, y: number, n: number, zlen: number): void;
   relu(x: number, y: number, n: number, alpha: number): void;
+  step(x: number, y: number, n: number, alpha: number): void;
+  floor(x: number, y: number, n: number, alpha: number): void;
+  adam(
+    w: number,
+    m: number,
+    v: number,
+    g: number,
+    ow: number,
+    om: number,
+    ov: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    epsilon: number,
+    negLr: number,
+    keep: number,
+    decay: number,
+  ): void;
 }
 
 // The smallest module using a relaxed-SIMD instruction: (func (param v128 v128 v128) (result v128)
