@@ -1,5 +1,5 @@
 import type { BackendName } from '@mnist/runtime';
-import { add, addN, dispose, mul, sum, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
+import { addN, dispose, sum, tidy } from '@tensorflow/tfjs-core';
 import { fanOut } from './fan-out.js';
 import { startGradientThreads } from './gradient-threads.js';
 import { imageSubset } from './image-subset.js';
@@ -10,6 +10,7 @@ import { type SliceGradients, sliceGradients } from './slice-gradients.js';
 import { splitRange } from './split-range.js';
 import type { StepContext } from './step-context.js';
 import type { StepRunner } from './step-runner.js';
+import { weightedGradient } from './weighted-gradient.js';
 
 /**
  * Starts `threads - 1` gradient threads (sharing the training set with them once) and returns the
@@ -72,14 +73,16 @@ export async function createThreadPoolStepRunner(
         // Each slice counts by its share of the batch's rows: the batch's mean, written once.
         const rows = ranges.map(([start, end]) => end - start);
         const weightSum = tidy(() => {
-          const gradients = variables.map((variable, i) => {
-            let gradient = mul(own.grads[variable.name]!, rows[0]! / size);
-            results.forEach((result, k) => {
-              const fromThread = tensor(result.gradients[i]!, variable.shape);
-              gradient = add(gradient, mul(fromThread, rows[k + 1]! / size));
-            });
-            return { name: variable.name, tensor: gradient as Tensor };
-          });
+          const weights = rows.map((count) => count / size);
+          const gradients = variables.map((variable, i) => ({
+            name: variable.name,
+            tensor: weightedGradient(
+              own.grads[variable.name]!,
+              results.map((result) => result.gradients[i]!),
+              weights,
+              variable.shape,
+            ),
+          }));
           optimizer.applyGradients(gradients);
           return addN(variables.map((variable) => sum(variable)));
         });

@@ -1284,6 +1284,36 @@ function adam() {
 }
 
 /**
+ * `scaled_add(a, b, y, n, alpha, beta)`: y[i] = a[i] * alpha + b[i] * beta for n floats: two
+ * float32 products and their sum, never fused (the gradient threads' slices weighted by their
+ * rows, as tfjs's `add(mul(a, alpha), mul(b, beta))` computes them).
+ */
+function scaledAdd() {
+  return `
+(func $scaled_add (export "scaled_add") (param $a i32) (param $b i32) (param $y i32) (param $n i32) (param $alpha f32) (param $beta f32)
+  (local $va v128) (local $vb v128) (local $end i32)
+  (local.set $va (f32x4.splat ${lg('alpha')}))
+  (local.set $vb (f32x4.splat ${lg('beta')}))
+  (local.set $end (i32.add ${lg('a')} (i32.shl (i32.and ${lg('n')} (i32.const -4)) (i32.const 2))))
+  (block $vend (loop $vloop
+    (br_if $vend (i32.ge_u ${lg('a')} ${lg('end')}))
+    (v128.store ${lg('y')} (f32x4.add (f32x4.mul (v128.load ${lg('a')}) ${lg('va')}) (f32x4.mul (v128.load ${lg('b')}) ${lg('vb')})))
+    (local.set $a (i32.add ${lg('a')} (i32.const 16)))
+    (local.set $b (i32.add ${lg('b')} (i32.const 16)))
+    (local.set $y (i32.add ${lg('y')} (i32.const 16)))
+    (br $vloop)))
+  (local.set $n (i32.and ${lg('n')} (i32.const 3)))
+  (block $tend (loop $tloop
+    (br_if $tend (i32.eqz ${lg('n')}))
+    (f32.store ${lg('y')} (f32.add (f32.mul (f32.load ${lg('a')}) ${lg('alpha')}) (f32.mul (f32.load ${lg('b')}) ${lg('beta')})))
+    (local.set $a (i32.add ${lg('a')} (i32.const 4)))
+    (local.set $b (i32.add ${lg('b')} (i32.const 4)))
+    (local.set $y (i32.add ${lg('y')} (i32.const 4)))
+    (local.set $n (i32.sub ${lg('n')} (i32.const 1)))
+    (br $tloop))))`;
+}
+
+/**
  * The module text of one build. `fma`: relaxed SIMD multiply-adds; `shared`: import a shared memory
  * (tfjs's threaded build, in cross-origin isolated pages).
  */
@@ -1312,6 +1342,7 @@ ${reluOp}
 ${stepOp}
 ${floorOp}
 ${adam()}
+${scaledAdd()}
 )`;
 }
 

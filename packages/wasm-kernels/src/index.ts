@@ -16,6 +16,8 @@ export { meanConfig } from './mean.js';
 export { multiplyConfig } from './multiply.js';
 export { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 export { reluConfig } from './relu.js';
+export { ScaledAdd, scaledAddConfig } from './scaled-add.js';
+export type { ScaledAddAttrs, ScaledAddInputs } from './scaled-add.js';
 export { stepConfig } from './step.js';
 export { sumConfig } from './sum.js';
 export { tileConfig } from './tile.js';

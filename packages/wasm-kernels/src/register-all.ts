@@ -15,6 +15,7 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanConfig } from './mean.js';
 import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
+import { scaledAddConfig } from './scaled-add.js';
 import { stepConfig } from './step.js';
 import { rememberStockKernel } from './stock-kernels.js';
 import { sumConfig } from './sum.js';
@@ -41,15 +42,17 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   identityConfig,
   castConfig,
   adamUpdateConfig,
+  scaledAddConfig,
 ];
 
 /**
  * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
  * `FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Mean`,
  * `Tile`, `FusedBatchNorm`, `Add`, `Multiply`, `Relu`, `Step`, `Floor`, `Identity` and `Cast` (the
- * cases ours do not cover still run the stock kernels), and adds `AdamUpdate`, a fused Adam step of
- * our own. Idempotent; call it once before training (before or after `tf.setBackend`). It does not
- * import the backend itself: the app does (`import '@tensorflow/tfjs-backend-wasm'`).
+ * cases ours do not cover still run the stock kernels), and adds two kernels of our own:
+ * `AdamUpdate`, a fused Adam step, and `ScaledAdd`, a weighted sum. Idempotent; call it once before
+ * training (before or after `tf.setBackend`). It does not import the backend itself: the app does
+ * (`import '@tensorflow/tfjs-backend-wasm'`).
  */
 export function registerWasmTrainingKernels(): void {
   for (const config of wasmTrainingKernelConfigs) {

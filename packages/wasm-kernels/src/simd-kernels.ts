@@ -121,6 +121,7 @@ export interface SimdKernelExports {
     keep: number,
     decay: number,
   ): void;
+  scaled_add(a: number, b: number, y: number, n: number, alpha: number, beta: number): void;
 }
 
 // The smallest module using a relaxed-SIMD instruction: (func (param v128 v128 v128) (result v128)
