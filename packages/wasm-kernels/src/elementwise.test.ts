@@ -72,28 +72,58 @@ describe.each(kernelBuilds)('elementwise kernels, %s build', (build) => {
   }
 
   it.each([[[7]], [[2, 14, 14, 64]], [[3, 5, 3]]])(
-    'Relu and the stock Step match cpu to the bit for %j',
+    'Relu, Step and Floor match cpu to the bit for %j',
     async (shape) => {
       const x = values(shape, 63);
-      for (const run of [
-        (t: tf.Tensor) => tf.relu(t),
-        (t: tf.Tensor) => tf.step(t),
-        (t: tf.Tensor) => tf.step(t, 0.25),
-      ]) {
-        const expected = await runOn('cpu', [x], run);
-        const actual = await runOn('wasm', [x], run);
+      // Values around the integers too (floor of -0.5, 2.5, -3): dropout floors u + keepProbability.
+      const scaled = { values: x.values.map((v) => v * 4.5), shape };
+      for (const [input, run] of [
+        [x, (t: tf.Tensor) => tf.relu(t)],
+        [x, (t: tf.Tensor) => tf.step(t)],
+        [x, (t: tf.Tensor) => tf.step(t, 0.25)],
+        [scaled, (t: tf.Tensor) => tf.floor(t)],
+        [x, (t: tf.Tensor) => tf.floor(tf.add(t, 0.75))],
+      ] as const) {
+        const expected = await runOn('cpu', [input], run);
+        const actual = await runOn('wasm', [input], run);
         expect(bits(actual.values)).toEqual(bits(expected.values));
       }
     },
   );
 
+  it('Identity and a cast to the same dtype share the data, which outlives the input', async () => {
+    const before = tf.memory().numTensors;
+    const x = tf.tensor1d([1.5, -2, Number.NaN, -0]);
+    const backend = tf.backend() as unknown as { refCount(dataId: object): number };
+    const copy = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    const converted = tf.cast(x, 'int32');
+    expect(copy.dataId).toBe(x.dataId);
+    expect(same.dataId).toBe(x.dataId);
+    expect(backend.refCount(x.dataId)).toBe(3);
+    expect(converted.dataId).not.toBe(x.dataId);
+    expect(Array.from(converted.dataSync())).toEqual([1, -2, 0, 0]);
+    x.dispose();
+    same.dispose();
+    expect(bits(copy.dataSync() as Float32Array)).toEqual(bits(new Float32Array([1.5, -2, Number.NaN, -0])));
+    copy.dispose();
+    converted.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('leaves int32 to the stock kernels', () => {
-    const [sum, product, relu] = tf.tidy(() => {
+    const [sum, product, relu, step] = tf.tidy(() => {
       const a = tf.tensor1d([1, -2, 3, -4], 'int32');
-      return [tf.add(a, a).arraySync(), tf.mul(a, a).arraySync(), tf.relu(a).arraySync()];
+      return [
+        tf.add(a, a).arraySync(),
+        tf.mul(a, a).arraySync(),
+        tf.relu(a).arraySync(),
+        tf.step(a).arraySync(),
+      ];
     });
     expect(sum).toEqual([2, -4, 6, -8]);
     expect(product).toEqual([1, 4, 9, 16]);
     expect(relu).toEqual([1, 0, 3, 0]);
+    expect(step).toEqual([1, 0, 1, 0]);
   });
 });

@@ -4,20 +4,26 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adamUpdateConfig } from './adam-update.js';
 import { addConfig } from './add.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { fusedBatchNormConfig } from './batch-norm.js';
+import { castConfig } from './cast.js';
 import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { floorConfig } from './floor.js';
 import { fusedConv2DConfig } from './fused-conv2d.js';
+import { identityConfig } from './identity.js';
 import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanConfig } from './mean.js';
 import { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
+import { scaledAddConfig } from './scaled-add.js';
 import { setKernelBuild } from './simd-kernels.js';
+import { stepConfig } from './step.js';
 import { sumConfig } from './sum.js';
 import { tileConfig } from './tile.js';
 import { kernelBuilds, prepareBackends, randomValues, useBuild } from './test-support.js';
@@ -69,7 +75,7 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(14);
+    expect(wasmTrainingKernelConfigs).toHaveLength(20);
     for (const config of [
       conv2DConfig,
       fusedConv2DConfig,
@@ -85,6 +91,12 @@ describe('registerWasmTrainingKernels', () => {
       addConfig,
       multiplyConfig,
       reluConfig,
+      stepConfig,
+      floorConfig,
+      identityConfig,
+      castConfig,
+      adamUpdateConfig,
+      scaledAddConfig,
     ]) {
       expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
     }
