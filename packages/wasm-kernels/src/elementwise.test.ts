@@ -91,6 +91,25 @@ describe.each(kernelBuilds)('elementwise kernels, %s build', (build) => {
     },
   );
 
+  it.each([[[7]], [[2, 14, 14, 64]], [[3, 5, 3]]])(
+    "Relu's gradient matches cpu's to the bit for %j, in one ReluGrad kernel",
+    async (shape) => {
+      const x = values(shape, 64);
+      const dy = values(shape, 65);
+      const gradient = (t: tf.Tensor, d: tf.Tensor) => tf.grad((u: tf.Tensor) => tf.relu(u))(t, d);
+      const expected = await runOn('cpu', [x, dy], gradient);
+      const actual = await runOn('wasm', [x, dy], gradient);
+      expect(bits(actual.values)).toEqual(bits(expected.values));
+      const run = await tf.profile(() =>
+        tf.tidy(() => gradient(tf.tensor(x.values, shape), tf.tensor(dy.values, shape))),
+      );
+      const names = run.kernels.map((k) => k.name);
+      expect(names).toContain('ReluGrad');
+      expect(names).not.toContain('Step');
+      tf.dispose(run.result as tf.Tensor);
+    },
+  );
+
   it('Identity and a cast to the same dtype share the data, which outlives the input', async () => {
     const before = tf.memory().numTensors;
     const x = tf.tensor1d([1.5, -2, Number.NaN, -0]);

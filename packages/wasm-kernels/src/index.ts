@@ -16,6 +16,7 @@ export { meanConfig } from './mean.js';
 export { multiplyConfig } from './multiply.js';
 export { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 export { reluConfig } from './relu.js';
+export { ReluGrad, reluGradConfig, reluGradientConfig } from './relu-grad.js';
 export { ScaledAdd, scaledAddConfig } from './scaled-add.js';
 export type { ScaledAddAttrs, ScaledAddInputs } from './scaled-add.js';
 export { stepConfig } from './step.js';

@@ -21,6 +21,7 @@ import { meanConfig } from './mean.js';
 import { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
+import { reluGradConfig, reluGradientConfig } from './relu-grad.js';
 import { scaledAddConfig } from './scaled-add.js';
 import { setKernelBuild } from './simd-kernels.js';
 import { stepConfig } from './step.js';
@@ -75,7 +76,7 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(20);
+    expect(wasmTrainingKernelConfigs).toHaveLength(21);
     for (const config of [
       conv2DConfig,
       fusedConv2DConfig,
@@ -97,9 +98,11 @@ describe('registerWasmTrainingKernels', () => {
       castConfig,
       adamUpdateConfig,
       scaledAddConfig,
+      reluGradConfig,
     ]) {
       expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
     }
+    expect(tf.getGradient('Relu')).toBe(reluGradientConfig);
   });
 
   it.each(kernelBuilds)(

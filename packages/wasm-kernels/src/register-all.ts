@@ -1,4 +1,11 @@
-import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  getGradient,
+  getKernel,
+  type KernelConfig,
+  registerGradient,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 import { adamUpdateConfig } from './adam-update.js';
 import { addConfig } from './add.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
@@ -15,6 +22,7 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { meanConfig } from './mean.js';
 import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
+import { reluGradConfig, reluGradientConfig, rememberStockReluGradient } from './relu-grad.js';
 import { scaledAddConfig } from './scaled-add.js';
 import { stepConfig } from './step.js';
 import { rememberStockKernel } from './stock-kernels.js';
@@ -43,14 +51,16 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   castConfig,
   adamUpdateConfig,
   scaledAddConfig,
+  reluGradConfig,
 ];
 
 /**
  * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
  * `FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Mean`,
  * `Tile`, `FusedBatchNorm`, `Add`, `Multiply`, `Relu`, `Step`, `Floor`, `Identity` and `Cast` (the
- * cases ours do not cover still run the stock kernels), and adds two kernels of our own:
- * `AdamUpdate`, a fused Adam step, and `ScaledAdd`, a weighted sum. Idempotent; call it once before
+ * cases ours do not cover still run the stock kernels), and adds three kernels of our own:
+ * `AdamUpdate`, a fused Adam step, `ScaledAdd`, a weighted sum, and `ReluGrad`, which the `Relu`
+ * gradient it registers runs on wasm (other backends keep tfjs-core's gradient). Idempotent; call it once before
  * training (before or after `tf.setBackend`). It does not import the backend itself: the app does
  * (`import '@tensorflow/tfjs-backend-wasm'`).
  */
@@ -65,5 +75,10 @@ export function registerWasmTrainingKernels(): void {
       unregisterKernel(config.kernelName, config.backendName);
     }
     registerKernel(config);
+  }
+  // tfjs's relu gradient is three passes (Step, Cast, Multiply); ours runs ReluGrad where it exists.
+  if (getGradient(reluGradientConfig.kernelName) !== reluGradientConfig) {
+    rememberStockReluGradient();
+    registerGradient(reluGradientConfig);
   }
 }

@@ -122,6 +122,7 @@ export interface SimdKernelExports {
     decay: number,
   ): void;
   scaled_add(a: number, b: number, y: number, n: number, alpha: number, beta: number): void;
+  relu_grad(x: number, dy: number, y: number, n: number): void;
 }
 
 // The smallest module using a relaxed-SIMD instruction: (func (param v128 v128 v128) (result v128)
