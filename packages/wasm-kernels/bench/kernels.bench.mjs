@@ -207,6 +207,48 @@ function cases(batch) {
       attrs: {},
     },
     {
+      label: 'ReluGrad conv1',
+      kernel: 'ReluGrad',
+      bytes: 12 * actSize,
+      inputs: () => ({ dy: tf.randomUniform(act), x: tf.randomUniform(act, -1, 1) }),
+      attrs: {},
+    },
+    {
+      label: 'Floor (dropout mask) conv3',
+      kernel: 'Floor',
+      bytes: 8 * batch * 7 * 7 * 64,
+      inputs: () => ({ x: tf.randomUniform([batch, 7, 7, 64], 0, 2) }),
+      attrs: {},
+    },
+    {
+      // value, m, v and gradient read, value, m and v written: 7 arrays of the dense kernel's size.
+      label: 'AdamUpdate dense kernel',
+      kernel: 'AdamUpdate',
+      bytes: 7 * 4 * 3136 * 128,
+      inputs: () => ({
+        value: tf.randomUniform([3136, 128], -0.1, 0.1),
+        m: tf.randomUniform([3136, 128], -1e-3, 1e-3),
+        v: tf.randomUniform([3136, 128], 0, 1e-6),
+        gradient: tf.randomUniform([3136, 128], -1e-2, 1e-2),
+      }),
+      attrs: {
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-7,
+        learningRate: 1e-3,
+        oneMinusAccBeta1: 0.6513,
+        oneMinusAccBeta2: 0.00995,
+        weightDecay: 0,
+      },
+    },
+    {
+      label: 'ScaledAdd (thread gradients) dense',
+      kernel: 'ScaledAdd',
+      bytes: 12 * 3136 * 128,
+      inputs: () => ({ a: tf.randomUniform([3136, 128]), b: tf.randomUniform([3136, 128]) }),
+      attrs: { alpha: 0.5, beta: 0.5 },
+    },
+    {
       label: 'Multiply by scalar (Adam) dense',
       kernel: 'Multiply',
       bytes: 8 * 3136 * 128,
@@ -225,7 +267,8 @@ function run(c, configs) {
   );
   const calls = configs.map((config) => () => {
     const out = config.kernelFunc({ inputs: infos, backend, attrs: c.attrs });
-    backend.disposeData(out.dataId);
+    // AdamUpdate has three outputs; Identity shares its input's data (one more reference to drop).
+    for (const o of [out].flat()) backend.disposeData(o.dataId);
   });
   const seconds = timeEach(calls);
   tf.dispose(Object.values(inputs));

@@ -1204,14 +1204,6 @@ const reluOp = unaryOp(
   `(f32.max ${lg('s')} (f32.const 0))`,
 );
 
-// step: x > 0 ? 1 : alpha, NaN kept (the stock wasm kernel's values; tfjs's relu gradient is
-// dy * cast(step(x))). In vectors: select 1 or alpha by x > 0, then x itself where x != x.
-const stepOp = unaryOp(
-  'step',
-  `(v128.bitselect ${lg('v')} (v128.bitselect (v128.const f32x4 1 1 1 1) ${lg('va')} (f32x4.gt ${lg('v')} (v128.const i32x4 0 0 0 0))) (f32x4.ne ${lg('v')} ${lg('v')}))`,
-  `(select ${lg('s')} (select (f32.const 1) ${lg('alpha')} (f32.gt ${lg('s')} (f32.const 0))) (f32.ne ${lg('s')} ${lg('s')}))`,
-);
-
 // floor: IEEE roundTowardNegative (exact; dropout's mask is floor(u + keepProb)).
 const floorOp = unaryOp('floor', `(f32x4.floor ${lg('v')})`, `(f32.floor ${lg('s')})`);
 
@@ -1284,7 +1276,7 @@ function adam() {
 }
 
 /**
- * `relu_grad(x, dy, y, n)`: y[i] = dy[i] * step(x[i]), step as `step` above with alpha 0 (1 where
+ * `relu_grad(x, dy, y, n)`: y[i] = dy[i] * step(x[i]), step as tfjs's `Step` with alpha 0 (1 where
  * x > 0, NaN where x is NaN, else 0): tfjs's relu gradient `dy * cast(step(x))` in one pass, the
  * same product, 4 vectors a step.
  */
@@ -1373,7 +1365,6 @@ ${fillZero()}
 ${binaryOp('add', 'f32x4.add', 'f32.add')}
 ${binaryOp('mul', 'f32x4.mul', 'f32.mul')}
 ${reluOp}
-${stepOp}
 ${floorOp}
 ${adam()}
 ${scaledAdd()}

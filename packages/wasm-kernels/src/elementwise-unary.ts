@@ -5,12 +5,12 @@ import { simdKernels } from './simd-kernels.js';
 import { stockKernelResult } from './stock-kernels.js';
 
 /**
- * An elementwise float32 kernel (`Relu`, `Step`, `Floor`) as one pass of the SIMD module's unary
+ * An elementwise float32 kernel (`Relu`, `Floor`) as one pass of the SIMD module's unary
  * loop `op` with `alpha`; other dtypes go to the stock kernel. Internal.
  */
 export function simdUnary(
   kernelName: string,
-  op: 'relu' | 'step' | 'floor',
+  op: 'relu' | 'floor',
   args: { inputs: { x?: TensorInfo }; backend: BackendWasm },
   alpha = 0,
 ): TensorInfo {

@@ -72,7 +72,7 @@ describe.each(kernelBuilds)('elementwise kernels, %s build', (build) => {
   }
 
   it.each([[[7]], [[2, 14, 14, 64]], [[3, 5, 3]]])(
-    'Relu, Step and Floor match cpu to the bit for %j',
+    'Relu, Floor and the stock Step match cpu to the bit for %j',
     async (shape) => {
       const x = values(shape, 63);
       // Values around the integers too (floor of -0.5, 2.5, -3): dropout floors u + keepProbability.

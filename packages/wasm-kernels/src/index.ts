@@ -19,7 +19,6 @@ export { reluConfig } from './relu.js';
 export { ReluGrad, reluGradConfig, reluGradientConfig } from './relu-grad.js';
 export { ScaledAdd, scaledAddConfig } from './scaled-add.js';
 export type { ScaledAddAttrs, ScaledAddInputs } from './scaled-add.js';
-export { stepConfig } from './step.js';
 export { sumConfig } from './sum.js';
 export { tileConfig } from './tile.js';
 export { WasmKernelError } from './wasm-kernel-error.js';

@@ -24,7 +24,6 @@ import { reluConfig } from './relu.js';
 import { reluGradConfig, reluGradientConfig } from './relu-grad.js';
 import { scaledAddConfig } from './scaled-add.js';
 import { setKernelBuild } from './simd-kernels.js';
-import { stepConfig } from './step.js';
 import { sumConfig } from './sum.js';
 import { tileConfig } from './tile.js';
 import { kernelBuilds, prepareBackends, randomValues, useBuild } from './test-support.js';
@@ -76,7 +75,7 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(21);
+    expect(wasmTrainingKernelConfigs).toHaveLength(20);
     for (const config of [
       conv2DConfig,
       fusedConv2DConfig,
@@ -92,7 +91,6 @@ describe('registerWasmTrainingKernels', () => {
       addConfig,
       multiplyConfig,
       reluConfig,
-      stepConfig,
       floorConfig,
       identityConfig,
       castConfig,

@@ -24,7 +24,6 @@ import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
 import { reluGradConfig, reluGradientConfig, rememberStockReluGradient } from './relu-grad.js';
 import { scaledAddConfig } from './scaled-add.js';
-import { stepConfig } from './step.js';
 import { rememberStockKernel } from './stock-kernels.js';
 import { sumConfig } from './sum.js';
 import { tileConfig } from './tile.js';
@@ -45,7 +44,6 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   addConfig,
   multiplyConfig,
   reluConfig,
-  stepConfig,
   floorConfig,
   identityConfig,
   castConfig,
@@ -57,7 +55,7 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
 /**
  * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
  * `FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Mean`,
- * `Tile`, `FusedBatchNorm`, `Add`, `Multiply`, `Relu`, `Step`, `Floor`, `Identity` and `Cast` (the
+ * `Tile`, `FusedBatchNorm`, `Add`, `Multiply`, `Relu`, `Floor`, `Identity` and `Cast` (the
  * cases ours do not cover still run the stock kernels), and adds three kernels of our own:
  * `AdamUpdate`, a fused Adam step, `ScaledAdd`, a weighted sum, and `ReluGrad`, which the `Relu`
  * gradient it registers runs on wasm (other backends keep tfjs-core's gradient). Idempotent; call it once before

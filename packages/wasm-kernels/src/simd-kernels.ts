@@ -99,7 +99,6 @@ export interface SimdKernelExports {
   add(x: number, z: number, y: number, n: number, zlen: number): void;
   mul(x: number, z: number, y: number, n: number, zlen: number): void;
   relu(x: number, y: number, n: number, alpha: number): void;
-  step(x: number, y: number, n: number, alpha: number): void;
   floor(x: number, y: number, n: number, alpha: number): void;
   adam(
     w: number,
