@@ -40,9 +40,9 @@ interface AdamInternals {
  * tfjs's Adam to the bit (no extra op runs).
  *
  * Where the active backend has the fused `AdamUpdate` kernel (`wasm` with `@mnist/wasm-kernels`),
- * each variable's decay and update is that one kernel instead of tfjs's 15 elementwise ops: the
- * same float32 operations in the same order, so the same bits, in one pass over the memory. The
- * optimizer's state (moments, beta powers, iterations) is kept exactly where tfjs keeps it, so
+ * each variable's decay and update is that one kernel instead of tfjs's 14 elementwise ops (15
+ * with the decay): the same float32 operations in the same order, so the same bits, in one pass
+ * over the memory. The optimizer's state (moments, beta powers, iterations) is kept exactly where tfjs keeps it, so
  * `getWeights`, `setWeights` and checkpoints see no difference. Internal.
  */
 export class AdamWOptimizer extends AdamOptimizer {
