@@ -42,8 +42,8 @@ interface AdamInternals {
  * Where the active backend has the fused `AdamUpdate` kernel (`wasm` with `@mnist/wasm-kernels`),
  * each variable's decay and update is that one kernel instead of tfjs's 14 elementwise ops (15
  * with the decay): the same float32 operations in the same order, so the same bits, in one pass
- * over the memory. The optimizer's state (moments, beta powers, iterations) is kept exactly where tfjs keeps it, so
- * `getWeights`, `setWeights` and checkpoints see no difference. Internal.
+ * over the memory. The optimizer's state (moments, beta powers, iterations) is kept exactly where
+ * tfjs keeps it, so `getWeights`, `setWeights` and checkpoints see no difference. Internal.
  */
 export class AdamWOptimizer extends AdamOptimizer {
   constructor(
