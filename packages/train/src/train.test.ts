@@ -4,6 +4,7 @@ import { createModel, evaluateModel } from '@mnist/model';
 import { selectBackend } from '@mnist/runtime';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import {
+  backend,
   getBackend,
   getKernel,
   memory,
@@ -93,6 +94,7 @@ describe('train', { timeout: 120_000 }, () => {
     const before = memory().numTensors;
     const events: TrainingEvent[] = [];
     const tensorsAtEpochEnd: number[] = [];
+    const bytesAndIdsAtEpochEnd: string[] = [];
     const losses: number[] = [];
     const { model, result } = await run(
       'wasm',
@@ -105,7 +107,12 @@ describe('train', { timeout: 120_000 }, () => {
       (event) => {
         events.push(event);
         if (event.type === 'batchEnd') losses.push(event.loss);
-        if (event.type === 'epochEnd') tensorsAtEpochEnd.push(memory().numTensors);
+        if (event.type === 'epochEnd') {
+          tensorsAtEpochEnd.push(memory().numTensors);
+          // The backend's own count too: a data id that kept a reference (shared data, as the
+          // wasm kernels' Identity makes) would leak heap without a tensor to show it.
+          bytesAndIdsAtEpochEnd.push(`${memory().numBytes} ${backend().numDataIds()}`);
+        }
       },
     );
     const modelTensors = model.weights.length;
@@ -144,6 +151,7 @@ describe('train', { timeout: 120_000 }, () => {
     // No leak: Adam's slots exist from the first step on, so the count is the same at every epoch end,
     // and after the call only the model's weights (made after `before`) remain.
     expect(new Set(tensorsAtEpochEnd).size).toBe(1);
+    expect(new Set(bytesAndIdsAtEpochEnd).size).toBe(1);
     expect(memory().numTensors).toBe(before + modelTensors);
 
     // It learns: loss goes down from chance level (ln 10 = 2.30), and held-out accuracy is far
