@@ -86,6 +86,14 @@ describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
     },
   );
 
+  it('ScaledAdd names the input it cannot take', () => {
+    tf.tidy(() => {
+      expect(() =>
+        tf.engine().runKernel(ScaledAdd, { a: tf.zeros([2, 3]), b: tf.zeros([3, 2]) }, { alpha: 1, beta: 1 }),
+      ).toThrow(/ScaledAdd takes float32 a, b of one shape; 'b' is float32 \[3, 2\], 'a' \[2, 3\]/);
+    });
+  });
+
   it('AdamUpdate names the input it cannot take', () => {
     tf.tidy(() => {
       const x = tf.zeros([4]);
@@ -93,7 +101,7 @@ describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
         tf
           .engine()
           .runKernel(AdamUpdate, { value: x, m: x, v: x, gradient: tf.zeros([5]) }, { ...attrs(0, 1) }),
-      ).toThrow(/'gradient' is float32 \[5\], value \[4\]/);
+      ).toThrow(/'gradient' is float32 \[5\], 'value' \[4\]/);
     });
   });
 

@@ -1,14 +1,14 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
+import { checkFloat32Inputs } from './float32-inputs.js';
 import { heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
 
 /** The name of this package's fused Adam kernel (no tfjs kernel of that name exists). */
 export const AdamUpdate = 'AdamUpdate';
 
-/** Inputs of `AdamUpdate`: one variable, its two moments and its gradient, float32 of one size. */
+/** Inputs of `AdamUpdate`: one variable, its two moments and its gradient, float32 of one shape. */
 export interface AdamUpdateInputs {
   value: TensorInfo;
   m: TensorInfo;
@@ -44,13 +44,7 @@ function adamUpdate(args: {
   const { inputs, backend, attrs } = args;
   const { value, m, v, gradient } = inputs;
   const n = util.sizeFromShape(value.shape);
-  for (const [name, t] of Object.entries(inputs)) {
-    if (t.dtype !== 'float32' || util.sizeFromShape(t.shape) !== n) {
-      throw new WasmKernelError(
-        `@mnist/wasm-kernels: AdamUpdate takes float32 value, m, v and gradient of one size; '${name}' is ${t.dtype} [${t.shape.join(', ')}], value [${value.shape.join(', ')}]`,
-      );
-    }
-  }
+  checkFloat32Inputs(AdamUpdate, { value, m, v, gradient });
   const outValue = backend.makeOutput(value.shape, 'float32');
   const outM = backend.makeOutput(value.shape, 'float32');
   const outV = backend.makeOutput(value.shape, 'float32');

@@ -15,9 +15,9 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
+import { checkFloat32Inputs } from './float32-inputs.js';
 import { heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
 
 /** The name of this package's relu gradient kernel (tfjs has none: it composes three ops). */
 export const ReluGrad = 'ReluGrad';
@@ -25,11 +25,7 @@ export const ReluGrad = 'ReluGrad';
 function reluGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend: BackendWasm }): TensorInfo {
   const { inputs, backend } = args;
   const { dy, x } = inputs;
-  if (dy.dtype !== 'float32' || x.dtype !== 'float32' || !util.arraysEqual(dy.shape, x.shape)) {
-    throw new WasmKernelError(
-      `@mnist/wasm-kernels: ReluGrad takes float32 dy and x of one shape, got ${dy.dtype} [${dy.shape.join(', ')}] and ${x.dtype} [${x.shape.join(', ')}]`,
-    );
-  }
+  checkFloat32Inputs(ReluGrad, { dy, x });
   const out = backend.makeOutput(x.shape, 'float32');
   simdKernels(backend).relu_grad(
     heapOffset(backend, x),

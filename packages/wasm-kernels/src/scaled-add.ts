@@ -1,8 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import { checkFloat32Inputs } from './float32-inputs.js';
 import { heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
-import { WasmKernelError } from './wasm-kernel-error.js';
 
 /** The name of this package's weighted sum kernel (no tfjs kernel of that name exists). */
 export const ScaledAdd = 'ScaledAdd';
@@ -26,11 +26,7 @@ function scaledAdd(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { a, b } = inputs;
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || !util.arraysEqual(a.shape, b.shape)) {
-    throw new WasmKernelError(
-      `@mnist/wasm-kernels: ScaledAdd takes two float32 tensors of one shape, got ${a.dtype} [${a.shape.join(', ')}] and ${b.dtype} [${b.shape.join(', ')}]`,
-    );
-  }
+  checkFloat32Inputs(ScaledAdd, { a, b });
   const out = backend.makeOutput(a.shape, 'float32');
   simdKernels(backend).scaled_add(
     heapOffset(backend, a),
