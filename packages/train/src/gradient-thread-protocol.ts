@@ -22,7 +22,7 @@ export interface SharedImageSet {
   cols: number;
 }
 
-/** What a gradient thread is started with (its `workerData`). Internal. */
+/** What a gradient thread is started with: the first message it receives (`InitRequest`). Internal. */
 export interface GradientThreadInit {
   /** `model.toJSON(null, false)`: the architecture, without weights. */
   modelTopology: unknown;
@@ -39,6 +39,15 @@ export interface GradientThreadInit {
   labelSmoothing: number;
   /** The run's augmentation, applied by the thread to each slice it builds; `null` for none. */
   augmentation: AugmentationConfig | null;
+}
+
+/**
+ * The first message to a thread, whatever runs it (a Node worker thread, a Web Worker): build the
+ * model copy and answer `ready`. Internal.
+ */
+export interface InitRequest {
+  type: 'init';
+  init: GradientThreadInit;
 }
 
 /** One slice of a batch to compute gradients for. Internal. */
@@ -76,7 +85,12 @@ export interface MeasureRequest {
 }
 
 /** What a thread is asked to do. Internal. */
-export type GradientThreadRequest = GradientStepRequest | ShareRequest | UnshareRequest | MeasureRequest;
+export type GradientThreadRequest =
+  | InitRequest
+  | GradientStepRequest
+  | ShareRequest
+  | UnshareRequest
+  | MeasureRequest;
 
 /** What a thread answers: its gradients are in its shared buffer; the slice's figures here. Internal. */
 export type GradientThreadMessage =

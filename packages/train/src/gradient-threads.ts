@@ -4,6 +4,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { copyTensorValues } from './copy-tensor-values.js';
 import { GradientThreadError } from './gradient-thread-error.js';
+import type { GradientThreadEndpoint, GradientThreadHost } from './gradient-thread-host.js';
 import {
   type GradientStepRequest,
   type GradientThreadInit,
@@ -14,6 +15,7 @@ import {
   type TensorSlot,
 } from './gradient-thread-protocol.js';
 import type { LossAndAccuracySums } from './measure-loss-and-accuracy.js';
+import { nodeWorkerThreadHost } from './node-worker-thread-host.js';
 import { shareImageSet } from './share-image-set.js';
 
 /** A slice of a batch computed on a gradient thread; its gradients are in `gradients` when it resolves. */
@@ -53,37 +55,19 @@ export interface GradientThreads {
   terminate(): Promise<void>;
 }
 
-interface NodeWorker {
-  postMessage(message: unknown): void;
-  on(event: 'message', listener: (message: GradientThreadMessage) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-  on(event: 'exit', listener: (code: number) => void): void;
-  terminate(): Promise<number>;
-  unref(): void;
-}
-
 // Sets measured besides the training set that the threads keep (validation, a test set, ...); the
 // oldest is dropped past it, so a caller measuring a fresh object every epoch holds no more memory.
 const KEPT_MEASURED_SETS = 4;
 
 /**
- * Where the worker entry is: `dist/gradient-worker.js` beside the built package. Under vitest this
- * module runs from `src/*.ts`, which Node cannot start as a worker, so the built file is used
- * (`pnpm build` makes it; `pnpm test` builds first).
- */
-export function gradientWorkerUrl(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('../dist/gradient-worker.js', import.meta.url)
-    : new URL('./gradient-worker.js', import.meta.url);
-}
-
-/**
- * Starts `count` worker threads, each with a copy of `model` on `backend`, and waits until all are
- * ready. The training set `train` is shared with them once; weights go to them and gradients come
- * back through shared memory, so a step costs one small message each way (the slice's indices, the
- * slice's figures). With `augmentation`, each thread augments the slices it builds. Internal.
+ * Starts `count` gradient threads through `host` (Node's worker_threads by default), each with a
+ * copy of `model` on `backend`, and waits until all are ready. The training set `train` is shared
+ * with them once; weights go to them and gradients come back through shared memory, so a step costs
+ * one small message each way (the slice's indices, the slice's figures). With `augmentation`, each
+ * thread augments the slices it builds. Internal.
  *
- * @throws {GradientThreadError} when a thread cannot start (missing build, backend failing to load).
+ * @throws {GradientThreadError} when there is no `SharedArrayBuffer` (a browser page that is not
+ *   cross-origin isolated) or a thread cannot start (missing build, backend failing to load).
  */
 export async function startGradientThreads(
   model: LayersModel,
@@ -92,92 +76,97 @@ export async function startGradientThreads(
   train: ImageSet,
   labelSmoothing: number,
   augmentation: AugmentationConfig | null = null,
+  host: GradientThreadHost = nodeWorkerThreadHost(),
 ): Promise<GradientThreads> {
-  const { Worker } = await import('node:worker_threads');
+  if (typeof SharedArrayBuffer === 'undefined') {
+    throw new GradientThreadError(
+      `threads: ${count + 1} needs SharedArrayBuffer, which a browser gives only to a cross-origin ` +
+        'isolated page (served with Cross-Origin-Opener-Policy: same-origin and ' +
+        'Cross-Origin-Embedder-Policy: require-corp); train with threads: 1 there',
+    );
+  }
   const weightLayout = layOutSlots(model.weights.map((weight) => weight.shape as number[]));
   const gradientLayout = layOutSlots(model.trainableWeights.map((weight) => weight.shape as number[]));
   const weights = new SharedArrayBuffer(weightLayout.totalSize * 4);
   const weightViews = views(weights, weightLayout.slots);
-  const workerUrl = gradientWorkerUrl();
   const modelTopology = model.toJSON(null, false);
   const sharedTrain = shareImageSet(train, 0);
 
-  const threads = Array.from({ length: count }, (_, index) => {
-    const gradients = new SharedArrayBuffer(gradientLayout.totalSize * 4);
-    const init: GradientThreadInit = {
-      modelTopology,
-      backend,
-      weights,
-      weightSlots: weightLayout.slots,
-      gradients,
-      gradientSlots: gradientLayout.slots,
-      train: sharedTrain,
-      labelSmoothing,
-      augmentation,
-    };
-    const worker = new Worker(workerUrl, { workerData: init }) as unknown as NodeWorker;
-    // A thread must never keep the process alive on its own: training terminates them, and a
-    // crash of the main thread should end the process.
-    worker.unref();
-    let pending: {
-      resolve: (message: GradientThreadMessage) => void;
-      reject: (error: Error) => void;
-    } | null = null;
-    let failure: GradientThreadError | null = null;
-    const fail = (reason: string, cause?: unknown) => {
-      failure ??= new GradientThreadError(`gradient thread ${index + 1} of ${count}: ${reason}`, { cause });
-      pending?.reject(failure);
-      pending = null;
-    };
-    const ready = new Promise<GradientThreadMessage>((resolve, reject) => {
-      pending = { resolve, reject };
-    });
-    worker.on('message', (message) => {
-      if (message.type === 'error') {
-        fail(message.message, Object.assign(new Error(message.message), { stack: message.stack }));
-        return;
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, async (_, index) => {
+      const gradients = new SharedArrayBuffer(gradientLayout.totalSize * 4);
+      const init: GradientThreadInit = {
+        modelTopology,
+        backend,
+        weights,
+        weightSlots: weightLayout.slots,
+        gradients,
+        gradientSlots: gradientLayout.slots,
+        train: sharedTrain,
+        labelSmoothing,
+        augmentation,
+      };
+      let worker: GradientThreadEndpoint;
+      try {
+        worker = await host.spawn(index);
+      } catch (error) {
+        throw new GradientThreadError(
+          `gradient thread ${index + 1} of ${count}: could not start: ${(error as Error).message ?? error}`,
+          { cause: error },
+        );
       }
-      const waiting = pending;
-      pending = null;
-      waiting?.resolve(message);
-    });
-    worker.on('error', (error) => fail(`crashed: ${error.message}`, error));
-    worker.on('exit', (code) => fail(`exited with code ${code}`));
-    const request = (message: GradientThreadRequest) => {
-      if (failure !== null) return Promise.reject(failure);
-      return new Promise<GradientThreadMessage>((resolve, reject) => {
-        pending = { resolve, reject };
-        worker.postMessage(message);
+      let pending: {
+        resolve: (message: GradientThreadMessage) => void;
+        reject: (error: Error) => void;
+      } | null = null;
+      let failure: GradientThreadError | null = null;
+      const fail = (reason: string, cause?: unknown) => {
+        failure ??= new GradientThreadError(`gradient thread ${index + 1} of ${count}: ${reason}`, { cause });
+        pending?.reject(failure);
+        pending = null;
+      };
+      worker.onMessage((message) => {
+        if (message.type === 'error') {
+          fail(message.message, Object.assign(new Error(message.message), { stack: message.stack }));
+          return;
+        }
+        const waiting = pending;
+        pending = null;
+        waiting?.resolve(message);
       });
-    };
-    // Messages that get no reply; a failure handling one surfaces at the next request.
-    const tell = (message: GradientThreadRequest) => {
-      if (failure === null) worker.postMessage(message);
-    };
-    return { worker, ready, request, tell, gradientViews: views(gradients, gradientLayout.slots) };
-  });
-
+      worker.onFailure(fail);
+      const request = (message: GradientThreadRequest) => {
+        if (failure !== null) return Promise.reject(failure);
+        return new Promise<GradientThreadMessage>((resolve, reject) => {
+          pending = { resolve, reject };
+          worker.postMessage(message);
+        });
+      };
+      // Messages that get no reply; a failure handling one surfaces at the next request.
+      const tell = (message: GradientThreadRequest) => {
+        if (failure === null) worker.postMessage(message);
+      };
+      const thread = { worker, request, tell, gradientViews: views(gradients, gradientLayout.slots) };
+      const ready = request({ type: 'init', init }).then((reply) => {
+        if (reply.type !== 'ready') throw unexpected(index, reply);
+      });
+      return { thread, ready };
+    }),
+  );
+  const spawned = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   try {
-    await Promise.all(threads.map((thread) => thread.ready));
+    const notStarted = started.find((result) => result.status === 'rejected');
+    if (notStarted !== undefined) throw notStarted.reason;
+    await Promise.all(spawned.map(({ ready }) => ready));
   } catch (error) {
-    await Promise.all(threads.map((thread) => thread.worker.terminate()));
-    if (
-      error instanceof GradientThreadError &&
-      /Cannot find module|ERR_MODULE_NOT_FOUND/.test(error.message)
-    ) {
-      throw new GradientThreadError(
-        `${error.message} (is @mnist/train built? \`pnpm build\` makes ${workerUrl.pathname}; or train with threads: 1)`,
-        { cause: error },
-      );
-    }
+    await Promise.all(spawned.map(({ thread }) => thread.worker.terminate()));
     throw error;
   }
+  const threads = spawned.map(({ thread }) => thread);
 
   // Insertion order is age: the first entry is the oldest measured set.
   const measured = new Map<ImageSet, SharedImageSet>();
   let nextId = 1;
-  const unexpected = (thread: number, reply: GradientThreadMessage) =>
-    new GradientThreadError(`gradient thread ${thread + 1}: unexpected reply '${reply.type}'`);
 
   return {
     count,
@@ -222,6 +211,10 @@ export async function startGradientThreads(
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
     },
   };
+}
+
+function unexpected(thread: number, reply: GradientThreadMessage): GradientThreadError {
+  return new GradientThreadError(`gradient thread ${thread + 1}: unexpected reply '${reply.type}'`);
 }
 
 function views(buffer: SharedArrayBuffer, slots: TensorSlot[]): Float32Array[] {

@@ -27,3 +27,8 @@ export type { TensorSnapshot, TrainingState } from './training-state.js';
 export { TrainingDivergedError } from './training-diverged-error.js';
 export { TrainingStateError } from './training-state-error.js';
 export { GradientThreadError } from './gradient-thread-error.js';
+export type { GradientThreadEndpoint, GradientThreadHost } from './gradient-thread-host.js';
+export { webWorkerThreadHost } from './web-worker-thread-host.js';
+export type { WebWorkerLike } from './web-worker-thread-host.js';
+export { serveGradientThread } from './serve-gradient-thread.js';
+export type { GradientThreadPort } from './serve-gradient-thread.js';

@@ -1,5 +1,6 @@
 import type { ImageSet } from '@mnist/data';
 import type { BackendName } from '@mnist/runtime';
+import type { GradientThreadHost } from './gradient-thread-host.js';
 import { createLocalStepRunner } from './local-step-runner.js';
 import type { LossAndAccuracySums } from './measure-loss-and-accuracy.js';
 import type { StepContext } from './step-context.js';
@@ -44,7 +45,8 @@ export interface StepRunner {
 
 /**
  * The runner for a run on `threads` threads: this thread alone for 1, else a pool of
- * `threads - 1` gradient threads on `backend` beside it. Internal.
+ * `threads - 1` gradient threads on `backend` beside it, started by `host` (Node's worker_threads
+ * by default). Internal.
  *
  * @throws {GradientThreadError} when a thread cannot start.
  */
@@ -52,8 +54,9 @@ export async function createStepRunner(
   context: StepContext,
   backend: BackendName,
   threads: number,
+  host?: GradientThreadHost,
 ): Promise<StepRunner> {
   return threads === 1
     ? createLocalStepRunner(context)
-    : createThreadPoolStepRunner(context, backend, threads);
+    : createThreadPoolStepRunner(context, backend, threads, host);
 }

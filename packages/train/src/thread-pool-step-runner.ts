@@ -1,6 +1,7 @@
 import type { BackendName } from '@mnist/runtime';
 import { addN, dispose, sum, tidy } from '@tensorflow/tfjs-core';
 import { fanOut } from './fan-out.js';
+import type { GradientThreadHost } from './gradient-thread-host.js';
 import { startGradientThreads } from './gradient-threads.js';
 import { imageSubset } from './image-subset.js';
 import { stepOnThisThread } from './local-step-runner.js';
@@ -13,7 +14,8 @@ import type { StepRunner } from './step-runner.js';
 import { weightedGradient } from './weighted-gradient.js';
 
 /**
- * Starts `threads - 1` gradient threads (sharing the training set with them once) and returns the
+ * Starts `threads - 1` gradient threads through `host` (Node's worker_threads by default; Web
+ * Workers in a browser), sharing the training set with them once) and returns the
  * step runner that cuts every batch into one contiguous slice per thread: each helper builds and
  * computes the gradients of its slice from the shared set while this thread computes the first;
  * the slices' mean gradients, weighted by their sizes, are exactly the batch's mean gradient (up to
@@ -27,6 +29,7 @@ export async function createThreadPoolStepRunner(
   context: StepContext,
   backend: BackendName,
   threads: number,
+  host?: GradientThreadHost,
 ): Promise<StepRunner> {
   const { model, optimizer, train, variables, dropout, augmentation } = context;
   const pool = await startGradientThreads(
@@ -36,6 +39,7 @@ export async function createThreadPoolStepRunner(
     train,
     context.labelSmoothing,
     augmentation,
+    host,
   );
   return {
     threads,

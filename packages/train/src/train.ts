@@ -10,6 +10,7 @@ import { checkTrainingState } from './check-training-state.js';
 import { deriveSeed } from './derive-seed.js';
 import { createEarlyStopping } from './early-stopping.js';
 import { createEventLoopPacer } from './event-loop-pacer.js';
+import type { GradientThreadHost } from './gradient-thread-host.js';
 import {
   isPerStepSchedule,
   learningRateAt,
@@ -64,6 +65,13 @@ export interface TrainOptions {
    * but in no epoch's `seconds`.
    */
   afterEpoch?: (record: EpochRecord, model: LayersModel, tools: AfterEpochTools) => Promise<void> | void;
+  /**
+   * What starts the gradient threads when the run trains on more than one: Node's worker_threads
+   * when unset; in a browser, `webWorkerThreadHost` (Web Workers sharing memory, which needs a
+   * cross-origin isolated page). Where the threads run changes no number: the same seed and thread
+   * count give the same weights on either.
+   */
+  threadHost?: GradientThreadHost;
 }
 
 /** What `afterEpoch` may use besides the model. */
@@ -216,6 +224,7 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
       createStepContext(model, optimizer, data.train, config.labelSmoothing, config.augmentation),
       backend,
       threads,
+      options.threadHost,
     );
     const steps = runner;
     const measure = async (set: ImageSet) => {
