@@ -6,6 +6,7 @@ import { createModel } from '@mnist/model';
 import { selectBackend } from '@mnist/runtime';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { GradientThreadHost } from './gradient-thread-host.js';
 import { imageSubset } from './image-subset.js';
 import { type TrainingResult, train } from './train.js';
 import type { TrainingState } from './training-state.js';
@@ -64,6 +65,8 @@ export interface TinyRunOptions {
   abortAt?: { epoch: number; batch: number; controller: AbortController };
   /** The model's dropout rate instead of `TINY_MODEL`'s. */
   dropout?: number;
+  /** Starts the gradient threads instead of Node's default host. */
+  threadHost?: GradientThreadHost;
 }
 
 /**
@@ -87,6 +90,7 @@ export async function trainTiny(
     config: { ...config, ...options.config },
     ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
     ...(options.every ? { checkpointEveryBatches: options.every } : {}),
+    ...(options.threadHost ? { threadHost: options.threadHost } : {}),
     ...(options.states ? { onCheckpoint: (state: TrainingState) => void options.states!.push(state) } : {}),
     ...(at
       ? {
