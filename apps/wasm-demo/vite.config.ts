@@ -7,6 +7,7 @@ import type { RawImageSet } from '@mnist/data';
 import { MNIST_FILE_NAMES } from '@mnist/data';
 import { loadMnistFromPackage, mnistDataPackageDir } from '@mnist/data/node';
 import { defineConfig, type Plugin } from 'vite';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './scripts/lib/cross-origin-isolation.js';
 import { pickTeachSets } from './scripts/lib/pick-teach-sets.js';
 import { encodeGallery } from './src/gallery-format.js';
 import { TEACH_SET_FILES } from './src/teach/teach-set-files.js';
@@ -124,6 +125,10 @@ export default defineConfig({
   base: './',
   plugins: [tfjsWasmFiles(), teachSetFiles(), mnistFiles()],
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  // Cross-origin isolated in dev and preview, so the from-scratch view trains on several workers
+  // sharing memory; a static host needs the same headers (public/_headers, README).
+  server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  preview: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   // ES module workers: the teach worker loads the WASM backend with a dynamic import, which the
   // default classic (iife) worker format cannot split out.
   worker: { format: 'es' },

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../scripts/lib/cross-origin-isolation.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,12 +21,23 @@ export interface StaticServer {
   close: () => Promise<void>;
 }
 
+/** How `serveStatic` serves. */
+export interface StaticServerOptions {
+  /**
+   * Send the COOP/COEP headers with every response, as `vite dev`, `vite preview` and a host
+   * reading `public/_headers` do: the page is then cross-origin isolated. Off by default, as a
+   * plain static host serves.
+   */
+  crossOriginIsolated?: boolean;
+}
+
 /**
  * Serves the folder `root` on 127.0.0.1 at a free port, as any static host would: files only,
  * `index.html` for a folder, the right Content-Type (`application/wasm` matters: browsers refuse to
  * stream-compile WASM served as anything else), 404 for everything else. Nothing outside `root`.
  */
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, options: StaticServerOptions = {}): Promise<StaticServer> {
+  const isolation = options.crossOriginIsolated ? CROSS_ORIGIN_ISOLATION_HEADERS : {};
   const server: Server = createServer(async (request, response) => {
     try {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
@@ -37,10 +49,11 @@ export async function serveStatic(root: string): Promise<StaticServer> {
         'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
         'Content-Length': body.length,
         'Cache-Control': 'no-store',
+        ...isolation,
       });
       response.end(body);
     } catch {
-      response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.writeHead(404, { 'Content-Type': 'text/plain', ...isolation });
       response.end('not found');
     }
   });

@@ -14,8 +14,9 @@ export interface BackendStatus {
  * Starts the TensorFlow.js WASM backend, with its `.wasm` binaries fetched from `wasmDir` (a URL
  * relative to the page, where the build copies them), and falls back to the plain JavaScript `cpu`
  * backend, loaded only then, when WASM cannot start. The backend picks its SIMD build by itself when
- * the browser supports SIMD; the threaded build needs cross-origin isolation, which a static host
- * usually lacks, so it is not asked for.
+ * the browser supports SIMD. Its threaded build, which tfjs would pick on a cross-origin isolated
+ * page, is turned off: its thread pool would compete with the from-scratch view's training workers
+ * for the cores, for a one-digit prediction that takes a millisecond on one thread.
  */
 export async function initBackend(
   wasmDir: string,
@@ -25,6 +26,7 @@ export async function initBackend(
   if (!options.forceCpu) {
     try {
       setWasmPaths(new URL(wasmDir, document.baseURI).href);
+      env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       if (await setBackend('wasm')) {
         return { name: 'wasm', simd: Boolean(await env().getAsync('WASM_HAS_SIMD_SUPPORT')), notice: null };
       }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { getBackend } from '@tensorflow/tfjs-core';
+import { env, getBackend } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { BackendName } from './backend-types.js';
 import { BackendUnavailableError } from './backend-unavailable-error.js';
@@ -24,6 +24,14 @@ describe('selectBackend', () => {
     expect(getBackend()).toBe('wasm');
     const { getKernel } = await import('@tensorflow/tfjs-core');
     expect(getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it('keeps wasm on its single-threaded builds, where a cross-origin isolated page would get the threaded one', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    // What tfjs decides in a browser whose page is cross-origin isolated (in Node it never is).
+    env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    expect(await selectBackend('wasm')).toBe('wasm');
+    expect(await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
   });
 
   it.skipIf(tfjsNodeLoads())(

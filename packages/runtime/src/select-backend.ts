@@ -1,5 +1,5 @@
 import { registerWasmTrainingKernels } from '@mnist/wasm-kernels';
-import { findBackendFactory, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
+import { env, findBackendFactory, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendChoice, BackendName } from './backend-types.js';
 import { BackendUnavailableError } from './backend-unavailable-error.js';
 
@@ -30,7 +30,9 @@ let tfjsNodeImport: Promise<unknown> | undefined;
  *
  * Each backend package is imported only when asked for, so an app installs only the ones it uses.
  * For `wasm` it also registers the training kernels of `@mnist/wasm-kernels` (without them the
- * WASM backend cannot compute CNN gradients). An app calls it once at start-up, before creating
+ * WASM backend cannot compute CNN gradients) and keeps the backend on its single-threaded builds,
+ * which those kernels need, also on a cross-origin isolated page (where tfjs would pick its
+ * threaded build); several cores train through `threads` of `@mnist/train`. An app calls it once at start-up, before creating
  * the model, so the weights are made on the backend that trains them (`train` of `@mnist/train`
  * trains on the active backend and never switches). Calling it again with the same choice is cheap.
  *
@@ -104,6 +106,10 @@ async function activateWasm(): Promise<BackendName> {
   }
   // Idempotent; done before the backend initializes so kernels with a setup step get set up.
   registerWasmTrainingKernels();
+  // The single-threaded builds only: on a cross-origin isolated page the backend would pick its
+  // threaded build, whose shared memory the training kernels cannot use (and whose own thread
+  // pool would compete with @mnist/train's gradient threads for the cores). Node never gets it.
+  env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   return activate('wasm', 'wasm');
 }
 

@@ -28,4 +28,10 @@ export interface GradientThreadEndpoint {
 export interface GradientThreadHost {
   /** Starts helper thread `index` (0-based) and returns its endpoint, before it is ready. */
   spawn(index: number): GradientThreadEndpoint | Promise<GradientThreadEndpoint>;
+  /**
+   * Sent to every thread with its `init` (structured-cloned) and handed to `serveGradientThread`'s
+   * `setUp` before the thread's backend starts: what the app's thread script needs first, e.g.
+   * where the WASM binaries are.
+   */
+  readonly setup?: unknown;
 }

@@ -48,6 +48,8 @@ export interface GradientThreadInit {
 export interface InitRequest {
   type: 'init';
   init: GradientThreadInit;
+  /** `GradientThreadHost.setup`, for the thread script's `setUp`; absent when the host has none. */
+  setup?: unknown;
 }
 
 /** One slice of a batch to compute gradients for. Internal. */

@@ -147,7 +147,8 @@ export async function startGradientThreads(
         if (failure === null) worker.postMessage(message);
       };
       const thread = { worker, request, tell, gradientViews: views(gradients, gradientLayout.slots) };
-      const ready = request({ type: 'init', init }).then((reply) => {
+      const start = host.setup === undefined ? { init } : { init, setup: host.setup };
+      const ready = request({ type: 'init', ...start }).then((reply) => {
         if (reply.type !== 'ready') throw unexpected(index, reply);
       });
       return { thread, ready };

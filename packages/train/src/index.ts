@@ -29,6 +29,6 @@ export { TrainingStateError } from './training-state-error.js';
 export { GradientThreadError } from './gradient-thread-error.js';
 export type { GradientThreadEndpoint, GradientThreadHost } from './gradient-thread-host.js';
 export { webWorkerThreadHost } from './web-worker-thread-host.js';
-export type { WebWorkerLike } from './web-worker-thread-host.js';
+export type { WebWorkerLike, WebWorkerThreadHostOptions } from './web-worker-thread-host.js';
 export { serveGradientThread } from './serve-gradient-thread.js';
-export type { GradientThreadPort } from './serve-gradient-thread.js';
+export type { GradientThreadPort, ServeGradientThreadOptions } from './serve-gradient-thread.js';

@@ -27,16 +27,25 @@ export interface GradientThreadPort {
   addEventListener(type: 'message', listener: (event: Event) => void): void;
 }
 
+/** Options of `serveGradientThread`. */
+export interface ServeGradientThreadOptions {
+  /**
+   * Runs once, before the thread's backend starts, with the host's `setup`
+   * (`GradientThreadHost.setup`; `undefined` when it has none); a failure fails the thread's start.
+   */
+  setUp?: (setup: unknown) => void | Promise<void>;
+}
+
 /**
  * Makes the current thread a gradient thread of a multi-threaded `train()` run: it answers the
  * pool's requests on `port` (the thread's `self` in a Web Worker, `parentPort` in a Node worker
  * thread). Per request it computes the gradients of one slice of a batch with the main thread's
  * current weights, building the slice from the shared training set, on its own tfjs instance with a
- * copy of the model. The first request (`init`) names the backend; `selectBackend` of
- * `@mnist/runtime` activates it, so a browser worker sets what the backend needs first (e.g.
- * `setWasmPaths`), then calls this. Returns at once; the thread then lives on messages.
+ * copy of the model. The first request (`init`) names the backend, which `selectBackend` of
+ * `@mnist/runtime` activates after `options.setUp` has run with the host's `setup` (a browser
+ * worker calls `setWasmPaths` there). Returns at once; the thread then lives on messages.
  */
-export function serveGradientThread(port: GradientThreadPort): void {
+export function serveGradientThread(port: GradientThreadPort, options: ServeGradientThreadOptions = {}): void {
   const send = (message: GradientThreadMessage) => port.postMessage(message);
   let handle: ((request: GradientThreadRequest) => Promise<GradientThreadMessage | null>) | null = null;
   // Requests are handled one at a time in arrival order: the pool sends the next step only after
@@ -47,6 +56,7 @@ export function serveGradientThread(port: GradientThreadPort): void {
     queue = queue.then(async () => {
       try {
         if (request.type === 'init') {
+          await options.setUp?.(request.setup);
           handle = await startThread(request.init);
           send({ type: 'ready' });
           return;

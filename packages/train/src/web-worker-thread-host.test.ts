@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TrainValidationSplit } from '@mnist/data';
 import { createModel } from '@mnist/model';
@@ -22,9 +26,14 @@ class WebWorkerOverNode extends EventTarget implements WebWorkerLike {
   readonly errorEvents: Event[] = [];
   private readonly worker: Worker;
 
-  constructor(script?: string) {
+  constructor(script?: string | URL) {
     super();
-    this.worker = script === undefined ? new Worker(gradientWorkerUrl()) : new Worker(script, { eval: true });
+    this.worker =
+      script === undefined
+        ? new Worker(gradientWorkerUrl())
+        : typeof script === 'string'
+          ? new Worker(script, { eval: true })
+          : new Worker(script);
     this.worker.unref();
     this.worker.on('message', (data) => this.dispatchEvent(new MessageEvent('message', { data })));
     this.worker.on('error', (error) => {
@@ -81,6 +90,42 @@ describe('gradient threads on Web Workers (webWorkerThreadHost)', { timeout: 120
     web.model.dispose();
     node.model.dispose();
     expect(memory().numTensors).toBe(before);
+  });
+
+  it('hands the host’s setup to the thread script’s setUp before its backend starts', async () => {
+    // A thread script as an app writes one: serveGradientThread with a setUp (here checking what it got).
+    const dir = await mkdtemp(join(tmpdir(), 'gradient-thread-'));
+    const script = join(dir, 'thread.mjs');
+    const trainIndex = new URL('./index.js', gradientWorkerUrl()).href;
+    await writeFile(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+import { serveGradientThread } from '${trainIndex}';
+serveGradientThread(parentPort, {
+  setUp(setup) {
+    if (setup?.wasmDir !== 'https://example.test/wasm/') throw new Error('setUp got ' + JSON.stringify(setup));
+  },
+});
+`,
+    );
+    const model = createModel(TINY_MODEL, { seed: 1 });
+    try {
+      const start = (setup: unknown) => {
+        const host = webWorkerThreadHost(() => new WebWorkerOverNode(pathToFileURL(script)), { setup });
+        return startGradientThreads(model, 'wasm', 1, data.train, 0, null, host);
+      };
+      const threads = await start({ wasmDir: 'https://example.test/wasm/' });
+      threads.publishWeights();
+      const shard = await threads.computeShard(0, { indices: Uint32Array.of(0, 1, 2, 3), shard: 1, seed: 1, epoch: 0, batch: 0 });
+      expect(shard.loss).toBeGreaterThan(0);
+      await threads.terminate();
+      await expect(start({ wasmDir: './elsewhere/' })).rejects.toThrow(
+        /^gradient thread 1 of 1: setUp got \{"wasmDir":"\.\/elsewhere\/"\}$/,
+      );
+    } finally {
+      model.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails with a GradientThreadError naming the thread when a worker’s script throws, and handles the error event', async () => {

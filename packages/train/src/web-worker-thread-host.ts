@@ -12,17 +12,27 @@ export interface WebWorkerLike {
   terminate(): void;
 }
 
+/** Options of `webWorkerThreadHost`. */
+export interface WebWorkerThreadHostOptions {
+  /** Structured-cloneable; given to the worker script's `setUp` (see `GradientThreadHost.setup`). */
+  setup?: unknown;
+}
+
 /**
  * A host for a browser: each gradient thread is the Web Worker `createWorker(index)` returns, whose
- * script calls `serveGradientThread(self)` (after what the app needs there first, e.g.
- * `setWasmPaths`). A bundler must see the worker's script, so the app creates it, typically
+ * script calls `serveGradientThread(self, { setUp })`; `options.setup` reaches that `setUp` before
+ * the worker's backend starts (e.g. `{ wasmDir }` for `setWasmPaths`). A bundler must see the worker's script, so the app creates it, typically
  * `new Worker(new URL('./gradient-thread.ts', import.meta.url), { type: 'module' })`. The weights,
  * gradients and images go to the workers as `SharedArrayBuffer`s, which a page has only when it is
  * cross-origin isolated (COOP/COEP headers; `crossOriginIsolated` is then true); without, train with
  * `threads: 1`. Dedicated workers started from a worker are fine (Chromium, Firefox, Safari 15.4+).
  */
-export function webWorkerThreadHost(createWorker: (index: number) => WebWorkerLike): GradientThreadHost {
+export function webWorkerThreadHost(
+  createWorker: (index: number) => WebWorkerLike,
+  options: WebWorkerThreadHostOptions = {},
+): GradientThreadHost {
   return {
+    ...(options.setup === undefined ? {} : { setup: options.setup }),
     spawn(index) {
       const worker = createWorker(index);
       const endpoint: GradientThreadEndpoint = {

@@ -9,6 +9,12 @@ export interface ScratchRunSettings {
   epochs: number;
 }
 
+/** What the scratch worker's gradient threads (`gradient-thread.ts`) need before their backend starts. */
+export interface GradientThreadSetup {
+  /** Absolute URL of the folder of the tfjs WASM binaries. */
+  wasmDir: string;
+}
+
 /** The page's requests to the scratch worker. */
 export type ScratchRequest =
   | {
@@ -17,6 +23,11 @@ export type ScratchRequest =
       wasmDir: string;
       mnistDir: string;
       settings: ScratchRunSettings;
+      /**
+       * Workers to train a new run on (`scratchWorkerCount`: 1 unless the page is cross-origin
+       * isolated); a resume trains on the count its checkpoint recorded.
+       */
+      workers: number;
       /** A checkpoint (`encodeTrainingState`) to continue from, or `null` for a new run. */
       resumeFrom: Uint8Array | null;
     }
@@ -28,7 +39,15 @@ export type ScratchRequest =
 /** What the scratch worker reports. */
 export type ScratchReply =
   | { type: 'download'; loaded: number; total: number }
-  | { type: 'started'; epochs: number; batchesPerEpoch: number; resumedAt: number }
+  | {
+      type: 'started';
+      epochs: number;
+      batchesPerEpoch: number;
+      /** Workers computing each batch together: 1, or several on a cross-origin isolated page. */
+      workers: number;
+      crossOriginIsolated: boolean;
+      resumedAt: number;
+    }
   | {
       type: 'batch';
       /** Batches done in the whole run, and of how many. */

@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type CurvePoint, drawCurves } from './draw-curves.js';
 import type { ScratchReply, ScratchRequest, ScratchRunSettings } from './scratch-protocol.js';
 import { clearScratchCheckpoint, loadScratchCheckpoint, saveScratchCheckpoint } from './scratch-store.js';
+import { scratchWorkerCount } from './scratch-worker-count.js';
 
 /** What the from-scratch view needs from the page. */
 export interface ScratchViewOptions {
@@ -21,7 +22,8 @@ const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) 
 
 /**
  * The "Train one from scratch" view: Start / Pause / Resume / Stop of a run in a Web Worker
- * (`scratch-worker.ts`, a chunk fetched on Start), live curves, images per second and time left,
+ * (`scratch-worker.ts`, a chunk fetched on Start; with helper workers on a cross-origin isolated
+ * page, and the view says how many train), live curves, images per second and time left,
  * a checkpoint in IndexedDB after every 20 batches and on pause (a reload offers Resume), and at
  * the end the test accuracy, the confusion matrix and "Use this model".
  */
@@ -40,6 +42,9 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
     progress: byId<HTMLProgressElement>('scratch-progress'),
     status: byId<HTMLElement>('scratch-status'),
     stats: byId<HTMLElement>('scratch-stats'),
+    workers: byId<HTMLElement>('scratch-workers'),
+    fingerprintRow: byId<HTMLElement>('scratch-fingerprint-row'),
+    fingerprint: byId<HTMLElement>('scratch-fingerprint'),
     chart: byId<HTMLCanvasElement>('scratch-chart'),
     result: byId<HTMLElement>('scratch-result'),
     accuracy: byId<HTMLElement>('scratch-accuracy'),
@@ -70,6 +75,16 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
   const status = (text: string) => {
     ui.status.textContent = text;
   };
+  const showWorkers = (workers: number, isolated: boolean, started: boolean) => {
+    const count = `${workers} worker${workers === 1 ? '' : 's'}`;
+    ui.workers.dataset['workers'] = String(workers);
+    ui.workers.textContent = isolated
+      ? `${started ? 'Training on' : 'Trains on'} ${count}, sharing memory (the page is cross-origin isolated).`
+      : `${started ? 'Training on' : 'Trains on'} ${count}: the page is not cross-origin isolated ` +
+        '(served without the COOP/COEP headers), so workers cannot share memory.';
+  };
+  const workers = scratchWorkerCount(crossOriginIsolated, navigator.hardwareConcurrency);
+  showWorkers(workers, crossOriginIsolated, false);
   if (checkpoint !== null) {
     status(
       `A run was interrupted after batch ${checkpoint.done} of ${checkpoint.total} ` +
@@ -94,6 +109,7 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
         ui.progressRow.hidden = false;
         ui.progress.max = total;
         ui.progress.value = resumedAt;
+        showWorkers(reply.workers, reply.crossOriginIsolated, true);
         status(resumedAt > 0 ? `Resumed at batch ${resumedAt} of ${total}.` : `Training: ${total} batches.`);
         break;
       case 'batch': {
@@ -159,6 +175,7 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
       points = [];
       drawCurves(ui.chart, points, 1);
       ui.result.hidden = true;
+      ui.fingerprintRow.hidden = true;
     }
     buttons();
     status('Starting the WASM backend…');
@@ -168,6 +185,7 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
       wasmDir: absolute(options.wasmDir),
       mnistDir: absolute(options.mnistDir),
       settings: settings(),
+      workers,
       resumeFrom: resume && checkpoint !== null ? checkpoint.state.slice() : null,
     };
     worker.postMessage(request);
@@ -178,6 +196,8 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
     checkpoint = null;
     await clearScratchCheckpoint();
     trained?.dispose();
+    // Before loading: the digest reads the weights as the worker sent them.
+    const fingerprint = await weightsFingerprint(reply.model.weightData);
     trained = await loadCheckedModel(
       { load: async () => ({ ...reply.model }) },
       'the model trained in the page',
@@ -186,6 +206,8 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
     ui.accuracy.textContent = `${(reply.testAccuracy * 100).toFixed(2)}%`;
     ui.accuracy.dataset['value'] = String(reply.testAccuracy);
     renderConfusion(ui.confusion, reply.confusion);
+    ui.fingerprint.textContent = fingerprint ?? '';
+    ui.fingerprintRow.hidden = fingerprint === null;
     buttons();
     status(
       `Done in ${reply.seconds.toFixed(0)} s: ${(reply.testAccuracy * 100).toFixed(2)}% on ` +
@@ -217,6 +239,16 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
   ui.use.addEventListener('click', () => {
     if (trained !== null) void options.useModel(trained).catch(report);
   });
+}
+
+/**
+ * The first 16 hex digits of the SHA-256 of the trained weights, or `null` where WebCrypto is not
+ * available (a page served over plain HTTP from another host than localhost is not a secure context).
+ */
+async function weightsFingerprint(weights: ArrayBuffer): Promise<string | null> {
+  if (globalThis.crypto?.subtle === undefined) return null;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', weights));
+  return Array.from(digest.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function renderConfusion(table: HTMLTableElement, confusion: number[][]): void {

@@ -1,7 +1,9 @@
 // The from-scratch worker: fetches MNIST from the static site (with progress), trains the default
 // CNN from random weights with train() of @mnist/train on the WASM backend (training kernels from
 // @mnist/runtime's selectBackend), checkpoints through @mnist/train's state codec, and measures
-// the result on test images. Started by the page when a person starts training.
+// the result on test images. Started by the page when a person starts training. On a cross-origin
+// isolated page it trains on several workers: itself and gradient threads (gradient-thread.ts) it
+// starts as nested Web Workers, sharing memory, as @mnist/train does with worker threads in Node.
 import {
   decodeImageSet,
   type ImageSet,
@@ -11,15 +13,18 @@ import {
 } from '@mnist/data';
 import { createModel, DEFAULT_MODEL_CONFIG, evaluateModel } from '@mnist/model';
 import { selectBackend } from '@mnist/runtime';
-import { decodeTrainingState, encodeTrainingState, train } from '@mnist/train';
+import { decodeTrainingState, encodeTrainingState, train, webWorkerThreadHost } from '@mnist/train';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelData } from '../teach/teach-protocol.js';
-import type { ScratchReply, ScratchRequest, ScratchRunSettings } from './scratch-protocol.js';
-
-/** The run's fixed settings besides the page's: the defaults of @mnist/train on one thread. */
-const CONFIG = { batchSize: 64, learningRate: 1e-3, seed: 42, threads: 1, earlyStopping: null } as const;
+import type {
+  GradientThreadSetup,
+  ScratchReply,
+  ScratchRequest,
+  ScratchRunSettings,
+} from './scratch-protocol.js';
+import { SCRATCH_TRAINING } from './scratch-training-config.js';
 
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<ScratchRequest>) => void) | null;
@@ -106,8 +111,27 @@ async function run(request: Extract<ScratchRequest, { type: 'start' }>): Promise
   const trainSet = first(all.train, settings.trainImages);
   const testSet = first(all.test, settings.testImages);
   const resumeFrom = request.resumeFrom === null ? undefined : decodeTrainingState(request.resumeFrom).state;
+  const isolated = globalThis.crossOriginIsolated === true;
+  // A resume trains on the count its checkpoint recorded: another count would change the numbers.
+  const workers = resumeFrom?.threads ?? request.workers;
+  if (workers > 1 && !isolated) {
+    throw new Error(
+      `this run was checkpointed on ${workers} workers and resumes only on as many, which needs a ` +
+        'cross-origin isolated page (served with the COOP/COEP headers); Start begins a new run on 1 worker',
+    );
+  }
+  // Its gradient threads: nested workers (started only for more than one worker).
+  const setup: GradientThreadSetup = { wasmDir: request.wasmDir };
+  const threadHost = webWorkerThreadHost(
+    (index) =>
+      new Worker(new URL('./gradient-thread.ts', import.meta.url), {
+        type: 'module',
+        name: `gradient thread ${index + 1}`,
+      }),
+    { setup },
+  );
   // The same seed gives the same initial weights; a resume overwrites them with the checkpoint's.
-  const model = createModel(DEFAULT_MODEL_CONFIG, { seed: CONFIG.seed });
+  const model = createModel(DEFAULT_MODEL_CONFIG, { seed: SCRATCH_TRAINING.seed });
   controller = new AbortController();
   stopAndMeasure = false;
   let batchesPerEpoch = 1;
@@ -118,11 +142,8 @@ async function run(request: Extract<ScratchRequest, { type: 'start' }>): Promise
         train: trainSet,
         validation: { ...testSet, images: new Float32Array(0), labels: new Uint8Array(0), count: 0 },
       },
-      config: {
-        ...CONFIG,
-        epochs: settings.epochs,
-        learningRateSchedule: { kind: 'exponential', decayRate: 0.6 },
-      },
+      config: { ...SCRATCH_TRAINING, epochs: settings.epochs, threads: workers },
+      threadHost,
       signal: controller.signal,
       ...(resumeFrom === undefined ? {} : { resumeFrom }),
       checkpointEveryBatches: 20,
@@ -139,6 +160,8 @@ async function run(request: Extract<ScratchRequest, { type: 'start' }>): Promise
             type: 'started',
             epochs: event.epochs,
             batchesPerEpoch,
+            workers: event.threads ?? 1,
+            crossOriginIsolated: isolated,
             resumedAt: resumeFrom === undefined ? 0 : resumeFrom.epoch * batchesPerEpoch + resumeFrom.batch,
           });
         } else if (event.type === 'batchEnd') {
