@@ -175,6 +175,7 @@ describe('train from scratch, in Chromium', () => {
     await page.reload();
     await waitForScratchView(page);
     expect(await isolated(page)).toBe(true);
+    expect(await status(page)).toMatch(/interrupted after batch (2\d|3\d|4[0-6]) of 47/);
     await page.getByTestId('scratch-resume').click();
     await waitUntilDone(page);
     expect(await page.getByTestId('scratch-workers').textContent()).toMatch(/^Training on 2 workers/);

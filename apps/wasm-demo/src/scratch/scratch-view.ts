@@ -176,6 +176,8 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
       drawCurves(ui.chart, points, 1);
       ui.result.hidden = true;
       ui.fingerprintRow.hidden = true;
+      // The last run's figures would read as this run's until its first batch.
+      ui.stats.textContent = '';
     }
     buttons();
     status('Starting the WASM backend…');
