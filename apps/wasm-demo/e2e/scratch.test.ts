@@ -54,7 +54,8 @@ async function waitPastCheckpoint(page: Page): Promise<void> {
 /** Waits until the run is done, failing at once when the view reports a failure instead. */
 async function waitUntilDone(page: Page): Promise<void> {
   await page.waitForFunction(
-    () => /^(Done in|Something went wrong)/.test(document.getElementById('scratch-status')?.textContent ?? ''),
+    () =>
+      /^(Done in|Something went wrong)/.test(document.getElementById('scratch-status')?.textContent ?? ''),
     undefined,
     { timeout: 900_000, polling: 1000 },
   );
@@ -161,7 +162,9 @@ describe('train from scratch, in Chromium', () => {
     expect(await page.getByTestId('scratch-workers').textContent()).toBe(
       'Training on 2 workers, sharing memory (the page is cross-origin isolated).',
     );
-    console.log(`scratch, 2 workers: ${await status(page)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(
+      `scratch, 2 workers: ${await status(page)} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
     console.log(`  ${await page.getByTestId('scratch-stats').textContent()}`);
     const accuracy = Number(await page.getByTestId('scratch-accuracy').getAttribute('data-value'));
     // One worker reaches 92.5% on this subset; two train the same batches with other dropout masks.

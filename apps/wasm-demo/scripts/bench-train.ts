@@ -141,7 +141,8 @@ async function browserRun(browser: Browser, url: string, workers: number) {
     );
     const shown = await page.getByTestId('scratch-workers').textContent();
     const trainedOn = Number(await page.getByTestId('scratch-workers').getAttribute('data-workers'));
-    if (trainedOn !== workers) throw new Error(`bench:train: the page trained on ${trainedOn} workers: ${shown}`);
+    if (trainedOn !== workers)
+      throw new Error(`bench:train: the page trained on ${trainedOn} workers: ${shown}`);
     await page.getByTestId('scratch-pause').click();
     const times = await page.evaluate(
       () => (window as unknown as { benchBatchTimes: [number, number][] }).benchBatchTimes,
@@ -173,14 +174,22 @@ try {
       if (config.where === 'node') {
         value = await nodeRun(config.workers);
       } else {
-        const run = await browserRun(browser, (config.crossOriginIsolated ? isolatedServer : plain).url, config.workers);
+        const run = await browserRun(
+          browser,
+          (config.crossOriginIsolated ? isolatedServer : plain).url,
+          config.workers,
+        );
         if (run.crossOriginIsolated !== config.crossOriginIsolated) {
-          throw new Error(`bench:train: crossOriginIsolated is ${run.crossOriginIsolated} on the ${config.crossOriginIsolated ? 'COOP/COEP' : 'plain'} server`);
+          throw new Error(
+            `bench:train: crossOriginIsolated is ${run.crossOriginIsolated} on the ${config.crossOriginIsolated ? 'COOP/COEP' : 'plain'} server`,
+          );
         }
         value = run.imagesPerSecond;
       }
       measured.get(config)!.push(value);
-      console.log(`round ${round + 1}: ${config.where}, ${config.workers} worker(s): ${value.toFixed(0)} images/s`);
+      console.log(
+        `round ${round + 1}: ${config.where}, ${config.workers} worker(s): ${value.toFixed(0)} images/s`,
+      );
     }
   }
 } finally {
@@ -197,8 +206,14 @@ const results = configs.map((config) => ({
 const find = (where: Config['where'], workers: number) =>
   results.find((result) => result.where === where && result.workers === workers)!.median;
 const ratios = {
-  chromiumOverNode: { workers1: find('chromium', 1) / find('node', 1), workers2: find('chromium', 2) / find('node', 2) },
-  twoOverOne: { node: find('node', 2) / find('node', 1), chromium: find('chromium', 2) / find('chromium', 1) },
+  chromiumOverNode: {
+    workers1: find('chromium', 1) / find('node', 1),
+    workers2: find('chromium', 2) / find('node', 2),
+  },
+  twoOverOne: {
+    node: find('node', 2) / find('node', 1),
+    chromium: find('chromium', 2) / find('chromium', 1),
+  },
 };
 const report = {
   benchmark: 'wasm-demo bench:train',

@@ -45,7 +45,10 @@ export interface ServeGradientThreadOptions {
  * `@mnist/runtime` activates after `options.setUp` has run with the host's `setup` (a browser
  * worker calls `setWasmPaths` there). Returns at once; the thread then lives on messages.
  */
-export function serveGradientThread(port: GradientThreadPort, options: ServeGradientThreadOptions = {}): void {
+export function serveGradientThread(
+  port: GradientThreadPort,
+  options: ServeGradientThreadOptions = {},
+): void {
   const send = (message: GradientThreadMessage) => port.postMessage(message);
   let handle: ((request: GradientThreadRequest) => Promise<GradientThreadMessage | null>) | null = null;
   // Requests are handled one at a time in arrival order: the pool sends the next step only after

@@ -116,7 +116,13 @@ serveGradientThread(parentPort, {
       };
       const threads = await start({ wasmDir: 'https://example.test/wasm/' });
       threads.publishWeights();
-      const shard = await threads.computeShard(0, { indices: Uint32Array.of(0, 1, 2, 3), shard: 1, seed: 1, epoch: 0, batch: 0 });
+      const shard = await threads.computeShard(0, {
+        indices: Uint32Array.of(0, 1, 2, 3),
+        shard: 1,
+        seed: 1,
+        epoch: 0,
+        batch: 0,
+      });
       expect(shard.loss).toBeGreaterThan(0);
       await threads.terminate();
       await expect(start({ wasmDir: './elsewhere/' })).rejects.toThrow(
@@ -160,9 +166,7 @@ serveGradientThread(parentPort, {
       },
     };
     const failure = startGradientThreads(model, 'wasm', 2, data.train, 0, null, host);
-    await expect(failure).rejects.toThrow(
-      /^gradient thread 2 of 2: could not start: Worker is not defined$/,
-    );
+    await expect(failure).rejects.toThrow(/^gradient thread 2 of 2: could not start: Worker is not defined$/);
     expect(started).toHaveLength(1);
     expect(terminated).toEqual([0]);
     model.dispose();
