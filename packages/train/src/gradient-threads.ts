@@ -151,6 +151,9 @@ export async function startGradientThreads(
       const ready = request({ type: 'init', ...start }).then((reply) => {
         if (reply.type !== 'ready') throw unexpected(index, reply);
       });
+      // Awaited below unless another thread failed to spawn; its failure then (a terminated
+      // thread exits) must not count as unhandled.
+      ready.catch(() => undefined);
       return { thread, ready };
     }),
   );
