@@ -71,25 +71,24 @@ TFJS_ADAM_EPSILON = 1e-7
 # aside); src/torch-recipes.test.ts checks that these copies match the TypeScript ones.
 DEFAULT_MODEL_CONFIG = {
     "convLayers": 3,
-    "filters": [32, 64, 64],
+    "filters": [16, 32, 64],
     "kernelSize": 3,
-    "poolAfter": [0, 1],
+    "poolAfter": [0, 1, 2],
     "dropout": 0.25,
-    "denseUnits": 128,
+    "denseUnits": 192,
     "batchNorm": False,
     "inputNormalization": None,
 }
 DEFAULT_TRAINING_CONFIG = {
-    "epochs": 6,
-    "batchSize": 64,
-    "learningRate": 1e-3,
-    "validationSplit": 0.1,
+    "epochs": 8,
+    "batchSize": 128,
+    "learningRate": 6e-3,
+    "validationSplit": 0.05,
     "seed": 42,
     "threads": "auto",
     "earlyStopping": {"patience": 2, "minDelta": 0, "restoreBestWeights": True},
-    "learningRateSchedule": {"kind": "exponential", "decayRate": 0.6},
-    # Issue 14's fields, all off by default.
-    "augmentation": None,
+    "learningRateSchedule": {"kind": "oneCycle", "warmupFraction": 0.2, "initialDivisor": 25, "finalDivisor": 10000},
+    "augmentation": {"rotationDegrees": 10, "scale": 0.1, "shift": 0.1, "shear": 0, "elastic": None},
     "labelSmoothing": 0,
     "weightDecay": 0,
 }

@@ -18,7 +18,7 @@ import {
 } from './option-parsers.js';
 import { createQuietCommand, parseQuietly, type QuietCommand } from './quiet-command.js';
 import { COMMANDS } from './commands.js';
-import { SCHEDULE_CHOICES, type ScheduleFlags } from './schedule-flags.js';
+import { kindWord, SCHEDULE_CHOICES, type ScheduleFlags } from './schedule-flags.js';
 import {
   BACKEND_CHOICES,
   type TrainerTrainingConfig,
@@ -235,7 +235,7 @@ function buildProgram(defaults: CliDefaults): QuietCommand {
       '--schedule <kind>',
       'learning-rate schedule: per epoch constant, exponential, step, cosine; per step one-cycle ' +
         "(PyTorch's OneCycleLR, --learning-rate is the peak), warmup-cosine" +
-        shown(training.learningRateSchedule.kind),
+        shown(kindWord(training.learningRateSchedule.kind)),
     ).choices(Object.keys(SCHEDULE_CHOICES)),
   );
   add(

@@ -50,7 +50,8 @@ export const SCHEDULE_PARAMETER_FLAGS: Readonly<Record<Exclude<keyof ScheduleFla
     finalDivisor: '--final-divisor',
   });
 
-function kindWord(kind: LearningRateSchedule['kind']): string {
+/** The `--schedule` word of a schedule kind (`oneCycle` is `one-cycle`). */
+export function kindWord(kind: LearningRateSchedule['kind']): string {
   return Object.entries(SCHEDULE_CHOICES).find(([, k]) => k === kind)?.[0] ?? kind;
 }
 

@@ -29,6 +29,7 @@ describe('createModel', () => {
       'conv2',
       'pool2',
       'conv3',
+      'pool3',
       'dropout_conv',
       'flatten',
       'dense',
@@ -37,7 +38,7 @@ describe('createModel', () => {
     ]);
     expect(model.inputs[0]!.shape).toEqual([null, 28, 28, 1]);
     expect(model.outputs[0]!.shape).toEqual([null, 10]);
-    expect(model.layers.find((l) => l.name === 'flatten')!.outputShape).toEqual([null, 7 * 7 * 64]);
+    expect(model.layers.find((l) => l.name === 'flatten')!.outputShape).toEqual([null, 3 * 3 * 64]);
     model.dispose();
   });
 
@@ -97,9 +98,9 @@ describe('createModel', () => {
 
   it('initializes with He-normal scale so activations neither vanish nor explode', () => {
     const model = createModel(undefined, { seed: 7 });
-    const kernel = model.getLayer('conv2').getWeights()[0]!;
+    const kernel = model.getLayer('conv3').getWeights()[0]!;
     const std = tf.tidy(() => tf.sqrt(tf.moments(kernel).variance).dataSync()[0]!);
-    // He normal (truncated): std ~ sqrt(2 / fanIn) = sqrt(2 / (3*3*32)) = 0.083.
+    // He normal (truncated): std ~ sqrt(2 / fanIn) = sqrt(2 / (3*3*32)) = 0.083 (conv3 sees 32 channels).
     expect(std).toBeGreaterThan(0.06);
     expect(std).toBeLessThan(0.09);
     model.dispose();

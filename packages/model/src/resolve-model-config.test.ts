@@ -21,17 +21,17 @@ describe('resolveModelConfig', () => {
     const config = resolveModelConfig();
     expect(config).toEqual({
       convLayers: 3,
-      filters: [32, 64, 64],
+      filters: [16, 32, 64],
       kernelSize: 3,
-      poolAfter: [0, 1],
+      poolAfter: [0, 1, 2],
       dropout: 0.25,
-      denseUnits: 128,
+      denseUnits: 192,
       batchNorm: false,
       inputNormalization: null,
     });
     expect(config.filters).not.toBe(DEFAULT_MODEL_CONFIG.filters);
-    (config.poolAfter as number[]).push(2);
-    expect(DEFAULT_MODEL_CONFIG.poolAfter).toEqual([0, 1]);
+    (config.poolAfter as number[]).push(3);
+    expect(DEFAULT_MODEL_CONFIG.poolAfter).toEqual([0, 1, 2]);
   });
 
   it('fills missing fields and keeps given ones', () => {

@@ -25,13 +25,16 @@ describe('resolveTrainingConfig', () => {
   });
 
   it('defaults pass their own validation and describe the documented recipe', () => {
+    expect(resolveTrainingConfig(DEFAULT_TRAINING_CONFIG)).toEqual(DEFAULT_TRAINING_CONFIG);
     expect(DEFAULT_TRAINING_CONFIG).toMatchObject({
-      batchSize: 64,
-      learningRate: 1e-3,
-      validationSplit: 0.1,
+      epochs: 8,
+      batchSize: 128,
+      learningRate: 6e-3,
+      validationSplit: 0.05,
+      learningRateSchedule: { kind: 'oneCycle', warmupFraction: 0.2, initialDivisor: 25, finalDivisor: 10_000 },
+      augmentation: { rotationDegrees: 10, scale: 0.1, shift: 0.1, shear: 0, elastic: null },
     });
     expect('backend' in DEFAULT_TRAINING_CONFIG).toBe(false);
-    expect(DEFAULT_TRAINING_CONFIG.learningRateSchedule.kind).not.toBe('constant');
   });
 
   it('overrides only the fields given and ignores undefined ones', () => {
@@ -197,8 +200,8 @@ describe('resolveTrainingConfig', () => {
     expect(errorOf(input).message).toMatch(message);
   });
 
-  it('has no augmentation by default, and fills the ranges an augmentation leaves out with 0', () => {
-    expect(resolveTrainingConfig().augmentation).toBeNull();
+  it('augments by default, turns it off with null, and fills the ranges an augmentation leaves out with 0', () => {
+    expect(resolveTrainingConfig().augmentation).toEqual(DEFAULT_TRAINING_CONFIG.augmentation);
     expect(resolveTrainingConfig({ augmentation: null }).augmentation).toBeNull();
     const augmentation = { rotationDegrees: 10, shift: 0.1 } as never;
     expect(resolveTrainingConfig({ augmentation }).augmentation).toEqual({
