@@ -10,7 +10,7 @@ import { type StaticServer, serveStatic } from './static-server.js';
 
 const RESULTS_DIR = join(APP_DIR, 'test-results');
 /** The subset: enough for 97% in a couple of minutes on one worker. */
-const TRAIN_IMAGES = process.env['SCRATCH_IMAGES'] ?? '6000';
+const TRAIN_IMAGES = process.env['SCRATCH_IMAGES'] ?? '12000';
 const EPOCHS = process.env['SCRATCH_EPOCHS'] ?? '3';
 
 /** A plain static host, and one sending the COOP/COEP headers (as `vite dev`/`preview` do). */

@@ -16,18 +16,19 @@ import type { ModelData, TeachReply, TeachRequest } from './teach-protocol.js';
  * How the fine-tune trains: a low constant rate so a few epochs move the weights toward the
  * examples without undoing MNIST; each example copied so that it counts among the replayed images;
  * one thread (a Web Worker has no `node:worker_threads`); a fixed seed, so the same examples give
- * the same personal model.
+ * the same personal model; the person's own drawings as they are, without the default augmentation.
  */
 const FINE_TUNE = {
   copiesPerExample: 16,
   config: {
     epochs: 2,
     batchSize: 32,
-    learningRate: 5e-5,
+    learningRate: 2e-4,
     seed: 7,
     threads: 1,
     earlyStopping: null,
     learningRateSchedule: { kind: 'constant' },
+    augmentation: null,
   },
 } as const;
 
