@@ -96,6 +96,7 @@ describe('mnist-train (dist/cli.js)', () => {
     const out = path.join(dir, 'json-run');
     const args = ['--json', '--epochs', '2', '--train-limit', '600', '--backend', 'wasm', '--seed', '3'];
     args.push('--conv-layers', '1', '--filters', '4', '--dense-units', '16', '--out', out);
+    args.push('--batch-size', '64', '--validation-split', '0.1');
     const outcome = await runCli(args);
     expect(outcome.code).toBe(0);
     const events = jsonLines(outcome.stdout);
@@ -276,6 +277,17 @@ describe('mnist-train (dist/cli.js)', () => {
     // INIT_CWD is where `pnpm train` was typed: the relative --out must land there, not in apps/trainer.
     const args = ['--', '--epochs', '1', '--train-limit', '2000', '--backend', 'wasm', '--seed', '7'];
     args.push('--conv-layers', '1', '--filters', '8', '--dense-units', '32', '--learning-rate', '0.003');
+    // Plain images at a constant rate: what one short epoch of a one-layer model learns most from.
+    args.push(
+      '--batch-size',
+      '64',
+      '--validation-split',
+      '0.1',
+      '--schedule',
+      'constant',
+      '--augment',
+      'off',
+    );
     const outcome = await runCli([...args, '--out', 'run1'], { INIT_CWD: dir, ...PNPM_TRAIN });
     expect(outcome.stderr).toBe('');
     expect(outcome.code).toBe(0);

@@ -31,7 +31,12 @@ describe('resolveTrainingConfig', () => {
       batchSize: 128,
       learningRate: 6e-3,
       validationSplit: 0.05,
-      learningRateSchedule: { kind: 'oneCycle', warmupFraction: 0.2, initialDivisor: 25, finalDivisor: 10_000 },
+      learningRateSchedule: {
+        kind: 'oneCycle',
+        warmupFraction: 0.2,
+        initialDivisor: 25,
+        finalDivisor: 10_000,
+      },
       augmentation: { rotationDegrees: 10, scale: 0.1, shift: 0.1, shear: 0, elastic: null },
     });
     expect('backend' in DEFAULT_TRAINING_CONFIG).toBe(false);

@@ -125,7 +125,10 @@ describe('createProcessTrialRunner', () => {
       ...['--epochs', '3', '--seed', '5', '--train-limit', '300', '--backend', 'cpu'],
       ...['--target-accuracy', 'off', '--json', '--quiet'],
     ]);
-    expect(seen.config).toEqual({ model: { convLayers: 2, filters: [32, 64], dropout: 0.5 }, training: {} });
+    expect(seen.config).toEqual({
+      model: { convLayers: 2, filters: [16, 32], poolAfter: [0, 1], dropout: 0.5 },
+      training: {},
+    });
     await expect(readFile(path.join(trial.outDir, 'stale.txt'))).rejects.toThrow(/ENOENT/);
   });
 

@@ -145,7 +145,16 @@ describe('pnpm train -- sweep (dist/cli.js, real trainer processes)', () => {
       '--dense-units',
       '8',
     ];
-    args.push('--train-limit', '310', '--epochs', '10000', '--early-stopping-patience', '0');
+    args.push(
+      '--train-limit',
+      '310',
+      '--validation-split',
+      '0.1',
+      '--epochs',
+      '10000',
+      '--early-stopping-patience',
+      '0',
+    );
     args.push('--trial-time-limit', '6', '--parallel', '1');
     const outcome = await runCli([...args, '--out', out]);
     expect(outcome.stderr).toBe('');

@@ -15,10 +15,22 @@ describe('trialConfig', () => {
 
   it('fits the default per-layer filters and pools to the searched layer count', () => {
     expect(trialConfig({ convLayers: 3 })).toEqual({ model: { convLayers: 3 }, training: {} });
-    expect(trialConfig({ convLayers: 2 }).model).toEqual({ convLayers: 2, filters: [32, 64] });
-    expect(trialConfig({ convLayers: 4 }).model).toEqual({ convLayers: 4, filters: [32, 64, 64, 64] });
-    expect(trialConfig({ convLayers: 1 }).model).toEqual({ convLayers: 1, filters: [32], poolAfter: [0] });
-    expect(trialConfig({ convLayers: 4, filters: 16 }).model).toEqual({ convLayers: 4, filters: 16 });
+    expect(trialConfig({ convLayers: 2 }).model).toEqual({
+      convLayers: 2,
+      filters: [16, 32],
+      poolAfter: [0, 1],
+    });
+    expect(trialConfig({ convLayers: 4 }).model).toEqual({
+      convLayers: 4,
+      filters: [16, 32, 64, 64],
+      poolAfter: [0, 1],
+    });
+    expect(trialConfig({ convLayers: 1 }).model).toEqual({ convLayers: 1, filters: [16], poolAfter: [0] });
+    expect(trialConfig({ convLayers: 4, filters: 16 }).model).toEqual({
+      convLayers: 4,
+      filters: 16,
+      poolAfter: [0, 1],
+    });
     for (const convLayers of [1, 2, 3, 4, 5]) {
       for (const kernelSize of [3, 5]) {
         expect(() => resolveModelConfig(trialConfig({ convLayers, kernelSize }).model)).not.toThrow();
@@ -46,7 +58,9 @@ describe('bestConfig', () => {
       { convLayers: 2, dropout: 0.5, learningRate: 0.002 },
       { epochs: 2, seed: 7, trainLimit: 600, validationSplit: 0.2 },
     );
-    expect(config.model).toEqual(resolveModelConfig({ convLayers: 2, filters: [32, 64], dropout: 0.5 }));
+    expect(config.model).toEqual(
+      resolveModelConfig({ convLayers: 2, filters: [16, 32], poolAfter: [0, 1], dropout: 0.5 }),
+    );
     expect(config.training).toEqual({ learningRate: 0.002, seed: 7, validationSplit: 0.2 });
   });
 });
