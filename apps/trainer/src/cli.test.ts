@@ -228,7 +228,7 @@ describe('mnist-train (dist/cli.js)', () => {
     ) as RunMetrics;
     expect(metrics.recipe).toBe('fast');
     // The recipe's values, the file's over them, the flags' over both.
-    expect(metrics.config.model).toMatchObject({ convLayers: 3, filters: [8, 8, 8], denseUnits: 64 });
+    expect(metrics.config.model).toMatchObject({ convLayers: 3, filters: [8, 8, 8], denseUnits: 128 });
     expect(metrics.config.training).toMatchObject({
       epochs: 1,
       batchSize: 100,

@@ -39,15 +39,16 @@ const abortedDownload = /^request failed: \S+\/mnist\/[\w.-]+\.gz \(net::ERR_ABO
 const isolated = (page: Page) => page.evaluate(() => crossOriginIsolated);
 const workers = (page: Page) => page.getByTestId('scratch-workers').getAttribute('data-workers');
 
-/** Waits until the run has passed its first checkpoint (every 20 batches) and a few batches more. */
+/**
+ * Waits until the run's first checkpoint (every 20 batches) is stored in IndexedDB, which the view
+ * says in `data-saved-batch`: a reload before that would find no run to resume, and a fast machine
+ * trains past batch 20 long before a poll of the batch count comes round.
+ */
 async function waitPastCheckpoint(page: Page): Promise<void> {
   await page.waitForFunction(
-    () => {
-      const text = document.getElementById('scratch-stats')?.textContent ?? '';
-      return Number(/^batch (\d+)/.exec(text)?.[1] ?? 0) >= 25;
-    },
+    () => Number(document.getElementById('scratch-stats')?.dataset['savedBatch'] ?? 0) >= 20,
     undefined,
-    { timeout: 300_000, polling: 500 },
+    { timeout: 300_000, polling: 100 },
   );
 }
 

@@ -42,8 +42,8 @@ describe('recipes', () => {
     // Batch norm costs about 3x a plain step on wasm: the fast recipe goes without it.
     expect(fast.model.batchNorm).toBe(false);
     expect(fast.training.learningRateSchedule?.kind).toBe('oneCycle');
-    expect(fast.training.batchSize).toBe(128);
-    expect(fast.training.epochs).toBe(2);
+    expect(fast.training.batchSize).toBe(96);
+    expect(fast.training.epochs).toBe(1);
     const best = await loadRecipe('best');
     expect(best.model.batchNorm).toBe(true);
     expect(['oneCycle', 'warmupCosine']).toContain(best.training.learningRateSchedule?.kind);

@@ -132,7 +132,12 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
         break;
       case 'checkpoint':
         checkpoint = { state: reply.state, settings: settings(), done: reply.done, total };
-        void saveScratchCheckpoint(checkpoint).catch(report);
+        void saveScratchCheckpoint(checkpoint)
+          .then(() => {
+            // Where a reload would resume from, once it is in IndexedDB (tests wait on it).
+            ui.stats.dataset['savedBatch'] = String(reply.done);
+          })
+          .catch(report);
         break;
       case 'paused':
         running = false;
@@ -178,6 +183,7 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
       ui.fingerprintRow.hidden = true;
       // The last run's figures would read as this run's until its first batch.
       ui.stats.textContent = '';
+      delete ui.stats.dataset['savedBatch'];
     }
     buttons();
     status('Starting the WASM backend…');
@@ -197,6 +203,7 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
     running = false;
     checkpoint = null;
     await clearScratchCheckpoint();
+    delete ui.stats.dataset['savedBatch'];
     trained?.dispose();
     // Before loading: the digest reads the weights as the worker sent them.
     const fingerprint = await weightsFingerprint(reply.model.weightData);
@@ -228,6 +235,8 @@ export async function startScratchView(options: ScratchViewOptions): Promise<voi
   }
 
   ui.start.addEventListener('click', () => {
+    // At once, not after the store is cleared: nothing may say a checkpoint of this run is saved.
+    delete ui.stats.dataset['savedBatch'];
     void clearScratchCheckpoint()
       .then(() => start(false))
       .catch(report);
