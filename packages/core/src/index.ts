@@ -5,3 +5,4 @@ export type { MnistErrorOptions } from './mnist-error.js';
 export const NUM_CLASSES = 10;
 /** Side of an MNIST image in pixels. */
 export const IMAGE_SIZE = 28;
+export { describeValue } from './describe-value.js';

@@ -1,3 +1,4 @@
+import { describeValue } from '@mnist/core';
 import { AugmentationConfigError } from './augmentation-config-error.js';
 
 /**
@@ -116,17 +117,5 @@ function checkObject(
 }
 
 function fail(field: string, accepts: string, got: unknown): never {
-  throw new AugmentationConfigError(field, `"${field}" must be ${accepts}, got ${describe(got)}`);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
-  }
-  return String(value);
+  throw new AugmentationConfigError(field, `"${field}" must be ${accepts}, got ${describeValue(got)}`);
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@mnist/core';
 import { type AugmentationConfig, AugmentationConfigError, checkAugmentationConfig } from '@mnist/data';
 import type {
   EarlyStoppingConfig,
@@ -38,7 +39,7 @@ const MAX_THREADS = 64;
  */
 export function resolveTrainingConfig(input: TrainingConfigInput = {}): TrainingConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new TrainingConfigError(`training config must be an object, got ${describe(input)}`);
+    throw new TrainingConfigError(`training config must be an object, got ${describeValue(input)}`);
   }
   if ('backend' in input) {
     // The field of earlier versions: a common leftover in saved configs, so it gets its own hint.
@@ -58,7 +59,7 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
     !(typeof merged.validationSplit === 'number' && merged.validationSplit >= 0 && merged.validationSplit < 1)
   ) {
     throw new TrainingConfigError(
-      `training config field "validationSplit" must be a number in [0, 1), got ${describe(merged.validationSplit)}`,
+      `training config field "validationSplit" must be a number in [0, 1), got ${describeValue(merged.validationSplit)}`,
     );
   }
   checkInteger('seed', merged.seed, 0, MAX_SEED);
@@ -68,7 +69,7 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
     !(typeof threads === 'number' && Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)
   ) {
     throw new TrainingConfigError(
-      `training config field "threads" must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describe(threads)}`,
+      `training config field "threads" must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describeValue(threads)}`,
     );
   }
   checkUnitInterval('labelSmoothing', merged.labelSmoothing);
@@ -105,7 +106,7 @@ function resolveEarlyStopping(value: EarlyStoppingConfig | null): EarlyStoppingC
   if (value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new TrainingConfigError(
-      `training config field "earlyStopping" must be null or an object { patience, minDelta, restoreBestWeights }, got ${describe(value)}`,
+      `training config field "earlyStopping" must be null or an object { patience, minDelta, restoreBestWeights }, got ${describeValue(value)}`,
     );
   }
   rejectUnknownKeys('earlyStopping', value, EARLY_STOPPING_KEYS);
@@ -118,12 +119,12 @@ function resolveEarlyStopping(value: EarlyStoppingConfig | null): EarlyStoppingC
   checkInteger('earlyStopping.patience', merged.patience, 1);
   if (!(typeof merged.minDelta === 'number' && Number.isFinite(merged.minDelta) && merged.minDelta >= 0)) {
     throw new TrainingConfigError(
-      `training config field "earlyStopping.minDelta" must be a finite number >= 0, got ${describe(merged.minDelta)}`,
+      `training config field "earlyStopping.minDelta" must be a finite number >= 0, got ${describeValue(merged.minDelta)}`,
     );
   }
   if (typeof merged.restoreBestWeights !== 'boolean') {
     throw new TrainingConfigError(
-      `training config field "earlyStopping.restoreBestWeights" must be true or false, got ${describe(merged.restoreBestWeights)}`,
+      `training config field "earlyStopping.restoreBestWeights" must be true or false, got ${describeValue(merged.restoreBestWeights)}`,
     );
   }
   return {
@@ -141,7 +142,7 @@ function resolveSchedule(value: LearningRateSchedule, learningRate: number): Lea
     !kinds.includes((value as { kind?: unknown }).kind as string)
   ) {
     throw new TrainingConfigError(
-      `training config field "learningRateSchedule" must be an object whose "kind" is one of ${kinds.map((k) => `'${k}'`).join(', ')}, got ${describe(value)}`,
+      `training config field "learningRateSchedule" must be an object whose "kind" is one of ${kinds.map((k) => `'${k}'`).join(', ')}, got ${describeValue(value)}`,
     );
   }
   rejectUnknownKeys(`learningRateSchedule (${value.kind})`, value, SCHEDULE_KEYS[value.kind]);
@@ -183,7 +184,7 @@ function resolveSchedule(value: LearningRateSchedule, learningRate: number): Lea
 function checkMinLearningRate(min: unknown, learningRate: number): void {
   if (!(typeof min === 'number' && Number.isFinite(min) && min >= 0 && min <= learningRate)) {
     throw new TrainingConfigError(
-      `training config field "learningRateSchedule.minLearningRate" must be a number in [0, learningRate = ${learningRate}], got ${describe(min)}`,
+      `training config field "learningRateSchedule.minLearningRate" must be a number in [0, learningRate = ${learningRate}], got ${describeValue(min)}`,
     );
   }
 }
@@ -201,7 +202,7 @@ function checkInteger(field: string, value: unknown, min: number, max = Number.M
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
     throw new TrainingConfigError(
-      `training config field "${field}" must be an integer ${range}, got ${describe(value)}`,
+      `training config field "${field}" must be an integer ${range}, got ${describeValue(value)}`,
     );
   }
 }
@@ -209,7 +210,7 @@ function checkInteger(field: string, value: unknown, min: number, max = Number.M
 function checkPositive(field: string, value: unknown): void {
   if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
     throw new TrainingConfigError(
-      `training config field "${field}" must be a finite number > 0, got ${describe(value)}`,
+      `training config field "${field}" must be a finite number > 0, got ${describeValue(value)}`,
     );
   }
 }
@@ -217,7 +218,7 @@ function checkPositive(field: string, value: unknown): void {
 function checkUnitInterval(field: string, value: unknown): void {
   if (!(typeof value === 'number' && value >= 0 && value < 1)) {
     throw new TrainingConfigError(
-      `training config field "${field}" must be a number in [0, 1), got ${describe(value)}`,
+      `training config field "${field}" must be a number in [0, 1), got ${describeValue(value)}`,
     );
   }
 }
@@ -225,7 +226,7 @@ function checkUnitInterval(field: string, value: unknown): void {
 function checkNonNegative(field: string, value: unknown): void {
   if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
     throw new TrainingConfigError(
-      `training config field "${field}" must be a finite number >= 0, got ${describe(value)}`,
+      `training config field "${field}" must be a finite number >= 0, got ${describeValue(value)}`,
     );
   }
 }
@@ -233,19 +234,7 @@ function checkNonNegative(field: string, value: unknown): void {
 function checkFraction(field: string, value: unknown): void {
   if (!(typeof value === 'number' && value > 0 && value <= 1)) {
     throw new TrainingConfigError(
-      `training config field "${field}" must be a number in (0, 1], got ${describe(value)}`,
+      `training config field "${field}" must be a number in (0, 1], got ${describeValue(value)}`,
     );
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
-  }
-  return String(value);
 }
