@@ -17,20 +17,11 @@ import {
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EpochRecord, TrainingConfigInput, TrainingEvent } from './training-types.js';
+import { TINY_MODEL } from './test-support.js';
 import { train } from './train.js';
 import { TrainingDataError } from './training-data-error.js';
 import { UnsupportedBackendError } from './unsupported-backend-error.js';
 
-// A tiny CNN (one 3x3x4 conv, pool, dropout, 16-unit dense) keeps every run to a second or two of
-// CPU while still exercising conv and pool gradients, dropout and the dense layers.
-const TINY_MODEL = {
-  convLayers: 1,
-  filters: 4,
-  kernelSize: 3,
-  poolAfter: [0],
-  dropout: 0.25,
-  denseUnits: 16,
-};
 const SEED = 7;
 
 let split: TrainValidationSplit;
