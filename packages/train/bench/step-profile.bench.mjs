@@ -137,7 +137,11 @@ if (KERNELS) {
   }
 }
 
-const model = createModel(DEFAULT_MODEL_CONFIG, { seed: SEED });
+// MODEL=<JSON of a ModelConfigInput> profiles another architecture than the default.
+const modelConfig = process.env.MODEL
+  ? { ...DEFAULT_MODEL_CONFIG, ...JSON.parse(process.env.MODEL) }
+  : DEFAULT_MODEL_CONFIG;
+const model = createModel(modelConfig, { seed: SEED });
 const data = {
   train: randomImageSet((WARMUP + STEPS + (CALLERS ? 1 : 0)) * BATCH, SEED),
   validation: randomImageSet(0, SEED),

@@ -1,12 +1,15 @@
-// Per-kernel throughput on the default model's shapes, against two yardsticks measured in the same
-// run: the peak of our own GEMM micro-kernel (in cache) and the bandwidth of a plain vector copy.
+// Per-kernel throughput on the default model's shapes (DEFAULT_MODEL_CONFIG of @mnist/model, so the
+// table follows the model), against two yardsticks measured in the same run: the peak of our own
+// GEMM micro-kernel (in cache) and the bandwidth of a plain vector copy; then what two threads can
+// get out of the machine at all (parallel-ceiling.mjs).
 // Run after `pnpm build`: `pnpm --filter @mnist/wasm-kernels bench:kernels`. Knobs: BATCH=64,128
 // (comma list), BUILDS=auto|fma,simd128, ROUNDS=5 (each figure is the best of ROUNDS timings),
 // KERNELS=<path of a dist/index.js to take the kernels from> (compare another version),
 // STOCK=1 (also time the stock wasm kernels where there is one), ONLY=conv1,Relu (comma list: only
 // the kernels whose label contains one of these), BASELINE=<path of another version's
 // dist/index.js> (time its kernels too, rounds interleaved with ours: before/after in one run),
-// OUT=<file> (the JSON results; default bench-results/wasm-kernels.json at the repo root).
+// OUT=<file> (the JSON results; default bench-results/wasm-kernels.json at the repo root),
+// MODEL=<JSON of a ModelConfigInput> (another architecture's shapes), CEILING=0 (skip the threads).
 //
 // Times are CPU time of this process (process.cpuUsage), not wall time: the machine is shared, and
 // the backend runs on one thread, so CPU time is what a kernel costs while it runs.
@@ -14,14 +17,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-wasm';
+import { resolveModelConfig } from '@mnist/model';
 import * as tf from '@tensorflow/tfjs-core';
 import { allocScratch, simdKernels } from '../dist/bench-internals.js';
 import { hasRelaxedSimd, kernelBuild, setKernelBuild } from '../dist/index.js';
+import { measureParallelCeiling } from './parallel-ceiling.mjs';
 
 const BATCHES = (process.env.BATCH ?? '64,128').split(',').map(Number);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const builds = (process.env.BUILDS ?? (hasRelaxedSimd() ? 'fma,simd128' : 'simd128')).split(',');
 const ONLY = process.env.ONLY?.split(',');
+const MODEL_INPUT = process.env.MODEL ? JSON.parse(process.env.MODEL) : {};
 const kernelsModule = await import(process.env.KERNELS ?? '../dist/index.js');
 const baselineModule = process.env.BASELINE ? await import(resolve(process.env.BASELINE)) : undefined;
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -96,15 +102,37 @@ function copyBandwidth() {
   return (8 * floats) / seconds / 1e9;
 }
 
-/** The kernels of one training step of the default model (conv 32-64-64 3x3 same, pools after 1 and 2). */
+/**
+ * The layer shapes of one training step of a model config (the default model's unless MODEL is
+ * given): each conv's input and filter, each pooled map, the flattened size and the dense layer, as
+ * createModel of @mnist/model builds them ('same' padding, 2x2 pools, dense, 10-way output).
+ */
+function modelShapes(batch) {
+  const config = resolveModelConfig(MODEL_INPUT);
+  const widths = Array.isArray(config.filters)
+    ? config.filters
+    : Array(config.convLayers).fill(config.filters);
+  const k = config.kernelSize;
+  const convs = [];
+  const pools = [];
+  let size = 28;
+  let channels = 1;
+  widths.forEach((filters, i) => {
+    convs.push({ name: `conv${i + 1}`, x: [batch, size, size, channels], w: [k, k, channels, filters] });
+    if (config.poolAfter.includes(i)) {
+      pools.push({ name: `pool${i + 1}`, conv: `conv${i + 1}`, x: [batch, size, size, filters] });
+      size = Math.floor(size / 2);
+    }
+    channels = filters;
+  });
+  return { config, convs, pools, flat: size * size * channels, lastMap: [batch, size, size, channels] };
+}
+
+/** The kernels of one training step of the model (see modelShapes) at batch `batch`. */
 function cases(batch) {
-  const convs = [
-    { name: 'conv1', x: [batch, 28, 28, 1], w: [3, 3, 1, 32] },
-    { name: 'conv2', x: [batch, 14, 14, 32], w: [3, 3, 32, 64] },
-    { name: 'conv3', x: [batch, 7, 7, 64], w: [3, 3, 64, 64] },
-  ];
+  const { config, convs, pools, flat, lastMap } = modelShapes(batch);
   const list = [];
-  for (const { name, x, w } of convs) {
+  for (const [index, { name, x, w }] of convs.entries()) {
     const y = [x[0], x[1], x[2], w[3]];
     const flops = 2 * x[0] * x[1] * x[2] * w[0] * w[1] * w[2] * w[3];
     list.push({
@@ -121,7 +149,8 @@ function cases(batch) {
       inputs: () => ({ x: tf.randomUniform(x), dy: tf.randomUniform(y) }),
       attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: w },
     });
-    if (name !== 'conv1') {
+    // The first conv's input is the image: no gradient flows into it.
+    if (index > 0) {
       list.push({
         label: `Conv2DBackpropInput ${name}`,
         kernel: 'Conv2DBackpropInput',
@@ -131,13 +160,19 @@ function cases(batch) {
       });
     }
   }
+  const units = config.denseUnits;
+  const hidden = units > 0 ? units : flat;
   const dense = [
-    { name: 'dense fwd x·W', a: [batch, 3136], b: [3136, 128], tA: false, tB: false },
-    { name: 'dense dW x^T·dy', a: [batch, 3136], b: [batch, 128], tA: true, tB: false },
-    { name: 'dense dx dy·W^T', a: [batch, 128], b: [3136, 128], tA: false, tB: true },
-    { name: 'output fwd', a: [batch, 128], b: [128, 10], tA: false, tB: false },
-    { name: 'output dW', a: [batch, 128], b: [batch, 10], tA: true, tB: false },
-    { name: 'output dx', a: [batch, 10], b: [128, 10], tA: false, tB: true },
+    ...(units > 0
+      ? [
+          { name: `dense fwd x·W`, a: [batch, flat], b: [flat, units], tA: false, tB: false },
+          { name: `dense dW x^T·dy`, a: [batch, flat], b: [batch, units], tA: true, tB: false },
+          { name: `dense dx dy·W^T`, a: [batch, units], b: [flat, units], tA: false, tB: true },
+        ]
+      : []),
+    { name: 'output fwd', a: [batch, hidden], b: [hidden, 10], tA: false, tB: false },
+    { name: 'output dW', a: [batch, hidden], b: [batch, 10], tA: true, tB: false },
+    { name: 'output dx', a: [batch, 10], b: [hidden, 10], tA: false, tB: true },
   ];
   for (const d of dense) {
     const m = d.tA ? d.a[1] : d.a[0];
@@ -151,45 +186,48 @@ function cases(batch) {
       attrs: { transposeA: d.tA, transposeB: d.tB },
     });
   }
-  for (const [name, shape] of [
-    ['pool1', [batch, 28, 28, 32]],
-    ['pool2', [batch, 14, 14, 64]],
-  ]) {
+  for (const { name, conv, x: shape } of pools) {
     const size = shape.reduce((a, b) => a * b, 1);
+    const [n, h, w, c] = shape;
+    const pooled = [n, Math.floor(h / 2), Math.floor(w / 2), c];
+    const pooledSize = pooled.reduce((a, b) => a * b, 1);
     list.push({
       label: `MaxPool ${name}`,
       kernel: 'MaxPool',
-      bytes: 4 * (size + size / 4),
+      bytes: 4 * (size + pooledSize),
       inputs: () => ({ x: tf.randomUniform(shape) }),
       attrs: { filterSize: 2, strides: 2, pad: 'valid' },
     });
     list.push({
       label: `MaxPoolGrad ${name}`,
       kernel: 'MaxPoolGrad',
-      // x and dx moved once each, dy a quarter of their size.
-      bytes: 4 * (2 * size + size / 4),
-      inputs: () => {
-        const [n, h, w, c] = shape;
-        return { dy: tf.randomUniform([n, h / 2, w / 2, c]), input: tf.randomUniform(shape) };
-      },
+      // x and dx moved once each, dy once.
+      bytes: 4 * (2 * size + pooledSize),
+      inputs: () => ({ dy: tf.randomUniform(pooled), input: tf.randomUniform(shape) }),
       attrs: { filterSize: 2, strides: 2, pad: 'valid' },
     });
     list.push({
-      label: `Sum bias grad ${name.replace('pool', 'conv')}`,
+      label: `Sum bias grad ${conv}`,
       kernel: 'Sum',
       bytes: 4 * size,
       inputs: () => ({ x: tf.randomUniform(shape) }),
       attrs: { axis: [0, 1, 2], keepDims: false },
     });
   }
-  const act = [batch, 28, 28, 32];
+  // The elementwise kernels on the largest activation, the first conv's output.
+  const first = convs[0];
+  const act = [batch, first.x[1], first.x[2], first.w[3]];
   const actSize = act.reduce((a, b) => a * b, 1);
+  const lastSize = lastMap.reduce((a, b) => a * b, 1);
+  // Adam and the threads' gradient sum on the largest weight: the dense kernel (or the output's).
+  const weight = units > 0 ? [flat, units] : [flat, 10];
+  const weightSize = weight[0] * weight[1];
   list.push(
     {
       label: 'Add bias conv1',
       kernel: 'Add',
       bytes: 8 * actSize,
-      inputs: () => ({ a: tf.randomUniform(act), b: tf.randomUniform([32]) }),
+      inputs: () => ({ a: tf.randomUniform(act), b: tf.randomUniform([act[3]]) }),
       attrs: {},
     },
     {
@@ -214,22 +252,22 @@ function cases(batch) {
       attrs: {},
     },
     {
-      label: 'Floor (dropout mask) conv3',
+      label: `Floor (dropout mask) ${convs.at(-1).name}`,
       kernel: 'Floor',
-      bytes: 8 * batch * 7 * 7 * 64,
-      inputs: () => ({ x: tf.randomUniform([batch, 7, 7, 64], 0, 2) }),
+      bytes: 8 * lastSize,
+      inputs: () => ({ x: tf.randomUniform(lastMap, 0, 2) }),
       attrs: {},
     },
     {
-      // value, m, v and gradient read, value, m and v written: 7 arrays of the dense kernel's size.
-      label: 'AdamUpdate dense kernel',
+      // value, m, v and gradient read, value, m and v written: 7 arrays of the weight's size.
+      label: `AdamUpdate ${units > 0 ? 'dense' : 'output'} kernel`,
       kernel: 'AdamUpdate',
-      bytes: 7 * 4 * 3136 * 128,
+      bytes: 7 * 4 * weightSize,
       inputs: () => ({
-        value: tf.randomUniform([3136, 128], -0.1, 0.1),
-        m: tf.randomUniform([3136, 128], -1e-3, 1e-3),
-        v: tf.randomUniform([3136, 128], 0, 1e-6),
-        gradient: tf.randomUniform([3136, 128], -1e-2, 1e-2),
+        value: tf.randomUniform(weight, -0.1, 0.1),
+        m: tf.randomUniform(weight, -1e-3, 1e-3),
+        v: tf.randomUniform(weight, 0, 1e-6),
+        gradient: tf.randomUniform(weight, -1e-2, 1e-2),
       }),
       attrs: {
         beta1: 0.9,
@@ -242,17 +280,17 @@ function cases(batch) {
       },
     },
     {
-      label: 'ScaledAdd (thread gradients) dense',
+      label: `ScaledAdd (thread gradients) ${units > 0 ? 'dense' : 'output'}`,
       kernel: 'ScaledAdd',
-      bytes: 12 * 3136 * 128,
-      inputs: () => ({ a: tf.randomUniform([3136, 128]), b: tf.randomUniform([3136, 128]) }),
+      bytes: 12 * weightSize,
+      inputs: () => ({ a: tf.randomUniform(weight), b: tf.randomUniform(weight) }),
       attrs: { alpha: 0.5, beta: 0.5 },
     },
     {
-      label: 'Multiply by scalar (Adam) dense',
+      label: `Multiply by scalar (Adam) ${units > 0 ? 'dense' : 'output'}`,
       kernel: 'Multiply',
-      bytes: 8 * 3136 * 128,
-      inputs: () => ({ a: tf.randomUniform([3136, 128]), b: tf.scalar(0.9) }),
+      bytes: 8 * weightSize,
+      inputs: () => ({ a: tf.randomUniform(weight), b: tf.scalar(0.9) }),
       attrs: {},
     },
   );
@@ -362,6 +400,17 @@ for (const build of builds) {
 }
 setKernelBuild('auto');
 
+const ceiling =
+  process.env.CEILING === '0' ? undefined : await measureParallelCeiling({ build: kernelBuild() });
+if (ceiling !== undefined) {
+  console.log(`\ntwo threads at once, each its own backend (build ${kernelBuild()}, wall time, best of 3):`);
+  for (const [kind, c] of Object.entries(ceiling)) {
+    console.log(
+      `  ${kind === 'gemm' ? 'GEMM micro-kernel' : 'copy 8 MB'}: 1 thread ${c.oneThread.toFixed(1)} ${c.unit}, ${c.threads} together ${c.allThreads.toFixed(1)} ${c.unit}: ${c.ratio.toFixed(2)}x`,
+    );
+  }
+}
+
 mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(
   outPath,
@@ -370,7 +419,7 @@ writeFileSync(
       date: new Date().toISOString(),
       command: `node bench/kernels.bench.mjs (packages/wasm-kernels)`,
       env: Object.fromEntries(
-        ['BATCH', 'BUILDS', 'ROUNDS', 'KERNELS', 'STOCK', 'ONLY', 'BASELINE']
+        ['BATCH', 'BUILDS', 'ROUNDS', 'KERNELS', 'STOCK', 'ONLY', 'BASELINE', 'MODEL', 'CEILING']
           .filter((k) => process.env[k] !== undefined)
           .map((k) => [k, process.env[k]]),
       ),
@@ -378,7 +427,9 @@ writeFileSync(
       tfjs: tf.version_core,
       relaxedSimd: hasRelaxedSimd(),
       timing: `best of ${ROUNDS} rounds, CPU time of the process`,
+      model: resolveModelConfig(MODEL_INPUT),
       builds: results,
+      ...(ceiling === undefined ? {} : { parallelCeiling: ceiling }),
     },
     null,
     2,
