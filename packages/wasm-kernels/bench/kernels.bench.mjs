@@ -73,33 +73,42 @@ function timeEach(fs, minMs = 60) {
   return best;
 }
 
-/** Best seconds per call of `f` (see timeEach). */
-const time = (f, minMs) => timeEach([f], minMs)[0];
+/**
+ * Fills `floats` floats at byte offset `at` with values in [0.5, 1): the scratch comes from the
+ * backend's heap with whatever an earlier kernel left there, and subnormal or NaN operands can make
+ * a multiply-add many times slower (the simd128 peak read 5.5 GFLOP/s on leftovers, 33 on numbers).
+ */
+function fillOperands(at, floats) {
+  const heap = new Float32Array(backend.wasm.HEAPF32.buffer, at, floats);
+  for (let i = 0; i < floats; i++) heap[i] = 0.5 + ((i * 7919) % 1024) / 2048;
+}
 
-/** GEMM peak: a 120x64 tile block times k = 256, packed operands in L1/L2 (the kernels' best case). */
-function gemmPeak() {
+/**
+ * The two yardsticks of a build, as calls timed beside each kernel: the GEMM micro-kernel on a
+ * 120x64 tile block times k = 256 with packed operands in L1/L2 (the kernels' best case), and a
+ * plain copy of 8 MB to 8 MB (beyond L2, as the activations of a batch; bytes read + written).
+ */
+function createYardsticks() {
   const kernels = simdKernels(backend);
   const m = 120;
   const n = 64;
   const k = 256;
-  const s = allocScratch(backend, m * k + k * n + m * n + 64);
-  const pa = s.offset;
+  const g = allocScratch(backend, m * k + k * n + m * n + 64);
+  const pa = g.offset;
   const pb = pa + m * k * 4;
   const c = pb + k * n * 4;
   const tmp = c + m * n * 4;
-  const seconds = time(() => kernels.gemm_packed(m, n, k, pa, pb, c, n, 0, tmp));
-  backend.disposeData(s.info.dataId);
-  return (2 * m * n * k) / seconds / 1e9;
-}
-
-/** Copy bandwidth: 8 MB to 8 MB (beyond L2, as the activations of a batch), bytes read + written. */
-function copyBandwidth() {
-  const kernels = simdKernels(backend);
+  fillOperands(pa, m * k + k * n);
   const floats = 2 << 20;
-  const s = allocScratch(backend, 2 * floats);
-  const seconds = time(() => kernels.copy_f32(s.offset, s.offset + floats * 4, floats));
-  backend.disposeData(s.info.dataId);
-  return (8 * floats) / seconds / 1e9;
+  const copy = allocScratch(backend, 2 * floats);
+  return {
+    gemm: { call: () => kernels.gemm_packed(m, n, k, pa, pb, c, n, 0, tmp), work: 2 * m * n * k },
+    copy: { call: () => kernels.copy_f32(copy.offset, copy.offset + floats * 4, floats), work: 8 * floats },
+    dispose() {
+      backend.disposeData(g.info.dataId);
+      backend.disposeData(copy.info.dataId);
+    },
+  };
 }
 
 /**
@@ -297,8 +306,13 @@ function cases(batch) {
   return list;
 }
 
-/** Seconds per call of each kernel config on the case's inputs, timed interleaved. */
-function run(c, configs) {
+/**
+ * Seconds per call of each kernel config on the case's inputs and the rate of `yardstick` (GFLOP/s
+ * or GB/s), all timed interleaved: the machine is noisy (a quiet virtual machine's GEMM peak read
+ * 27-42 GFLOP/s within a minute), so each share sets a kernel against its yardstick measured in the
+ * same rounds, not against the best moment of the run.
+ */
+function run(c, configs, yardstick) {
   const inputs = c.inputs();
   const infos = Object.fromEntries(
     Object.entries(inputs).map(([k, t]) => [k, { dataId: t.dataId, shape: t.shape, dtype: t.dtype }]),
@@ -308,9 +322,9 @@ function run(c, configs) {
     // AdamUpdate has three outputs; Identity shares its input's data (one more reference to drop).
     for (const o of [out].flat()) backend.disposeData(o.dataId);
   });
-  const seconds = timeEach(calls);
+  const seconds = timeEach([...calls, yardstick.call]);
   tf.dispose(Object.values(inputs));
-  return seconds;
+  return { seconds: seconds.slice(0, -1), yardstickRate: yardstick.work / seconds.at(-1) / 1e9 };
 }
 
 const baselineConfigs = baselineModule
@@ -325,43 +339,49 @@ const results = [];
 for (const build of builds) {
   setKernelBuild(build);
   baselineModule?.setKernelBuild(build);
-  // The yardsticks are measured before and after the tables and the best of all kept: on a shared
-  // machine one measurement can land in a busy moment and make every share look too good.
-  const peaks = [gemmPeak()];
-  const copies = [copyBandwidth()];
+  const yardsticks = createYardsticks();
   const rows = [];
   for (const batch of BATCHES) {
     for (const c of cases(batch).filter((k) => ONLY === undefined || ONLY.some((o) => k.label.includes(o)))) {
       const baseline = baselineConfigs?.get(c.kernel);
-      const [seconds, baselineSeconds] = run(
+      const yardstick = c.flops !== undefined ? yardsticks.gemm : yardsticks.copy;
+      const {
+        seconds: [seconds, baselineSeconds],
+        yardstickRate,
+      } = run(
         c,
         baseline ? [tf.getKernel(c.kernel, 'wasm'), baseline] : [tf.getKernel(c.kernel, 'wasm')],
+        yardstick,
       );
       const stockMs =
-        process.env.STOCK && stock.has(c.kernel) ? run(c, [stock.get(c.kernel)])[0] * 1000 : undefined;
-      rows.push({ batch, c, seconds, baselineSeconds, stockMs });
+        process.env.STOCK && stock.has(c.kernel)
+          ? run(c, [stock.get(c.kernel)], yardstick).seconds[0] * 1000
+          : undefined;
+      rows.push({ batch, c, seconds, baselineSeconds, stockMs, yardstickRate });
     }
-    peaks.push(gemmPeak());
-    copies.push(copyBandwidth());
   }
+  yardsticks.dispose();
+  const peaks = rows.filter((r) => r.c.flops !== undefined).map((r) => r.yardstickRate);
+  const copies = rows.filter((r) => r.c.flops === undefined).map((r) => r.yardstickRate);
+  const range = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
   const peak = Math.max(...peaks);
   const copy = Math.max(...copies);
   console.log(
-    `\nbuild ${kernelBuild()}: GEMM peak ${peak.toFixed(1)} GFLOP/s (measurements ${peaks.map((p) => p.toFixed(1)).join(', ')}), copy ${copy.toFixed(1)} GB/s (${copies.map((p) => p.toFixed(1)).join(', ')})`,
+    `\nbuild ${kernelBuild()}: GEMM peak ${range(peaks)} GFLOP/s, copy ${range(copies)} GB/s (each measured beside every kernel; a share is of the one beside it)`,
   );
   const kernels = [];
   let lastBatch;
-  for (const { batch, c, seconds, baselineSeconds, stockMs } of rows) {
+  for (const { batch, c, seconds, baselineSeconds, stockMs, yardstickRate } of rows) {
     if (batch !== lastBatch) {
       lastBatch = batch;
       console.log(`\n  batch ${batch}`);
       console.log(
-        `  ${'kernel'.padEnd(36)} ${'ms'.padStart(7)} ${'rate'.padStart(12)} ${'share'.padStart(6)}  target      ${baselineConfigs ? ' baseline ms, share' : ''}${process.env.STOCK ? '  stock ms' : ''}`,
+        `  ${'kernel'.padEnd(36)} ${'ms'.padStart(7)} ${'rate'.padStart(12)} ${'yardstick'.padStart(12)} ${'share'.padStart(6)}  target      ${baselineConfigs ? ' baseline ms, share' : ''}${process.env.STOCK ? '  stock ms' : ''}`,
       );
     }
     const compute = c.flops !== undefined;
     const work = compute ? c.flops : c.bytes;
-    const yardstick = compute ? peak : copy;
+    const yardstick = yardstickRate;
     const rate = work / seconds / 1e9;
     const share = rate / yardstick;
     const target = compute ? 0.75 : 0.5;
@@ -373,7 +393,7 @@ for (const build of builds) {
         : `${(baselineSeconds * 1000).toFixed(2).padStart(12)}, ${percent(baselineShare).padStart(4)}`;
     const stockColumn = stockMs === undefined ? '' : stockMs.toFixed(2).padStart(10);
     console.log(
-      `  ${c.label.padEnd(36)} ${(seconds * 1000).toFixed(2).padStart(7)} ${`${rate.toFixed(1)} ${compute ? 'GF/s' : 'GB/s'}`.padStart(12)} ${percent(share).padStart(6)}  ${(share >= target ? 'met' : 'MISSED').padEnd(6)} (${target * 100}%)${baselineColumn}${stockColumn}`,
+      `  ${c.label.padEnd(36)} ${(seconds * 1000).toFixed(2).padStart(7)} ${`${rate.toFixed(1)} ${compute ? 'GF/s' : 'GB/s'}`.padStart(12)} ${`${yardstick.toFixed(1)} ${compute ? 'GF/s' : 'GB/s'}`.padStart(12)} ${percent(share).padStart(6)}  ${(share >= target ? 'met' : 'MISSED').padEnd(6)} (${target * 100}%)${baselineColumn}${stockColumn}`,
     );
     kernels.push({
       batch,
@@ -382,6 +402,7 @@ for (const build of builds) {
       ms: seconds * 1000,
       rate,
       unit: compute ? 'GFLOP/s' : 'GB/s',
+      yardstickRate: yardstick,
       share,
       target,
       met: share >= target,

@@ -31,6 +31,9 @@ async function workerMain() {
     const pb = pa + m * k * 4;
     const c = pb + k * n * 4;
     const tmp = c + m * n * 4;
+    // Numbers, not the heap's zeros or leftovers (see fillOperands in kernels.bench.mjs).
+    const operands = new Float32Array(backend.wasm.HEAPF32.buffer, pa, m * k + k * n);
+    for (let i = 0; i < operands.length; i++) operands[i] = 0.5 + ((i * 7919) % 1024) / 2048;
     call = () => kernels.gemm_packed(m, n, k, pa, pb, c, n, 0, tmp);
     work = 2 * m * n * k;
   } else {

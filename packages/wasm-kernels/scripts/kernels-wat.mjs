@@ -883,17 +883,47 @@ const SUM_BLOCK = 256;
 /**
  * `col_sum(src, rows, cols, dst)`: dst[c] = sum_r src[r*cols + c] (cols a multiple of 4): a
  * reduction over the leading axes, as the bias gradients are. Per block of SUM_BLOCK rows, each
- * group of 32 columns (then 4) is summed down the block in 8 vector accumulators (1), and the block
- * sums added into dst. Blocks outside, column groups inside: a block (256 rows) is read from L2 by
- * its later groups, not from memory once per group; each column still adds its rows, and its
- * block sums, in the same order as with groups outside, so the result has the same bits.
+ * group of 32 columns (then 16, then 4) is summed down the block in 8 (4, 1) vector accumulators,
+ * and the block sums added into dst. Blocks outside, column groups inside: a block (256 rows) is
+ * read from L2 by its later groups, not from memory once per group. Whatever the grouping, each
+ * column adds its rows, and its block sums, in the same order, so the result has the same bits;
+ * the groups only decide how many independent additions are in flight (one accumulator is bound
+ * by the latency of f32x4.add: a 16-channel conv's bias gradient ran at a third of copy speed).
  */
 function colSum() {
-  const accs = range(8);
+  /** The code of one group of `n` accumulators (4n columns) over the rows r..re of the block. */
+  const group = (n) => {
+    const accs = range(n);
+    const add = accs
+      .map((i) => `(local.set $s${i} (f32x4.add ${lg(`s${i}`)} (v128.load offset=${i * 16} ${lg('s')})))`)
+      .join('\n');
+    return `
+          ${accs.map((i) => `(local.set $s${i} (v128.const i32x4 0 0 0 0))`).join(' ')}
+          ;; two rows a step (each column still adds its rows in order)
+          (block $r2end${n} (loop $r2loop${n}
+            (br_if $r2end${n} (i32.gt_u (i32.add ${lg('r')} (i32.const 2)) ${lg('re')}))
+            ${add}
+            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
+            ${add}
+            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
+            (local.set $r (i32.add ${lg('r')} (i32.const 2)))
+            (br $r2loop${n})))
+          (block $rend${n} (loop $rloop${n}
+            (br_if $rend${n} (i32.ge_u ${lg('r')} ${lg('re')}))
+            ${add}
+            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
+            (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+            (br $rloop${n})))
+          (local.set $s (i32.add ${lg('dst')} (i32.shl ${lg('c0')} (i32.const 2))))
+          ${accs.map((i) => `(v128.store offset=${i * 16} ${lg('s')} (f32x4.add (v128.load offset=${i * 16} ${lg('s')}) ${lg(`s${i}`)}))`).join('\n')}
+          (local.set $c0 (i32.add ${lg('c0')} (i32.const ${4 * n})))`;
+  };
   return `
 (func $col_sum (export "col_sum") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
   (local $c0 i32) (local $w i32) (local $r0 i32) (local $r i32) (local $re i32) (local $s i32) (local $rowb i32)
-  ${accs.map((i) => `(local $s${i} v128)`).join(' ')}
+  ${range(8)
+    .map((i) => `(local $s${i} v128)`)
+    .join(' ')}
   (local.set $rowb (i32.shl ${lg('cols')} (i32.const 2)))
   (call $copy_or_zero ${lg('dst')} (i32.const -1) ${lg('cols')})
   (local.set $r0 (i32.const 0))
@@ -908,38 +938,11 @@ function colSum() {
       (local.set $s (i32.add ${lg('src')} (i32.add (i32.mul ${lg('r0')} ${lg('rowb')}) (i32.shl ${lg('c0')} (i32.const 2)))))
       (local.set $r ${lg('r0')})
       (if (i32.ge_u ${lg('w')} (i32.const 32))
-        (then
-          ${accs.map((i) => `(local.set $s${i} (v128.const i32x4 0 0 0 0))`).join(' ')}
-          ;; two rows a step (each column still adds its rows in order)
-          (block $r2end (loop $r2loop
-            (br_if $r2end (i32.gt_u (i32.add ${lg('r')} (i32.const 2)) ${lg('re')}))
-            ${accs.map((i) => `(local.set $s${i} (f32x4.add ${lg(`s${i}`)} (v128.load offset=${i * 16} ${lg('s')})))`).join('\n')}
-            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
-            ${accs.map((i) => `(local.set $s${i} (f32x4.add ${lg(`s${i}`)} (v128.load offset=${i * 16} ${lg('s')})))`).join('\n')}
-            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
-            (local.set $r (i32.add ${lg('r')} (i32.const 2)))
-            (br $r2loop)))
-          (block $rend (loop $rloop
-            (br_if $rend (i32.ge_u ${lg('r')} ${lg('re')}))
-            ${accs.map((i) => `(local.set $s${i} (f32x4.add ${lg(`s${i}`)} (v128.load offset=${i * 16} ${lg('s')})))`).join('\n')}
-            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
-            (local.set $r (i32.add ${lg('r')} (i32.const 1)))
-            (br $rloop)))
-          (local.set $s (i32.add ${lg('dst')} (i32.shl ${lg('c0')} (i32.const 2))))
-          ${accs.map((i) => `(v128.store offset=${i * 16} ${lg('s')} (f32x4.add (v128.load offset=${i * 16} ${lg('s')}) ${lg(`s${i}`)}))`).join('\n')}
-          (local.set $c0 (i32.add ${lg('c0')} (i32.const 32))))
+        (then ${group(8)})
         (else
-          ;; a last group of 4 columns (cols % 32 != 0): one accumulator
-          (local.set $s0 (v128.const i32x4 0 0 0 0))
-          (block $r1end (loop $r1loop
-            (br_if $r1end (i32.ge_u ${lg('r')} ${lg('re')}))
-            (local.set $s0 (f32x4.add ${lg('s0')} (v128.load ${lg('s')})))
-            (local.set $s (i32.add ${lg('s')} ${lg('rowb')}))
-            (local.set $r (i32.add ${lg('r')} (i32.const 1)))
-            (br $r1loop)))
-          (local.set $s (i32.add ${lg('dst')} (i32.shl ${lg('c0')} (i32.const 2))))
-          (v128.store ${lg('s')} (f32x4.add (v128.load ${lg('s')}) ${lg('s0')}))
-          (local.set $c0 (i32.add ${lg('c0')} (i32.const 4)))))
+          (if (i32.ge_u ${lg('w')} (i32.const 16))
+            (then ${group(4)})
+            (else ${group(1)}))))
       (br $cloop)))
     (local.set $r0 ${lg('re')})
     (br $bloop))))`;
@@ -947,18 +950,11 @@ function colSum() {
 
 /**
  * Loop over the windows of a 2x2 stride-2 pool: $p00 at window (n, r, col), channel vector $v;
- * `body(offset)` is the code of one vector, `offset` bytes past $p00 and $py.
+ * `body(offset)` is the code of one vector, `offset` bytes past $p00 and $py. With `redo`, a row
+ * of output windows after which $bad has a lane set is computed again with `redo(offset)`.
  */
-function poolWindows(body) {
-  return `
-  (local.set $Cb (i32.shl ${lg('C')} (i32.const 2)))
-  (local.set $rowb (i32.mul ${lg('W')} ${lg('Cb')}))
-  (local.set $q (i32.const 0))
-  (block $nend (loop $nloop
-    (br_if $nend (i32.ge_u ${lg('q')} (i32.mul ${lg('N')} ${lg('OH')})))
-    (local.set $n (i32.div_u ${lg('q')} ${lg('OH')}))
-    (local.set $r (i32.rem_u ${lg('q')} ${lg('OH')}))
-    (local.set $prow (i32.add ${lg('x')} (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('H')}) (i32.shl ${lg('r')} (i32.const 1))) ${lg('rowb')})))
+function poolWindows(body, redo) {
+  const columns = (vector) => `
     (local.set $col (i32.const 0))
     (block $colend (loop $colloop
       (br_if $colend (i32.ge_u ${lg('col')} ${lg('OW')}))
@@ -968,21 +964,42 @@ function poolWindows(body) {
       ;; once per 32 bytes (the second vector's loads and stores take an offset)
       (block $v2end (loop $v2loop
         (br_if $v2end (i32.gt_u (i32.add ${lg('v')} (i32.const 32)) ${lg('Cb')}))
-        ${body(0)}
-        ${body(16)}
+        ${vector(0)}
+        ${vector(16)}
         (local.set $p00 (i32.add ${lg('p00')} (i32.const 32)))
         (local.set $py (i32.add ${lg('py')} (i32.const 32)))
         (local.set $v (i32.add ${lg('v')} (i32.const 32)))
         (br $v2loop)))
       (block $vend (loop $vloop
         (br_if $vend (i32.ge_u ${lg('v')} ${lg('Cb')}))
-        ${body(0)}
+        ${vector(0)}
         (local.set $p00 (i32.add ${lg('p00')} (i32.const 16)))
         (local.set $py (i32.add ${lg('py')} (i32.const 16)))
         (local.set $v (i32.add ${lg('v')} (i32.const 16)))
         (br $vloop)))
       (local.set $col (i32.add ${lg('col')} (i32.const 1)))
-      (br $colloop)))
+      (br $colloop)))`;
+  const row =
+    redo === undefined
+      ? columns(body)
+      : `
+    (local.set $bad (v128.const i32x4 0 0 0 0))
+    (local.set $pyrow ${lg('py')})
+    ${columns(body)}
+    (if (v128.any_true ${lg('bad')})
+      (then
+        (local.set $py ${lg('pyrow')})
+        ${columns(redo).replaceAll('$colend', '$colend2').replaceAll('$colloop', '$colloop2').replaceAll('$v2end', '$v2end2').replaceAll('$v2loop', '$v2loop2').replaceAll('$vend', '$vend2').replaceAll('$vloop', '$vloop2')}))`;
+  return `
+  (local.set $Cb (i32.shl ${lg('C')} (i32.const 2)))
+  (local.set $rowb (i32.mul ${lg('W')} ${lg('Cb')}))
+  (local.set $q (i32.const 0))
+  (block $nend (loop $nloop
+    (br_if $nend (i32.ge_u ${lg('q')} (i32.mul ${lg('N')} ${lg('OH')})))
+    (local.set $n (i32.div_u ${lg('q')} ${lg('OH')}))
+    (local.set $r (i32.rem_u ${lg('q')} ${lg('OH')}))
+    (local.set $prow (i32.add ${lg('x')} (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('H')}) (i32.shl ${lg('r')} (i32.const 1))) ${lg('rowb')})))
+    ${row}
     (local.set $q (i32.add ${lg('q')} (i32.const 1)))
     (br $nloop)))`;
 }
@@ -996,34 +1013,31 @@ const poolLocals = `(local $Cb i32) (local $rowb i32) (local $q i32) (local $n i
  * The result is f32x4.max's for every input (NaN if any is NaN, +0 above -0), but V8 compiles
  * f32x4.max to a NaN-safe sequence of about eight instructions: the maximum is taken with
  * `f32x4.pmax` (one each), which gives the same bits unless an input is NaN or the maximum is -0
- * (with a +0 it must be +0); a vector where a lane could be either (the inputs' sum is NaN, or
- * the maximum is -0) is recomputed with f32x4.max.
+ * (with a +0 it must be +0). A row of output windows where a lane could be either (the inputs'
+ * sum is NaN, or the maximum is -0) is computed again with f32x4.max: the check is two compares
+ * and two ors a vector, with one test and branch a row instead of one a vector (which cost a
+ * third of the kernel's time).
  */
 function maxPool2x2() {
-  const body = (o) => {
-    const load = {
-      a: `(v128.load offset=${o} ${lg('p00')})`,
-      b: `(v128.load offset=${o} (i32.add ${lg('p00')} ${lg('Cb')}))`,
-      c: `(v128.load offset=${o} (i32.add ${lg('p00')} ${lg('rowb')}))`,
-      d: `(v128.load offset=${o} (i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')}))`,
-    };
-    return `(local.set $a ${load.a})
-        (local.set $b ${load.b})
-        (local.set $c ${load.c})
-        (local.set $d ${load.d})
+  const loads = (o) => `(local.set $a (v128.load offset=${o} ${lg('p00')}))
+        (local.set $b (v128.load offset=${o} (i32.add ${lg('p00')} ${lg('Cb')})))
+        (local.set $c (v128.load offset=${o} (i32.add ${lg('p00')} ${lg('rowb')})))
+        (local.set $d (v128.load offset=${o} (i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')})))`;
+  const fast = (o) => `${loads(o)}
         (local.set $m (f32x4.pmax (f32x4.pmax ${lg('a')} ${lg('b')}) (f32x4.pmax ${lg('c')} ${lg('d')})))
         (local.set $t (f32x4.add (f32x4.add ${lg('a')} ${lg('b')}) (f32x4.add ${lg('c')} ${lg('d')})))
-        (if (v128.any_true (v128.or (f32x4.ne ${lg('t')} ${lg('t')})
-              (i32x4.eq ${lg('m')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
-          (then (local.set $m (f32x4.max (f32x4.max ${lg('a')} ${lg('b')}) (f32x4.max ${lg('c')} ${lg('d')})))))
+        (local.set $bad (v128.or ${lg('bad')} (v128.or (f32x4.ne ${lg('t')} ${lg('t')})
+          (i32x4.eq ${lg('m')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))))
         (v128.store offset=${o} ${lg('py')} ${lg('m')})`;
-  };
+  const exact = (o) => `${loads(o)}
+        (v128.store offset=${o} ${lg('py')} (f32x4.max (f32x4.max ${lg('a')} ${lg('b')}) (f32x4.max ${lg('c')} ${lg('d')})))`;
   return `
 (func $max_pool_2x2 (export "max_pool_2x2")
   (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $y i32)
   ${poolLocals} (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m v128) (local $t v128)
+  (local $bad v128) (local $pyrow i32)
   (local.set $py ${lg('y')})
-  ${poolWindows(body)})`;
+  ${poolWindows(fast, exact)})`;
 }
 
 /**

@@ -82,4 +82,40 @@ describe.each(kernelBuilds)('maxPoolConfig, %s build', (build) => {
     expect(Array.from(actual.values)).toEqual(Array.from(expected.values));
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  // The fast maximum (f32x4.pmax) differs from the exact one only on NaN and on a -0 maximum; a row
+  // holding either is computed again. Each special window sits in its own row, beside plain ones.
+  it('gives NaN for a window with a NaN, +0 over -0 and -0 for all -0, as Math.max does', async () => {
+    const shape = [2, 8, 6, 8];
+    const values = randomValues(shape, 31);
+    const at = (n: number, y: number, x: number, c: number) => ((n * 8 + y) * 6 + x) * 8 + c;
+    values[at(0, 1, 1, 0)] = Number.NaN; // window (0, 0, 0), its last position
+    values[at(0, 2, 4, 5)] = -0; // window (0, 1, 2): -0 first, then +0
+    values[at(0, 2, 5, 5)] = 0;
+    values[at(0, 3, 4, 5)] = -0.5;
+    values[at(0, 3, 5, 5)] = -0.25;
+    for (const [y, x] of [
+      [4, 2],
+      [4, 3],
+      [5, 2],
+      [5, 3],
+    ]) {
+      values[at(1, y!, x!, 3)] = -0; // window (1, 2, 1): all -0
+      values[at(1, y! + 2, x! - 2, 7)] = Number.NEGATIVE_INFINITY; // window (1, 3, 0): all -Infinity
+    }
+    values[at(1, 0, 0, 6)] = Number.NaN; // window (1, 0, 0), its first position
+    const actual = await runOn('wasm', [{ values, shape }], (xt) => tf.maxPool(xt as tf.Tensor4D, 2, 2, 'valid'));
+    const expected: number[] = [];
+    for (let n = 0; n < 2; n++)
+      for (let oy = 0; oy < 4; oy++)
+        for (let ox = 0; ox < 3; ox++)
+          for (let c = 0; c < 8; c++) {
+            const window = [0, 1].flatMap((dy) => [0, 1].map((dx) => values[at(n, 2 * oy + dy, 2 * ox + dx, c)]!));
+            expected.push(Math.max(...window));
+          }
+    // toEqual tells -0 from +0 and takes NaN as equal to NaN.
+    expect(Array.from(actual.values)).toEqual(expected);
+    expect(Object.is(actual.values[((0 * 4 + 1) * 3 + 2) * 8 + 5], 0)).toBe(true);
+    expect(Object.is(actual.values[((1 * 4 + 2) * 3 + 1) * 8 + 3], -0)).toBe(true);
+  });
 });
