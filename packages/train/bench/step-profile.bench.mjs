@@ -5,7 +5,7 @@
 // the loss), from a stack trace of every call of one step.
 // Run after `pnpm turbo run build --filter=@mnist/train...`, from the worktree:
 //   node packages/train/bench/step-profile.bench.mjs
-// Environment: THREADS=1 (or 2), BATCH=64, WARMUP=5, STEPS=30, SEED=42, KERNELS=0|1, CALLERS=0|1,
+// Environment: THREADS=1 (or 2), BATCH=64, WARMUP=5, STEPS=30, SEED=42, KERNELS=0|1, CALLERS=0|1, MODEL=<JSON>,
 // JSON=<file> (writes the figures). Times are of this process; with THREADS=2 the gradient
 // thread's kernels are not in the kernel table (run it with --cpu-prof for both threads' time).
 import { writeFileSync } from 'node:fs';

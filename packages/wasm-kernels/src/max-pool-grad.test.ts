@@ -104,13 +104,17 @@ describe.each(kernelBuilds)('maxPoolConfig, %s build', (build) => {
       values[at(1, y! + 2, x! - 2, 7)] = Number.NEGATIVE_INFINITY; // window (1, 3, 0): all -Infinity
     }
     values[at(1, 0, 0, 6)] = Number.NaN; // window (1, 0, 0), its first position
-    const actual = await runOn('wasm', [{ values, shape }], (xt) => tf.maxPool(xt as tf.Tensor4D, 2, 2, 'valid'));
+    const actual = await runOn('wasm', [{ values, shape }], (xt) =>
+      tf.maxPool(xt as tf.Tensor4D, 2, 2, 'valid'),
+    );
     const expected: number[] = [];
     for (let n = 0; n < 2; n++)
       for (let oy = 0; oy < 4; oy++)
         for (let ox = 0; ox < 3; ox++)
           for (let c = 0; c < 8; c++) {
-            const window = [0, 1].flatMap((dy) => [0, 1].map((dx) => values[at(n, 2 * oy + dy, 2 * ox + dx, c)]!));
+            const window = [0, 1].flatMap((dy) =>
+              [0, 1].map((dx) => values[at(n, 2 * oy + dy, 2 * ox + dx, c)]!),
+            );
             expected.push(Math.max(...window));
           }
     // toEqual tells -0 from +0 and takes NaN as equal to NaN.
