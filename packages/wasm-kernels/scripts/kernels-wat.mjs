@@ -954,31 +954,31 @@ function colSum() {
  * of output windows after which $bad has a lane set is computed again with `redo(offset)`.
  */
 function poolWindows(body, redo) {
-  const columns = (vector) => `
+  const columns = (vector, tag = '') => `
     (local.set $col (i32.const 0))
-    (block $colend (loop $colloop
-      (br_if $colend (i32.ge_u ${lg('col')} ${lg('OW')}))
+    (block $colend${tag} (loop $colloop${tag}
+      (br_if $colend${tag} (i32.ge_u ${lg('col')} ${lg('OW')}))
       (local.set $p00 (i32.add ${lg('prow')} (i32.mul (i32.shl ${lg('col')} (i32.const 1)) ${lg('Cb')})))
       (local.set $v (i32.const 0))
       ;; two vectors a step while they last: the window's address arithmetic and the loop test
       ;; once per 32 bytes (the second vector's loads and stores take an offset)
-      (block $v2end (loop $v2loop
-        (br_if $v2end (i32.gt_u (i32.add ${lg('v')} (i32.const 32)) ${lg('Cb')}))
+      (block $v2end${tag} (loop $v2loop${tag}
+        (br_if $v2end${tag} (i32.gt_u (i32.add ${lg('v')} (i32.const 32)) ${lg('Cb')}))
         ${vector(0)}
         ${vector(16)}
         (local.set $p00 (i32.add ${lg('p00')} (i32.const 32)))
         (local.set $py (i32.add ${lg('py')} (i32.const 32)))
         (local.set $v (i32.add ${lg('v')} (i32.const 32)))
-        (br $v2loop)))
-      (block $vend (loop $vloop
-        (br_if $vend (i32.ge_u ${lg('v')} ${lg('Cb')}))
+        (br $v2loop${tag})))
+      (block $vend${tag} (loop $vloop${tag}
+        (br_if $vend${tag} (i32.ge_u ${lg('v')} ${lg('Cb')}))
         ${vector(0)}
         (local.set $p00 (i32.add ${lg('p00')} (i32.const 16)))
         (local.set $py (i32.add ${lg('py')} (i32.const 16)))
         (local.set $v (i32.add ${lg('v')} (i32.const 16)))
-        (br $vloop)))
+        (br $vloop${tag})))
       (local.set $col (i32.add ${lg('col')} (i32.const 1)))
-      (br $colloop)))`;
+      (br $colloop${tag})))`;
   const row =
     redo === undefined
       ? columns(body)
@@ -989,7 +989,7 @@ function poolWindows(body, redo) {
     (if (v128.any_true ${lg('bad')})
       (then
         (local.set $py ${lg('pyrow')})
-        ${columns(redo).replaceAll('$colend', '$colend2').replaceAll('$colloop', '$colloop2').replaceAll('$v2end', '$v2end2').replaceAll('$v2loop', '$v2loop2').replaceAll('$vend', '$vend2').replaceAll('$vloop', '$vloop2')}))`;
+        ${columns(redo, '_redo')}))`;
   return `
   (local.set $Cb (i32.shl ${lg('C')} (i32.const 2)))
   (local.set $rowb (i32.mul ${lg('W')} ${lg('Cb')}))
