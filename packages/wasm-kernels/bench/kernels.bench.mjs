@@ -1,6 +1,6 @@
 // Per-kernel throughput on the default model's shapes (DEFAULT_MODEL_CONFIG of @mnist/model, so the
-// table follows the model), against two yardsticks measured in the same run: the peak of our own
-// GEMM micro-kernel (in cache) and the bandwidth of a plain vector copy; then what two threads can
+// table follows the model), each against a yardstick timed in the same rounds: the peak of our own
+// GEMM micro-kernel (in cache) or the bandwidth of a plain vector copy; then what two threads can
 // get out of the machine at all (parallel-ceiling.mjs).
 // Run after `pnpm build`: `pnpm --filter @mnist/wasm-kernels bench:kernels`. Knobs: BATCH=64,128
 // (comma list), BUILDS=auto|fma,simd128, ROUNDS=5 (each figure is the best of ROUNDS timings),
