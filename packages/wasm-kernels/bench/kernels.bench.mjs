@@ -19,9 +19,9 @@ import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs-backend-wasm';
 import { resolveModelConfig } from '@mnist/model';
 import * as tf from '@tensorflow/tfjs-core';
-import { allocScratch, simdKernels } from '../dist/bench-internals.js';
 import { hasRelaxedSimd, kernelBuild, setKernelBuild } from '../dist/index.js';
 import { measureParallelCeiling } from './parallel-ceiling.mjs';
+import { createYardsticks } from './yardsticks.mjs';
 
 const BATCHES = (process.env.BATCH ?? '64,128').split(',').map(Number);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -71,44 +71,6 @@ function timeEach(fs, minMs = 60) {
     });
   }
   return best;
-}
-
-/**
- * Fills `floats` floats at byte offset `at` with values in [0.5, 1): the scratch comes from the
- * backend's heap with whatever an earlier kernel left there, and subnormal or NaN operands can make
- * a multiply-add many times slower (the simd128 peak read 5.5 GFLOP/s on leftovers, 33 on numbers).
- */
-function fillOperands(at, floats) {
-  const heap = new Float32Array(backend.wasm.HEAPF32.buffer, at, floats);
-  for (let i = 0; i < floats; i++) heap[i] = 0.5 + ((i * 7919) % 1024) / 2048;
-}
-
-/**
- * The two yardsticks of a build, as calls timed beside each kernel: the GEMM micro-kernel on a
- * 120x64 tile block times k = 256 with packed operands in L1/L2 (the kernels' best case), and a
- * plain copy of 8 MB to 8 MB (beyond L2, as the activations of a batch; bytes read + written).
- */
-function createYardsticks() {
-  const kernels = simdKernels(backend);
-  const m = 120;
-  const n = 64;
-  const k = 256;
-  const g = allocScratch(backend, m * k + k * n + m * n + 64);
-  const pa = g.offset;
-  const pb = pa + m * k * 4;
-  const c = pb + k * n * 4;
-  const tmp = c + m * n * 4;
-  fillOperands(pa, m * k + k * n);
-  const floats = 2 << 20;
-  const copy = allocScratch(backend, 2 * floats);
-  return {
-    gemm: { call: () => kernels.gemm_packed(m, n, k, pa, pb, c, n, 0, tmp), work: 2 * m * n * k },
-    copy: { call: () => kernels.copy_f32(copy.offset, copy.offset + floats * 4, floats), work: 8 * floats },
-    dispose() {
-      backend.disposeData(g.info.dataId);
-      backend.disposeData(copy.info.dataId);
-    },
-  };
 }
 
 /**
@@ -339,7 +301,7 @@ const results = [];
 for (const build of builds) {
   setKernelBuild(build);
   baselineModule?.setKernelBuild(build);
-  const yardsticks = createYardsticks();
+  const yardsticks = createYardsticks(backend);
   const rows = [];
   for (const batch of BATCHES) {
     for (const c of cases(batch).filter((k) => ONLY === undefined || ONLY.some((o) => k.label.includes(o)))) {

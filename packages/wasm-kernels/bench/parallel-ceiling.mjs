@@ -9,38 +9,16 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
-const GEMM = { m: 120, n: 64, k: 256 };
-const COPY_FLOATS = 2 << 20;
-
 async function workerMain() {
   await import('@tensorflow/tfjs-backend-wasm');
   const tf = await import('@tensorflow/tfjs-core');
-  const { allocScratch, simdKernels } = await import('../dist/bench-internals.js');
+  const { createYardsticks } = await import('./yardsticks.mjs');
   const { setKernelBuild } = await import('../dist/index.js');
   await tf.setBackend('wasm');
   await tf.ready();
   setKernelBuild(workerData.build);
   const backend = tf.backend();
-  const kernels = simdKernels(backend);
-  let call;
-  let work;
-  if (workerData.kind === 'gemm') {
-    const { m, n, k } = GEMM;
-    const s = allocScratch(backend, m * k + k * n + m * n + 64);
-    const pa = s.offset;
-    const pb = pa + m * k * 4;
-    const c = pb + k * n * 4;
-    const tmp = c + m * n * 4;
-    // Numbers, not the heap's zeros or leftovers (see fillOperands in kernels.bench.mjs).
-    const operands = new Float32Array(backend.wasm.HEAPF32.buffer, pa, m * k + k * n);
-    for (let i = 0; i < operands.length; i++) operands[i] = 0.5 + ((i * 7919) % 1024) / 2048;
-    call = () => kernels.gemm_packed(m, n, k, pa, pb, c, n, 0, tmp);
-    work = 2 * m * n * k;
-  } else {
-    const s = allocScratch(backend, 2 * COPY_FLOATS);
-    call = () => kernels.copy_f32(s.offset, s.offset + COPY_FLOATS * 4, COPY_FLOATS);
-    work = 8 * COPY_FLOATS;
-  }
+  const { call, work } = createYardsticks(backend)[workerData.kind];
   for (let i = 0; i < 20; i++) call();
   const gate = new Int32Array(workerData.gate);
   Atomics.add(gate, 1, 1);
