@@ -25,6 +25,7 @@ import type {
 } from './bench-job.js';
 import { RESULT_PREFIX } from './bench-job.js';
 import type { SideName } from './bench-options.js';
+import { benchTrainingConfig } from './bench-training-config.js';
 
 const IMAGE = 28;
 const CLASSES = 10;
@@ -124,8 +125,9 @@ type TrainFigures = ComputeResult['train'];
  * Trains through `trainMnist` of @mnist/pipeline, the run users get, on every tfjs side: one epoch
  * over exactly `warmupSteps + steps` batches of random images, `job.threads` gradient threads (one
  * on tfjs-node, whose TensorFlow pool sizes itself), no validation, no per-epoch test scoring and no
- * final evaluation, so the run does nothing but train. The clock (wall and process CPU, which counts
- * every thread of the process, gradient threads included) starts at the `batchEnd` of the last
+ * final evaluation, and PyTorch's work per step (`benchTrainingConfig`), so the run does nothing but
+ * train. The clock (wall and process CPU, which counts every thread of the process, gradient
+ * threads included) starts at the `batchEnd` of the last
  * warm-up batch and stops at the last batch's: data preparation, thread start-up and warm-up are
  * outside it, building each batch's tensors is inside.
  */
@@ -150,15 +152,7 @@ async function trainWithPipeline(
   const result = await trainMnist({
     source,
     model: job.modelConfig,
-    training: {
-      threads: job.threads,
-      batchSize,
-      epochs: 1,
-      learningRate: job.learningRate,
-      seed: job.seed,
-      validationSplit: 0,
-      earlyStopping: null,
-    },
+    training: benchTrainingConfig(job),
     targetAccuracy: null,
     evaluate: false,
     onEvent: (event) => {
