@@ -1046,9 +1046,12 @@ function maxPool2x2() {
  * only gets nothing), the three other positions get 0. Same layout conditions as max_pool_2x2;
  * rows and columns of x outside every window are not written (the caller zeroes them).
  * The running maximum is `f32x4.pmax(best, v)` = v > best ? v : best (one instruction: ties and
- * NaN keep the earlier value); a position gets dy where it equals the maximum and no earlier one
- * did (+0 and -0 are equal, so the first of them wins, as with the strict compare), and only when
- * the maximum is above -Infinity.
+ * NaN keep the earlier value), so `best` is -Infinity or one of the four values, never NaN. The
+ * gradient `g` (dy where best is above -Infinity, else 0) goes to the first position equal to
+ * `best` (+0 and -0 are equal, so the first of them wins, as with the strict compare): each
+ * position takes `g` where it matches and passes on what is left (`andnot`), and the last one
+ * takes what is left without a compare, since a maximum no earlier position equals is its own.
+ * The kernel is bound by its 5 loads and 4 stores a vector: the compares and masks ride along.
  */
 function maxPool2x2Grad() {
   const loads = ['p00', 'p01', 'p10', 'p11'];
@@ -1058,6 +1061,8 @@ function maxPool2x2Grad() {
     p10: `(i32.add ${lg('p00')} ${lg('rowb')})`,
     p11: `(i32.add (i32.add ${lg('p00')} ${lg('rowb')}) ${lg('Cb')})`,
   };
+  // dx's twin of each x address: one add of the fixed distance between the two tensors.
+  const dxAddr = (p) => `(i32.add ${addr[p]} ${lg('dxFromX')})`;
   const minusInf = '(v128.const f32x4 -inf -inf -inf -inf)';
   const body = (o) => {
     const lines = [];
@@ -1068,25 +1073,25 @@ function maxPool2x2Grad() {
       `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
     );
     lines.push(
-      `(local.set $g (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
+      `(local.set $left (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
     );
     loads.forEach((p, i) => {
-      const hit = `(f32x4.eq ${lg(`v${i}`)} ${lg('best')})`;
-      if (i === 0) lines.push(`(local.set $taken ${hit})`);
-      else lines.push(`(local.set $e (v128.andnot ${hit} ${lg('taken')}))`);
-      const mask = i === 0 ? lg('taken') : lg('e');
-      lines.push(
-        `(v128.store offset=${o} (i32.add ${lg('dx')} (i32.sub ${addr[p]} ${lg('x')})) (v128.and ${lg('g')} ${mask}))`,
-      );
-      if (i > 0 && i < 3) lines.push(`(local.set $taken (v128.or ${lg('taken')} ${lg('e')}))`);
+      if (i === loads.length - 1) {
+        lines.push(`(v128.store offset=${o} ${dxAddr(p)} ${lg('left')})`);
+        return;
+      }
+      lines.push(`(local.set $hit (f32x4.eq ${lg(`v${i}`)} ${lg('best')}))`);
+      lines.push(`(v128.store offset=${o} ${dxAddr(p)} (v128.and ${lg('left')} ${lg('hit')}))`);
+      lines.push(`(local.set $left (v128.andnot ${lg('left')} ${lg('hit')}))`);
     });
     return lines.join('\n');
   };
   return `
 (func $max_pool_2x2_grad (export "max_pool_2x2_grad")
   (param $x i32) (param $dy i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
-  ${poolLocals} (local $g v128) (local $best v128) (local $taken v128) (local $e v128)
+  ${poolLocals} (local $best v128) (local $left v128) (local $hit v128) (local $dxFromX i32)
   (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+  (local.set $dxFromX (i32.sub ${lg('dx')} ${lg('x')}))
   (local.set $py ${lg('dy')})
   ${poolWindows(body)})`;
 }

@@ -66,6 +66,43 @@ describe.each(kernelBuilds)('maxPoolGradConfig, %s build', (build) => {
     const actual = await runOn('wasm', [x, dy], gradX);
     expect(Array.from(actual.values)).toEqual(Array.from(expected.values));
   });
+
+  it('gives nothing to a window of NaN or -Infinity, and the last position what no earlier one took', async () => {
+    // One row of 3 windows x 4 channels; each window's four values in row-major order.
+    const nan = Number.NaN;
+    const inf = Number.POSITIVE_INFINITY;
+    const windows = [
+      [nan, nan, nan, nan],
+      [-inf, -inf, -inf, -inf],
+      [nan, -inf, -inf, -inf],
+      [-inf, -inf, -inf, 5],
+      [nan, 1, nan, 2],
+      [1, nan, nan, nan],
+      [-0, 0, -0, 0],
+      [0, -0, 0, -0],
+      [-1, -0.5, -0.5, -2],
+      [2, 2, 2, 2],
+      [1, 3, 3, 2],
+      [0.1, 0.2, 0.3, inf],
+    ];
+    const values = new Float32Array(2 * 6 * 4);
+    windows.forEach((window, w) => {
+      const column = 2 * Math.floor(w / 4);
+      const channel = w % 4;
+      window.forEach((value, p) => {
+        values[((p >> 1) * 6 + column + (p & 1)) * 4 + channel] = value;
+      });
+    });
+    const x = { values, shape: [1, 2, 6, 4] };
+    const dy = { values: Float32Array.from({ length: 12 }, (_, i) => i + 1), shape: [1, 1, 3, 4] };
+    const gradX = (xt: tf.Tensor, dyt: tf.Tensor) =>
+      tf.grad((i: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(i as tf.Tensor4D, 2, 2, 'valid'), dyt)))(xt);
+    const expected = await runOn('cpu', [x, dy], gradX);
+    const actual = await runOn('wasm', [x, dy], gradX);
+    expect(Array.from(actual.values)).toEqual(Array.from(expected.values));
+    // Three windows get nothing: the sum of dy less theirs (1, 2 and 3).
+    expect(actual.values.reduce((a, b) => a + b, 0)).toBe(78 - 6);
+  });
 });
 
 describe.each(kernelBuilds)('maxPoolConfig, %s build', (build) => {
