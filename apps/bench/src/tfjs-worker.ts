@@ -9,7 +9,7 @@ import { loadMnist } from '@mnist/data/node';
 import { createModel, type ModelConfig } from '@mnist/model';
 import { trainMnist } from '@mnist/pipeline';
 import { type BackendChoice, BackendUnavailableError, selectBackend } from '@mnist/runtime';
-import { kernelBuild } from '@mnist/wasm-kernels';
+import { gemmTile, kernelBuild } from '@mnist/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type {
@@ -76,6 +76,8 @@ function runtimeInfo(): RuntimeInfo {
     simd: tf.getBackend() === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : false,
     // Which build of @mnist/wasm-kernels trains (fma or simd128): the two round differently.
     ...(tf.getBackend() === 'wasm' ? { kernelBuild: kernelBuild() } : {}),
+    // Which GEMM tile shape runs (same bits either way; the speed differs by engine).
+    ...(tf.getBackend() === 'wasm' ? { gemmTile: gemmTile() } : {}),
   };
 }
 

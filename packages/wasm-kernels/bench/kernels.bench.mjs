@@ -295,7 +295,7 @@ const baselineConfigs = baselineModule
 const percent = (share) => `${(share * 100).toFixed(0)}%`;
 
 console.log(
-  `Node ${process.version}, tfjs ${tf.version_core}, relaxed SIMD ${hasRelaxedSimd() ? 'yes' : 'no'}; kernels from ${process.env.KERNELS ?? 'this package'}${baselineModule ? `, baseline ${process.env.BASELINE}` : ''}; best of ${ROUNDS}, CPU time`,
+  `Node ${process.version}, tfjs ${tf.version_core}, relaxed SIMD ${hasRelaxedSimd() ? 'yes' : 'no'}, GEMM tile ${kernelsModule.gemmTile?.() ?? '6x8'}; kernels from ${process.env.KERNELS ?? 'this package'}${baselineModule ? `, baseline ${process.env.BASELINE}` : ''}; best of ${ROUNDS}, CPU time`,
 );
 const results = [];
 for (const build of builds) {

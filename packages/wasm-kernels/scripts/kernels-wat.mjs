@@ -11,9 +11,21 @@
 // vector registers without spills, and 12 independent chains hide the FMA latency (measured on
 // Node 24: 4x8 reached ~29 GFLOP/s, 6x8 ~36 with FMA; about equal without).
 
-export const MR = 6;
 export const NR = 8;
-const KU = 4; // k unroll: pointer bumps and the loop branch once per 4 k steps
+
+/**
+ * The tile shapes every build exports, each as its own `gemm_packed`, `gemm_rows` and `pack_a`
+ * (name + `suffix`); `rows` is MR, `kUnroll` how many k steps one loop iteration does (the pointer
+ * bumps and the loop branch once per `kUnroll` steps). `6x8` is the fast one on V8 13 (Node 24):
+ * 6x8 with 4 k steps an iteration. V8 12 (Node 22) regroups those 4 unrolled steps by accumulator
+ * and spills a third of them to the stack; `4x8` one k step at a time keeps 8 accumulators + 2 B
+ * + 4 A values in registers there, and is the faster one on that engine. A tile's height does not
+ * change the order of any element's additions: both give the same bits.
+ */
+export const TILES = [
+  { name: '6x8', rows: 6, kUnroll: 4, suffix: '' },
+  { name: '4x8', rows: 4, kUnroll: 1, suffix: '_4x8' },
+];
 
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 const lg = (name) => `(local.get $${name})`;
@@ -22,188 +34,6 @@ const acc = (r, v) => `acc${r}_${v}`;
 /** `a * b + c` for f32x4 in the chosen build. */
 function madd(fma, a, b, c) {
   return fma ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add (f32x4.mul ${a} ${b}) ${c})`;
-}
-
-/** One k step of an MR x 8 tile at unroll position `u`; A from packed panels or from MR row pointers. */
-function kStep(fma, aSource, u) {
-  const lines = [
-    `(local.set $b0 (v128.load offset=${u * 32} ${lg('pb')}))`,
-    `(local.set $b1 (v128.load offset=${u * 32 + 16} ${lg('pb')}))`,
-  ];
-  for (const r of range(MR)) {
-    const load =
-      aSource === 'packed'
-        ? `(v128.load32_splat offset=${u * MR * 4 + r * 4} ${lg('pa')})`
-        : `(v128.load32_splat offset=${u * 4} ${lg(`a${r}`)})`;
-    lines.push(`(local.set $av ${load})`);
-    for (const v of [0, 1]) {
-      lines.push(`(local.set $${acc(r, v)} ${madd(fma, lg('av'), lg(`b${v}`), lg(acc(r, v)))})`);
-    }
-  }
-  return lines.join('\n');
-}
-
-function bump(aSource, steps) {
-  const lines = [`(local.set $pb (i32.add ${lg('pb')} (i32.const ${steps * NR * 4})))`];
-  if (aSource === 'packed') lines.push(`(local.set $pa (i32.add ${lg('pa')} (i32.const ${steps * MR * 4})))`);
-  else
-    for (const r of range(MR))
-      lines.push(`(local.set $a${r} (i32.add ${lg(`a${r}`)} (i32.const ${steps * 4})))`);
-  return lines.join('\n');
-}
-
-/** The k loop of one tile: unrolled by KU, then a remainder loop. */
-function kLoop(fma, aSource) {
-  return `
-(local.set $kk ${lg('k')})
-(block $end4 (loop $loop4
-  (br_if $end4 (i32.lt_u ${lg('kk')} (i32.const ${KU})))
-  ${range(KU)
-    .map((u) => kStep(fma, aSource, u))
-    .join('\n')}
-  ${bump(aSource, KU)}
-  (local.set $kk (i32.sub ${lg('kk')} (i32.const ${KU})))
-  (br $loop4)))
-(block $end1 (loop $loop1
-  (br_if $end1 (i32.eqz ${lg('kk')}))
-  ${kStep(fma, aSource, 0)}
-  ${bump(aSource, 1)}
-  (local.set $kk (i32.sub ${lg('kk')} (i32.const 1)))
-  (br $loop1)))`;
-}
-
-/** Writes (or adds) the tile to C at `$ct`: vector stores when full, else via `$tmp` element by element. */
-function storeTile() {
-  const full = [];
-  const fullAcc = [];
-  for (const r of range(MR)) {
-    const row = r === 0 ? lg('ct') : `(i32.add ${lg('ct')} (i32.mul ${lg('ldcb')} (i32.const ${r})))`;
-    full.push(`(local.set $cr ${row})`);
-    fullAcc.push(`(local.set $cr ${row})`);
-    for (const v of [0, 1]) {
-      full.push(`(v128.store offset=${v * 16} ${lg('cr')} ${lg(acc(r, v))})`);
-      fullAcc.push(
-        `(v128.store offset=${v * 16} ${lg('cr')} (f32x4.add (v128.load offset=${v * 16} ${lg('cr')}) ${lg(acc(r, v))}))`,
-      );
-    }
-  }
-  const spill = [];
-  for (const r of range(MR)) {
-    for (const v of [0, 1])
-      spill.push(`(v128.store offset=${r * 32 + v * 16} ${lg('tmp')} ${lg(acc(r, v))})`);
-  }
-  return `
-(if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('nr')} (i32.const ${NR})))
-  (then (if ${lg('acc')} (then ${fullAcc.join('\n')}) (else ${full.join('\n')})))
-  (else
-    ${spill.join('\n')}
-    (local.set $r (i32.const 0))
-    (block $rend (loop $rloop
-      (br_if $rend (i32.ge_u ${lg('r')} ${lg('mr')}))
-      (local.set $cr (i32.add ${lg('ct')} (i32.mul ${lg('ldcb')} ${lg('r')})))
-      (local.set $q (i32.const 0))
-      (block $qend (loop $qloop
-        (br_if $qend (i32.ge_u ${lg('q')} ${lg('nr')}))
-        (local.set $s (f32.load (i32.add ${lg('tmp')} (i32.add (i32.shl ${lg('r')} (i32.const 5)) (i32.shl ${lg('q')} (i32.const 2))))))
-        (if ${lg('acc')} (then (local.set $s (f32.add (f32.load (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2)))) ${lg('s')}))))
-        (f32.store (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2))) ${lg('s')})
-        (local.set $q (i32.add ${lg('q')} (i32.const 1)))
-        (br $qloop)))
-      (local.set $r (i32.add ${lg('r')} (i32.const 1)))
-      (br $rloop)))))`;
-}
-
-const tileLocals = `
-(local $i0 i32) (local $j0 i32) (local $mr i32) (local $nr i32) (local $kk i32) (local $ldcb i32)
-(local $pa i32) (local $pb i32) (local $ct i32) (local $cr i32) (local $r i32) (local $q i32) (local $s f32)
-${range(MR)
-  .map((r) => `(local $a${r} i32)`)
-  .join(' ')} (local $arow i32)
-(local $b0 v128) (local $b1 v128) (local $av v128)
-${range(MR)
-  .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
-  .join(' ')}`;
-
-const zeroAccs = range(MR)
-  .flatMap((r) => [0, 1].map((v) => `(local.set $${acc(r, v)} (v128.const i32x4 0 0 0 0))`))
-  .join('\n');
-
-/**
- * `gemm_packed(m, n, k, pa, pb, c, ldc, acc, tmp)`: C[m x n] (row stride ldc) = or += A·B, with A
- * packed by `pack_a` (tiles of MR rows, [k][MR]) and B by `pack_b` (panels of 8 columns, [k][8]).
- * `tmp` is 128 bytes of scratch for edge tiles. Panels outer, tiles inner: one B panel stays in L1
- * while the packed A block streams from L2.
- */
-function gemmPacked(fma) {
-  return `
-(func $gemm_packed (export "gemm_packed")
-  (param $m i32) (param $n i32) (param $k i32) (param $pA i32) (param $pB i32) (param $c i32)
-  (param $ldc i32) (param $acc i32) (param $tmp i32)
-  ${tileLocals}
-  (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
-  (local.set $j0 (i32.const 0))
-  (block $jend (loop $jloop
-    (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
-    (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
-    (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
-    (local.set $i0 (i32.const 0))
-    (block $iend (loop $iloop
-      (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
-      (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
-      (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
-      (local.set $pa (i32.add ${lg('pA')} (i32.mul (i32.mul ${lg('i0')} ${lg('k')}) (i32.const 4))))
-      (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
-      ${zeroAccs}
-      ${kLoop(fma, 'packed')}
-      (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
-      ${storeTile()}
-      (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
-      (br $iloop)))
-    (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
-    (br $jloop))))`;
-}
-
-/**
- * `gemm_rows(m, n, k, a, lda, pb, c, ldc, acc, tmp)`: as `gemm_packed` but A is read in place, row
- * major with row stride lda (im2col rows, a dense layer's input): no packing pass over A. The rows
- * of an edge tile past m repeat row 0 of the tile; their results are dropped by the edge store.
- */
-function gemmRows(fma) {
-  const rowPtrs = range(MR)
-    .map((r) =>
-      r === 0
-        ? `(local.set $a0 ${lg('arow')})`
-        : `(local.set $a${r} (if (result i32) (i32.gt_u ${lg('mr')} (i32.const ${r})) (then (i32.add ${lg('arow')} (i32.mul ${lg('ldab')} (i32.const ${r})))) (else ${lg('arow')})))`,
-    )
-    .join('\n');
-  return `
-(func $gemm_rows (export "gemm_rows")
-  (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $lda i32) (param $pB i32)
-  (param $c i32) (param $ldc i32) (param $acc i32) (param $tmp i32)
-  ${tileLocals} (local $ldab i32)
-  (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
-  (local.set $ldab (i32.shl ${lg('lda')} (i32.const 2)))
-  (local.set $j0 (i32.const 0))
-  (block $jend (loop $jloop
-    (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
-    (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
-    (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
-    (local.set $i0 (i32.const 0))
-    (block $iend (loop $iloop
-      (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
-      (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
-      (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
-      (local.set $arow (i32.add ${lg('a')} (i32.mul ${lg('i0')} ${lg('ldab')})))
-      ${rowPtrs}
-      (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
-      ${zeroAccs}
-      ${kLoop(fma, 'rows')}
-      (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
-      ${storeTile()}
-      (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
-      (br $iloop)))
-    (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
-    (br $jloop))))`;
 }
 
 /** Byte shuffle pattern selecting f32 lanes (0-3 from the first operand, 4-7 from the second). */
@@ -225,90 +55,281 @@ const transposeLocals = range(4)
   .join(' ');
 
 /**
- * `pack_a(m, k, src, rs, cs, dst)`: A[i][j] = src[i*rs + j*cs] into tiles of MR rows, [k][MR] each,
- * rows past m zero. Vector copies when the MR values of one k are contiguous (rs == 1: A is a
- * transposed row-major matrix, as dy^T and x^T of the gradients); 4x4 transposes when A is row
- * major (cs == 1); else element by element.
+ * The GEMM micro-kernels and the A packing of one tile shape (an entry of `TILES`): MR rows of A
+ * by 8 columns of B, k unrolled KU times.
  */
-function packA() {
-  // MR = 6: the 4 first rows of a k step are one vector, the last 2 one 64-bit store.
-  const contiguous =
-    MR === 4
-      ? `(v128.store ${lg('d')} (v128.load ${lg('s')}))`
-      : `(v128.store ${lg('d')} (v128.load ${lg('s')}))
-         (i64.store offset=16 ${lg('d')} (i64.load offset=16 ${lg('s')}))`;
-  const row = (r) => (r === 0 ? lg('s') : `(i32.add ${lg('s')} (i32.mul ${lg('rsb')} (i32.const ${r})))`);
-  const tail =
-    MR === 4
-      ? ''
-      : `(local.set $r0 (v128.load ${row(4)}))
-         (local.set $r1 (v128.load ${row(5)}))
-         (local.set $u0 (i8x16.shuffle ${lanes(0, 4, 1, 5)} ${lg('r0')} ${lg('r1')}))
-         (local.set $u1 (i8x16.shuffle ${lanes(2, 6, 3, 7)} ${lg('r0')} ${lg('r1')}))
-         (v128.store64_lane offset=${16} 0 ${lg('d')} ${lg('u0')})
-         (v128.store64_lane offset=${16 + MR * 4} 1 ${lg('d')} ${lg('u0')})
-         (v128.store64_lane offset=${16 + MR * 8} 0 ${lg('d')} ${lg('u1')})
-         (v128.store64_lane offset=${16 + MR * 12} 1 ${lg('d')} ${lg('u1')})`;
-  return `
-(func $pack_a (export "pack_a")
-  (param $m i32) (param $k i32) (param $src i32) (param $rs i32) (param $cs i32) (param $dst i32)
-  (local $i0 i32) (local $mr i32) (local $j i32) (local $ii i32) (local $s i32) (local $d i32)
-  (local $rsb i32) (local $csb i32) ${transposeLocals}
-  (local.set $rsb (i32.shl ${lg('rs')} (i32.const 2)))
-  (local.set $csb (i32.shl ${lg('cs')} (i32.const 2)))
-  (local.set $d ${lg('dst')})
-  (local.set $i0 (i32.const 0))
-  (block $iend (loop $iloop
-    (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
-    (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
-    (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
-    (local.set $s (i32.add ${lg('src')} (i32.mul ${lg('i0')} ${lg('rsb')})))
-    (local.set $j (i32.const 0))
-    (if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('rs')} (i32.const 1)))
-      (then
-        (block $vend (loop $vloop
-          (br_if $vend (i32.ge_u ${lg('j')} ${lg('k')}))
-          ${contiguous}
-          (local.set $s (i32.add ${lg('s')} ${lg('csb')}))
-          (local.set $d (i32.add ${lg('d')} (i32.const ${MR * 4})))
-          (local.set $j (i32.add ${lg('j')} (i32.const 1)))
-          (br $vloop))))
-      (else
-        (if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('cs')} (i32.const 1)))
-          (then
-            (block $tend (loop $tloop
-              (br_if $tend (i32.gt_u (i32.add ${lg('j')} (i32.const 4)) ${lg('k')}))
-              (local.set $r0 (v128.load ${row(0)}))
-              (local.set $r1 (v128.load ${row(1)}))
-              (local.set $r2 (v128.load ${row(2)}))
-              (local.set $r3 (v128.load ${row(3)}))
-              ${transpose4}
-              (v128.store offset=0 ${lg('d')} ${lg('t0')})
-              (v128.store offset=${MR * 4} ${lg('d')} ${lg('t1')})
-              (v128.store offset=${MR * 8} ${lg('d')} ${lg('t2')})
-              (v128.store offset=${MR * 12} ${lg('d')} ${lg('t3')})
-              ${tail}
-              (local.set $s (i32.add ${lg('s')} (i32.const 16)))
-              (local.set $d (i32.add ${lg('d')} (i32.const ${MR * 16})))
-              (local.set $j (i32.add ${lg('j')} (i32.const 4)))
-              (br $tloop)))))
-        (block $send (loop $sloop
-          (br_if $send (i32.ge_u ${lg('j')} ${lg('k')}))
-          (local.set $ii (i32.const 0))
-          (block $lend (loop $lloop
-            (br_if $lend (i32.ge_u ${lg('ii')} (i32.const ${MR})))
-            (f32.store (i32.add ${lg('d')} (i32.shl ${lg('ii')} (i32.const 2)))
-              (if (result f32) (i32.lt_u ${lg('ii')} ${lg('mr')})
-                (then (f32.load (i32.add ${lg('s')} (i32.mul ${lg('ii')} ${lg('rsb')}))))
-                (else (f32.const 0))))
-            (local.set $ii (i32.add ${lg('ii')} (i32.const 1)))
-            (br $lloop)))
-          (local.set $s (i32.add ${lg('s')} ${lg('csb')}))
-          (local.set $d (i32.add ${lg('d')} (i32.const ${MR * 4})))
-          (local.set $j (i32.add ${lg('j')} (i32.const 1)))
-          (br $sloop)))))
-    (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
-    (br $iloop))))`;
+function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
+  /** One k step of an MR x 8 tile at unroll position `u`; A from packed panels or from MR row pointers. */
+  function kStep(fma, aSource, u) {
+    const lines = [
+      `(local.set $b0 (v128.load offset=${u * 32} ${lg('pb')}))`,
+      `(local.set $b1 (v128.load offset=${u * 32 + 16} ${lg('pb')}))`,
+    ];
+    for (const r of range(MR)) {
+      const load =
+        aSource === 'packed'
+          ? `(v128.load32_splat offset=${u * MR * 4 + r * 4} ${lg('pa')})`
+          : `(v128.load32_splat offset=${u * 4} ${lg(`a${r}`)})`;
+      lines.push(`(local.set $av ${load})`);
+      for (const v of [0, 1]) {
+        lines.push(`(local.set $${acc(r, v)} ${madd(fma, lg('av'), lg(`b${v}`), lg(acc(r, v)))})`);
+      }
+    }
+    return lines.join('\n');
+  }
+
+  function bump(aSource, steps) {
+    const lines = [`(local.set $pb (i32.add ${lg('pb')} (i32.const ${steps * NR * 4})))`];
+    if (aSource === 'packed')
+      lines.push(`(local.set $pa (i32.add ${lg('pa')} (i32.const ${steps * MR * 4})))`);
+    else
+      for (const r of range(MR))
+        lines.push(`(local.set $a${r} (i32.add ${lg(`a${r}`)} (i32.const ${steps * 4})))`);
+    return lines.join('\n');
+  }
+
+  /** The k loop of one tile: unrolled by KU, then a remainder loop. */
+  function kLoop(fma, aSource) {
+    return `
+  (local.set $kk ${lg('k')})
+  (block $end4 (loop $loop4
+    (br_if $end4 (i32.lt_u ${lg('kk')} (i32.const ${KU})))
+    ${range(KU)
+      .map((u) => kStep(fma, aSource, u))
+      .join('\n')}
+    ${bump(aSource, KU)}
+    (local.set $kk (i32.sub ${lg('kk')} (i32.const ${KU})))
+    (br $loop4)))
+  (block $end1 (loop $loop1
+    (br_if $end1 (i32.eqz ${lg('kk')}))
+    ${kStep(fma, aSource, 0)}
+    ${bump(aSource, 1)}
+    (local.set $kk (i32.sub ${lg('kk')} (i32.const 1)))
+    (br $loop1)))`;
+  }
+
+  /** Writes (or adds) the tile to C at `$ct`: vector stores when full, else via `$tmp` element by element. */
+  function storeTile() {
+    const full = [];
+    const fullAcc = [];
+    for (const r of range(MR)) {
+      const row = r === 0 ? lg('ct') : `(i32.add ${lg('ct')} (i32.mul ${lg('ldcb')} (i32.const ${r})))`;
+      full.push(`(local.set $cr ${row})`);
+      fullAcc.push(`(local.set $cr ${row})`);
+      for (const v of [0, 1]) {
+        full.push(`(v128.store offset=${v * 16} ${lg('cr')} ${lg(acc(r, v))})`);
+        fullAcc.push(
+          `(v128.store offset=${v * 16} ${lg('cr')} (f32x4.add (v128.load offset=${v * 16} ${lg('cr')}) ${lg(acc(r, v))}))`,
+        );
+      }
+    }
+    const spill = [];
+    for (const r of range(MR)) {
+      for (const v of [0, 1])
+        spill.push(`(v128.store offset=${r * 32 + v * 16} ${lg('tmp')} ${lg(acc(r, v))})`);
+    }
+    return `
+  (if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('nr')} (i32.const ${NR})))
+    (then (if ${lg('acc')} (then ${fullAcc.join('\n')}) (else ${full.join('\n')})))
+    (else
+      ${spill.join('\n')}
+      (local.set $r (i32.const 0))
+      (block $rend (loop $rloop
+        (br_if $rend (i32.ge_u ${lg('r')} ${lg('mr')}))
+        (local.set $cr (i32.add ${lg('ct')} (i32.mul ${lg('ldcb')} ${lg('r')})))
+        (local.set $q (i32.const 0))
+        (block $qend (loop $qloop
+          (br_if $qend (i32.ge_u ${lg('q')} ${lg('nr')}))
+          (local.set $s (f32.load (i32.add ${lg('tmp')} (i32.add (i32.shl ${lg('r')} (i32.const 5)) (i32.shl ${lg('q')} (i32.const 2))))))
+          (if ${lg('acc')} (then (local.set $s (f32.add (f32.load (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2)))) ${lg('s')}))))
+          (f32.store (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2))) ${lg('s')})
+          (local.set $q (i32.add ${lg('q')} (i32.const 1)))
+          (br $qloop)))
+        (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+        (br $rloop)))))`;
+  }
+
+  const tileLocals = `
+  (local $i0 i32) (local $j0 i32) (local $mr i32) (local $nr i32) (local $kk i32) (local $ldcb i32)
+  (local $pa i32) (local $pb i32) (local $ct i32) (local $cr i32) (local $r i32) (local $q i32) (local $s f32)
+  ${range(MR)
+    .map((r) => `(local $a${r} i32)`)
+    .join(' ')} (local $arow i32)
+  (local $b0 v128) (local $b1 v128) (local $av v128)
+  ${range(MR)
+    .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
+    .join(' ')}`;
+
+  const zeroAccs = range(MR)
+    .flatMap((r) => [0, 1].map((v) => `(local.set $${acc(r, v)} (v128.const i32x4 0 0 0 0))`))
+    .join('\n');
+
+  /**
+   * `gemm_packed(m, n, k, pa, pb, c, ldc, acc, tmp)`: C[m x n] (row stride ldc) = or += A·B, with A
+   * packed by `pack_a` (tiles of MR rows, [k][MR]) and B by `pack_b` (panels of 8 columns, [k][8]).
+   * `tmp` is 128 bytes of scratch for edge tiles. Panels outer, tiles inner: one B panel stays in L1
+   * while the packed A block streams from L2.
+   */
+  function gemmPacked(fma) {
+    return `
+  (func $gemm_packed${suffix} (export "gemm_packed${suffix}")
+    (param $m i32) (param $n i32) (param $k i32) (param $pA i32) (param $pB i32) (param $c i32)
+    (param $ldc i32) (param $acc i32) (param $tmp i32)
+    ${tileLocals}
+    (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
+    (local.set $j0 (i32.const 0))
+    (block $jend (loop $jloop
+      (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
+      (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
+      (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
+      (local.set $i0 (i32.const 0))
+      (block $iend (loop $iloop
+        (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+        (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
+        (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
+        (local.set $pa (i32.add ${lg('pA')} (i32.mul (i32.mul ${lg('i0')} ${lg('k')}) (i32.const 4))))
+        (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
+        ${zeroAccs}
+        ${kLoop(fma, 'packed')}
+        (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
+        ${storeTile()}
+        (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
+        (br $iloop)))
+      (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
+      (br $jloop))))`;
+  }
+
+  /**
+   * `gemm_rows(m, n, k, a, lda, pb, c, ldc, acc, tmp)`: as `gemm_packed` but A is read in place, row
+   * major with row stride lda (im2col rows, a dense layer's input): no packing pass over A. The rows
+   * of an edge tile past m repeat row 0 of the tile; their results are dropped by the edge store.
+   */
+  function gemmRows(fma) {
+    const rowPtrs = range(MR)
+      .map((r) =>
+        r === 0
+          ? `(local.set $a0 ${lg('arow')})`
+          : `(local.set $a${r} (if (result i32) (i32.gt_u ${lg('mr')} (i32.const ${r})) (then (i32.add ${lg('arow')} (i32.mul ${lg('ldab')} (i32.const ${r})))) (else ${lg('arow')})))`,
+      )
+      .join('\n');
+    return `
+  (func $gemm_rows${suffix} (export "gemm_rows${suffix}")
+    (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $lda i32) (param $pB i32)
+    (param $c i32) (param $ldc i32) (param $acc i32) (param $tmp i32)
+    ${tileLocals} (local $ldab i32)
+    (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
+    (local.set $ldab (i32.shl ${lg('lda')} (i32.const 2)))
+    (local.set $j0 (i32.const 0))
+    (block $jend (loop $jloop
+      (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
+      (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
+      (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
+      (local.set $i0 (i32.const 0))
+      (block $iend (loop $iloop
+        (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+        (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
+        (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
+        (local.set $arow (i32.add ${lg('a')} (i32.mul ${lg('i0')} ${lg('ldab')})))
+        ${rowPtrs}
+        (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
+        ${zeroAccs}
+        ${kLoop(fma, 'rows')}
+        (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
+        ${storeTile()}
+        (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
+        (br $iloop)))
+      (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
+      (br $jloop))))`;
+  }
+
+  /**
+   * `pack_a(m, k, src, rs, cs, dst)`: A[i][j] = src[i*rs + j*cs] into tiles of MR rows, [k][MR] each,
+   * rows past m zero. Vector copies when the MR values of one k are contiguous (rs == 1: A is a
+   * transposed row-major matrix, as dy^T and x^T of the gradients); 4x4 transposes when A is row
+   * major (cs == 1); else element by element.
+   */
+  function packA() {
+    // MR = 6: the 4 first rows of a k step are one vector, the last 2 one 64-bit store.
+    const contiguous =
+      MR === 4
+        ? `(v128.store ${lg('d')} (v128.load ${lg('s')}))`
+        : `(v128.store ${lg('d')} (v128.load ${lg('s')}))
+           (i64.store offset=16 ${lg('d')} (i64.load offset=16 ${lg('s')}))`;
+    const row = (r) => (r === 0 ? lg('s') : `(i32.add ${lg('s')} (i32.mul ${lg('rsb')} (i32.const ${r})))`);
+    const tail =
+      MR === 4
+        ? ''
+        : `(local.set $r0 (v128.load ${row(4)}))
+           (local.set $r1 (v128.load ${row(5)}))
+           (local.set $u0 (i8x16.shuffle ${lanes(0, 4, 1, 5)} ${lg('r0')} ${lg('r1')}))
+           (local.set $u1 (i8x16.shuffle ${lanes(2, 6, 3, 7)} ${lg('r0')} ${lg('r1')}))
+           (v128.store64_lane offset=${16} 0 ${lg('d')} ${lg('u0')})
+           (v128.store64_lane offset=${16 + MR * 4} 1 ${lg('d')} ${lg('u0')})
+           (v128.store64_lane offset=${16 + MR * 8} 0 ${lg('d')} ${lg('u1')})
+           (v128.store64_lane offset=${16 + MR * 12} 1 ${lg('d')} ${lg('u1')})`;
+    return `
+  (func $pack_a${suffix} (export "pack_a${suffix}")
+    (param $m i32) (param $k i32) (param $src i32) (param $rs i32) (param $cs i32) (param $dst i32)
+    (local $i0 i32) (local $mr i32) (local $j i32) (local $ii i32) (local $s i32) (local $d i32)
+    (local $rsb i32) (local $csb i32) ${transposeLocals}
+    (local.set $rsb (i32.shl ${lg('rs')} (i32.const 2)))
+    (local.set $csb (i32.shl ${lg('cs')} (i32.const 2)))
+    (local.set $d ${lg('dst')})
+    (local.set $i0 (i32.const 0))
+    (block $iend (loop $iloop
+      (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+      (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
+      (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
+      (local.set $s (i32.add ${lg('src')} (i32.mul ${lg('i0')} ${lg('rsb')})))
+      (local.set $j (i32.const 0))
+      (if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('rs')} (i32.const 1)))
+        (then
+          (block $vend (loop $vloop
+            (br_if $vend (i32.ge_u ${lg('j')} ${lg('k')}))
+            ${contiguous}
+            (local.set $s (i32.add ${lg('s')} ${lg('csb')}))
+            (local.set $d (i32.add ${lg('d')} (i32.const ${MR * 4})))
+            (local.set $j (i32.add ${lg('j')} (i32.const 1)))
+            (br $vloop))))
+        (else
+          (if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('cs')} (i32.const 1)))
+            (then
+              (block $tend (loop $tloop
+                (br_if $tend (i32.gt_u (i32.add ${lg('j')} (i32.const 4)) ${lg('k')}))
+                (local.set $r0 (v128.load ${row(0)}))
+                (local.set $r1 (v128.load ${row(1)}))
+                (local.set $r2 (v128.load ${row(2)}))
+                (local.set $r3 (v128.load ${row(3)}))
+                ${transpose4}
+                (v128.store offset=0 ${lg('d')} ${lg('t0')})
+                (v128.store offset=${MR * 4} ${lg('d')} ${lg('t1')})
+                (v128.store offset=${MR * 8} ${lg('d')} ${lg('t2')})
+                (v128.store offset=${MR * 12} ${lg('d')} ${lg('t3')})
+                ${tail}
+                (local.set $s (i32.add ${lg('s')} (i32.const 16)))
+                (local.set $d (i32.add ${lg('d')} (i32.const ${MR * 16})))
+                (local.set $j (i32.add ${lg('j')} (i32.const 4)))
+                (br $tloop)))))
+          (block $send (loop $sloop
+            (br_if $send (i32.ge_u ${lg('j')} ${lg('k')}))
+            (local.set $ii (i32.const 0))
+            (block $lend (loop $lloop
+              (br_if $lend (i32.ge_u ${lg('ii')} (i32.const ${MR})))
+              (f32.store (i32.add ${lg('d')} (i32.shl ${lg('ii')} (i32.const 2)))
+                (if (result f32) (i32.lt_u ${lg('ii')} ${lg('mr')})
+                  (then (f32.load (i32.add ${lg('s')} (i32.mul ${lg('ii')} ${lg('rsb')}))))
+                  (else (f32.const 0))))
+              (local.set $ii (i32.add ${lg('ii')} (i32.const 1)))
+              (br $lloop)))
+            (local.set $s (i32.add ${lg('s')} ${lg('csb')}))
+            (local.set $d (i32.add ${lg('d')} (i32.const ${MR * 4})))
+            (local.set $j (i32.add ${lg('j')} (i32.const 1)))
+            (br $sloop)))))
+      (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
+      (br $iloop))))`;
+  }
+
+  return (fma) => [gemmPacked(fma), gemmRows(fma), packA()].join('\n');
 }
 
 /**
@@ -1366,9 +1387,7 @@ export function kernelsWat({ fma, shared }) {
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   return `(module
 (import "env" "memory" ${memory})
-${gemmPacked(fma)}
-${gemmRows(fma)}
-${packA()}
+${TILES.map((tile) => tileKernels(tile)(fma)).join('\n')}
 ${packB()}
 ${copyOrZero()}
 ${im2colRows()}

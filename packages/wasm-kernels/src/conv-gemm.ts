@@ -1,8 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { GEMM_MR, GEMM_NR } from './generated/kernel-binaries.js';
+import { GEMM_NR } from './generated/kernel-binaries.js';
 import { convForwardOneChannel, filterGradOneChannel, fitsOneChannelDirect } from './conv-one-channel.js';
-import { allocScratch, GEMM_KC, GEMM_MC, heapOffset } from './gemm.js';
+import { allocScratch, GEMM_KC, GEMM_MC, GEMM_TILE_FLOATS, heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
 
 /** An NHWC convolution with dilation 1 as the SIMD kernels see it; pads >= 0. */
@@ -24,8 +24,8 @@ export interface ConvGeometry {
 
 const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
 
-/** Output positions per im2col block (20 tiles): the block, up to 120 x 576 floats, stays in L2. */
-const ROWS_PER_BLOCK = GEMM_MR * 20;
+/** Output positions per im2col block (20 tiles of 6, 30 of 4): up to 120 x 576 floats, in L2. */
+const ROWS_PER_BLOCK = 120;
 
 /** The 11 i32 the kernels read a geometry from, written at byte offset `at`. */
 function writeGeometry(backend: BackendWasm, at: number, g: ConvGeometry): void {
@@ -70,13 +70,13 @@ export function convForwardGemm(
   const n8 = roundUp(N, GEMM_NR);
   const packedFloats = K * n8;
   const colFloats = ROWS_PER_BLOCK * K;
-  const scratch = allocScratch(backend, packedFloats + colFloats + GEMM_MR * GEMM_NR + 16);
+  const scratch = allocScratch(backend, packedFloats + colFloats + GEMM_TILE_FLOATS + 16);
   try {
     const kernels = simdKernels(backend);
     const packed = scratch.offset;
     const col = packed + packedFloats * 4;
     const tmp = col + colFloats * 4;
-    const geometry = tmp + GEMM_MR * GEMM_NR * 4;
+    const geometry = tmp + GEMM_TILE_FLOATS * 4;
     writeGeometry(backend, geometry, g);
     const w = heapOffset(backend, filter);
     const y = heapOffset(backend, out);
@@ -147,16 +147,16 @@ export function filterGradGemm(
   }
   const rowsPerBlock = Math.max(1, Math.floor(GEMM_KC / g.outWidth));
   const kcMax = rowsPerBlock * g.outWidth;
-  const packedAFloats = roundUp(O, GEMM_MR) * kcMax;
+  const kernels = simdKernels(backend);
+  const packedAFloats = roundUp(O, kernels.gemmTileRows) * kcMax;
   const packedBFloats = roundUp(K, GEMM_NR) * kcMax;
-  const scratch = allocScratch(backend, packedAFloats + packedBFloats + O * K + GEMM_MR * GEMM_NR + 16);
+  const scratch = allocScratch(backend, packedAFloats + packedBFloats + O * K + GEMM_TILE_FLOATS + 16);
   try {
-    const kernels = simdKernels(backend);
     const packedA = scratch.offset;
     const packedB = packedA + packedAFloats * 4;
     const product = packedB + packedBFloats * 4;
     const tmp = product + O * K * 4;
-    const geometry = tmp + GEMM_MR * GEMM_NR * 4;
+    const geometry = tmp + GEMM_TILE_FLOATS * 4;
     writeGeometry(backend, geometry, g);
     const xo = heapOffset(backend, x);
     const dyo = heapOffset(backend, dy);
@@ -183,8 +183,8 @@ export function filterGradGemm(
 
 /**
  * The filter gradient when the input channels are not a multiple of 8 (the first layer, 1 channel):
- * im2col rows per block of positions (contiguous copies), read transposed by `pack_a` (6 taps per
- * tile are contiguous in a row), times dy packed as it lies; the product is dW itself.
+ * im2col rows per block of positions (contiguous copies), read transposed by `pack_a` (a tile's taps
+ * are contiguous in a row), times dy packed as it lies; the product is dW itself.
  */
 function filterGradFewChannels(
   backend: BackendWasm,
@@ -197,16 +197,16 @@ function filterGradFewChannels(
   const O = g.outChannels;
   const positions = g.batch * g.outHeight * g.outWidth;
   const colFloats = GEMM_KC * K;
-  const packedAFloats = roundUp(Math.min(K, GEMM_MC), GEMM_MR) * GEMM_KC;
+  const kernels = simdKernels(backend);
+  const packedAFloats = roundUp(Math.min(K, GEMM_MC), kernels.gemmTileRows) * GEMM_KC;
   const packedBFloats = roundUp(O, GEMM_NR) * GEMM_KC;
-  const scratch = allocScratch(backend, colFloats + packedAFloats + packedBFloats + GEMM_MR * GEMM_NR + 16);
+  const scratch = allocScratch(backend, colFloats + packedAFloats + packedBFloats + GEMM_TILE_FLOATS + 16);
   try {
-    const kernels = simdKernels(backend);
     const col = scratch.offset;
     const packedA = col + colFloats * 4;
     const packedB = packedA + packedAFloats * 4;
     const tmp = packedB + packedBFloats * 4;
-    const geometry = tmp + GEMM_MR * GEMM_NR * 4;
+    const geometry = tmp + GEMM_TILE_FLOATS * 4;
     writeGeometry(backend, geometry, g);
     const xo = heapOffset(backend, x);
     const dyo = heapOffset(backend, dy);

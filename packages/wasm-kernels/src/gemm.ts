@@ -1,6 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { GEMM_MR, GEMM_NR } from './generated/kernel-binaries.js';
+import { GEMM_NR, GEMM_TILES } from './generated/kernel-binaries.js';
 import { type SimdKernelExports, simdKernels } from './simd-kernels.js';
 
 /** A matrix in tfjs's heap: byte offset of element [0][0] and element strides of rows and columns. */
@@ -15,8 +15,11 @@ export interface HeapMatrix {
  * MC x KC (120 KB) streams from L2.
  */
 export const GEMM_KC = 256;
-/** Rows of A per packed block: 20 tiles. */
-export const GEMM_MC = GEMM_MR * 20;
+/** Rows of A per packed block: 20 tiles of 6 rows, 30 of 4. */
+export const GEMM_MC = 120;
+
+/** Floats of an edge tile's scratch (`tmp` of the micro-kernels), enough for every tile shape. */
+export const GEMM_TILE_FLOATS = Math.max(...Object.values(GEMM_TILES).map((tile) => tile.rows)) * GEMM_NR;
 
 const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
 
@@ -36,12 +39,18 @@ export function allocScratch(backend: BackendWasm, floats: number): { info: Tens
   return { info, offset };
 }
 
-/** Scratch floats `gemm` needs for these sizes. */
-export function gemmScratchFloats(m: number, n: number, k: number, aRowMajor: boolean): number {
+/** Scratch floats `gemm` needs for these sizes with tiles of `tileRows` rows. */
+export function gemmScratchFloats(
+  m: number,
+  n: number,
+  k: number,
+  aRowMajor: boolean,
+  tileRows: number,
+): number {
   const kc = Math.min(k, GEMM_KC);
   const packedB = kc * roundUp(n, GEMM_NR);
-  const packedA = aRowMajor ? 0 : roundUp(Math.min(m, GEMM_MC), GEMM_MR) * kc;
-  return packedB + packedA + GEMM_MR * GEMM_NR;
+  const packedA = aRowMajor ? 0 : roundUp(Math.min(m, GEMM_MC), tileRows) * kc;
+  return packedB + packedA + GEMM_TILE_FLOATS;
 }
 
 /**
@@ -66,7 +75,7 @@ export function gemm(
   const kcMax = Math.min(k, GEMM_KC);
   const packedB = scratch;
   const packedA = packedB + kcMax * roundUp(n, GEMM_NR) * 4;
-  const tmp = packedA + (aRowMajor ? 0 : roundUp(Math.min(m, GEMM_MC), GEMM_MR) * kcMax * 4);
+  const tmp = packedA + (aRowMajor ? 0 : roundUp(Math.min(m, GEMM_MC), kernels.gemmTileRows) * kcMax * 4);
   for (let k0 = 0; k0 < k; k0 += GEMM_KC) {
     const kc = Math.min(GEMM_KC, k - k0);
     const acc = accumulate || k0 > 0 ? 1 : 0;
@@ -102,9 +111,10 @@ export function gemmOnBackend(
   ldc: number,
   accumulate: boolean,
 ): void {
-  const scratch = allocScratch(backend, gemmScratchFloats(m, n, k, a.colStride === 1));
+  const kernels = simdKernels(backend);
+  const scratch = allocScratch(backend, gemmScratchFloats(m, n, k, a.colStride === 1, kernels.gemmTileRows));
   try {
-    gemm(simdKernels(backend), m, n, k, a, b, c, ldc, accumulate, scratch.offset);
+    gemm(kernels, m, n, k, a, b, c, ldc, accumulate, scratch.offset);
   } finally {
     backend.disposeData(scratch.info.dataId);
   }

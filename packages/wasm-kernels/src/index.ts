@@ -23,5 +23,5 @@ export { sumConfig } from './sum.js';
 export { tileConfig } from './tile.js';
 export { WasmKernelError } from './wasm-kernel-error.js';
 export type { WasmKernelErrorOptions } from './wasm-kernel-error.js';
-export { hasRelaxedSimd, kernelBuild, setKernelBuild } from './simd-kernels.js';
-export type { KernelBuild } from './simd-kernels.js';
+export { gemmTile, hasRelaxedSimd, kernelBuild, setGemmTile, setKernelBuild } from './simd-kernels.js';
+export type { GemmTileName, KernelBuild } from './simd-kernels.js';

@@ -1,5 +1,11 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { fmaSharedWasm, fmaWasm, simd128SharedWasm, simd128Wasm } from './generated/kernel-binaries.js';
+import {
+  fmaSharedWasm,
+  fmaWasm,
+  GEMM_TILES,
+  simd128SharedWasm,
+  simd128Wasm,
+} from './generated/kernel-binaries.js';
 import { WasmKernelError } from './wasm-kernel-error.js';
 
 /**
@@ -9,8 +15,21 @@ import { WasmKernelError } from './wasm-kernel-error.js';
  */
 export type KernelBuild = 'fma' | 'simd128';
 
-/** The exports of one kernel module instance; every pointer is a byte offset into tfjs's heap. */
+/**
+ * The GEMM tile shape the micro-kernels use: `6x8` (6 rows of A by 8 columns of B, 4 k steps a loop
+ * iteration) or `4x8` (one k step an iteration). Both give the same bits; which is faster depends
+ * on the engine's compiler (see `gemmTile`).
+ */
+export type GemmTileName = keyof typeof GEMM_TILES;
+
+/**
+ * The kernels of one module instance with the active tile's `gemm_packed`, `gemm_rows` and `pack_a`
+ * under those names, and its height in `gemmTileRows`; every pointer is a byte offset into tfjs's
+ * heap.
+ */
 export interface SimdKernelExports {
+  /** Rows of A per GEMM tile: `pack_a` packs panels of this height, `gemm_*` consume them. */
+  gemmTileRows: number;
   gemm_packed(
     m: number,
     n: number,
@@ -170,14 +189,63 @@ function compile(base64: string): WebAssembly.Module {
     const binary = atob(base64);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    // Synchronous compile: the modules are ~8 KB, far below the browsers' main-thread limit.
+    // Synchronous compile: the modules are ~22 KB, far below the browsers' main-thread limit.
     module = new WebAssembly.Module(bytes);
     base64Cache.set(base64, module);
   }
   return module;
 }
 
-const instances = new WeakMap<WebAssembly.Memory, Partial<Record<KernelBuild, SimdKernelExports>>>();
+let forcedTile: GemmTileName | undefined;
+
+/**
+ * Forces one GEMM tile shape, or with `'auto'` goes back to the engine's (`gemmTile`). For tests
+ * and benchmarks that compare them; takes effect at the next kernel call.
+ */
+export function setGemmTile(tile: GemmTileName | 'auto'): void {
+  forcedTile = tile === 'auto' ? undefined : tile;
+}
+
+/**
+ * The GEMM tile shape that runs: the forced one, else `4x8` on V8 before 13 (Node 22) and `6x8`
+ * elsewhere. V8 12.4 regroups the 6x8 tile's four unrolled k steps by accumulator and spills a
+ * third of its vectors to the stack; there the 4x8 tile does the convolutions in about 0.7 of the
+ * time, while on V8 13.6 (Node 24) it takes 1.1 of the 6x8's (BENCHMARKS.md). In a browser the
+ * engine's version is not known, so pages get `6x8`, the tile of current engines.
+ */
+export function gemmTile(): GemmTileName {
+  if (forcedTile !== undefined) return forcedTile;
+  const v8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8;
+  const major = v8 === undefined ? Number.NaN : Number.parseInt(v8, 10);
+  return major < 13 ? '4x8' : '6x8';
+}
+
+type ModuleExports = Omit<SimdKernelExports, 'gemmTileRows'> & Record<string, unknown>;
+
+const instances = new WeakMap<WebAssembly.Memory, Partial<Record<KernelBuild, ModuleExports>>>();
+const tileViews = new WeakMap<ModuleExports, Partial<Record<GemmTileName, SimdKernelExports>>>();
+
+/** `exports` with `tile`'s GEMM functions under the 6x8 names. */
+function withTile(exports: ModuleExports, tile: GemmTileName): SimdKernelExports {
+  let views = tileViews.get(exports);
+  if (views === undefined) {
+    views = {};
+    tileViews.set(exports, views);
+  }
+  let view = views[tile];
+  if (view === undefined) {
+    const { rows, suffix } = GEMM_TILES[tile];
+    view = {
+      ...exports,
+      gemmTileRows: rows,
+      gemm_packed: exports[`gemm_packed${suffix}`] as SimdKernelExports['gemm_packed'],
+      gemm_rows: exports[`gemm_rows${suffix}`] as SimdKernelExports['gemm_rows'],
+      pack_a: exports[`pack_a${suffix}`] as SimdKernelExports['pack_a'],
+    };
+    views[tile] = view;
+  }
+  return view;
+}
 
 /** The memory of tfjs-backend-wasm's module: the heap its tensors live in. */
 export function backendMemory(backend: BackendWasm): WebAssembly.Memory {
@@ -193,7 +261,8 @@ export function backendMemory(backend: BackendWasm): WebAssembly.Memory {
 
 /**
  * The kernel module of the active build, instantiated on the backend's own memory (once per memory
- * and build): its functions read and write tfjs tensors in place.
+ * and build), with the active GEMM tile (`gemmTile`): its functions read and write tfjs tensors in
+ * place.
  */
 export function simdKernels(backend: BackendWasm): SimdKernelExports {
   const memory = backendMemory(backend);
@@ -209,8 +278,8 @@ export function simdKernels(backend: BackendWasm): SimdKernelExports {
     const base64 =
       build === 'fma' ? (shared ? fmaSharedWasm : fmaWasm) : shared ? simd128SharedWasm : simd128Wasm;
     const instance = new WebAssembly.Instance(compile(base64), { env: { memory } });
-    kernels = instance.exports as unknown as SimdKernelExports;
+    kernels = instance.exports as unknown as ModuleExports;
     byBuild[build] = kernels;
   }
-  return kernels;
+  return withTile(kernels, gemmTile());
 }
