@@ -165,6 +165,32 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     .join('\n');
 
   /**
+   * The panel and tile loops both GEMMs share: over panels of 8 columns (`$j0`), then tiles of MR
+   * rows (`$i0`), with `aSetup` pointing A at the tile and `aSource` saying how the k loop reads it.
+   */
+  const tileLoops = (fma, aSource, aSetup) => `
+    (local.set $j0 (i32.const 0))
+    (block $jend (loop $jloop
+      (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
+      (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
+      (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
+      (local.set $i0 (i32.const 0))
+      (block $iend (loop $iloop
+        (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+        (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
+        (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
+        ${aSetup}
+        (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
+        ${zeroAccs}
+        ${kLoop(fma, aSource)}
+        (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
+        ${storeTile()}
+        (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
+        (br $iloop)))
+      (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
+      (br $jloop)))`;
+
+  /**
    * `gemm_packed(m, n, k, pa, pb, c, ldc, acc, tmp)`: C[m x n] (row stride ldc) = or += A·B, with A
    * packed by `pack_a` (tiles of MR rows, [k][MR]) and B by `pack_b` (panels of 8 columns, [k][8]).
    * `tmp` is 128 bytes of scratch for edge tiles. Panels outer, tiles inner: one B panel stays in L1
@@ -177,26 +203,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     (param $ldc i32) (param $acc i32) (param $tmp i32)
     ${tileLocals}
     (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
-    (local.set $j0 (i32.const 0))
-    (block $jend (loop $jloop
-      (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
-      (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
-      (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
-      (local.set $i0 (i32.const 0))
-      (block $iend (loop $iloop
-        (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
-        (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
-        (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
-        (local.set $pa (i32.add ${lg('pA')} (i32.mul (i32.mul ${lg('i0')} ${lg('k')}) (i32.const 4))))
-        (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
-        ${zeroAccs}
-        ${kLoop(fma, 'packed')}
-        (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
-        ${storeTile()}
-        (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
-        (br $iloop)))
-      (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
-      (br $jloop))))`;
+    ${tileLoops(fma, 'packed', `(local.set $pa (i32.add ${lg('pA')} (i32.mul (i32.mul ${lg('i0')} ${lg('k')}) (i32.const 4))))`)})`;
   }
 
   /**
@@ -205,13 +212,14 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
    * of an edge tile past m repeat row 0 of the tile; their results are dropped by the edge store.
    */
   function gemmRows(fma) {
-    const rowPtrs = range(MR)
-      .map((r) =>
+    const rowPtrs = [
+      `(local.set $arow (i32.add ${lg('a')} (i32.mul ${lg('i0')} ${lg('ldab')})))`,
+      ...range(MR).map((r) =>
         r === 0
           ? `(local.set $a0 ${lg('arow')})`
           : `(local.set $a${r} (if (result i32) (i32.gt_u ${lg('mr')} (i32.const ${r})) (then (i32.add ${lg('arow')} (i32.mul ${lg('ldab')} (i32.const ${r})))) (else ${lg('arow')})))`,
-      )
-      .join('\n');
+      ),
+    ].join('\n');
     return `
   (func $gemm_rows${suffix} (export "gemm_rows${suffix}")
     (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $lda i32) (param $pB i32)
@@ -219,27 +227,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     ${tileLocals} (local $ldab i32)
     (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
     (local.set $ldab (i32.shl ${lg('lda')} (i32.const 2)))
-    (local.set $j0 (i32.const 0))
-    (block $jend (loop $jloop
-      (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
-      (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
-      (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
-      (local.set $i0 (i32.const 0))
-      (block $iend (loop $iloop
-        (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
-        (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
-        (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
-        (local.set $arow (i32.add ${lg('a')} (i32.mul ${lg('i0')} ${lg('ldab')})))
-        ${rowPtrs}
-        (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
-        ${zeroAccs}
-        ${kLoop(fma, 'rows')}
-        (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
-        ${storeTile()}
-        (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
-        (br $iloop)))
-      (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
-      (br $jloop))))`;
+    ${tileLoops(fma, 'rows', rowPtrs)})`;
   }
 
   /**

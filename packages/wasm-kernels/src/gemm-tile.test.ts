@@ -1,9 +1,15 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { gemmOnBackend, heapOffset } from './gemm.js';
 import { type GemmTileName, gemmTile, setGemmTile, setKernelBuild, simdKernels } from './simd-kernels.js';
-import { kernelBuilds, prepareBackends, randomValues, useBuild } from './test-support.js';
+import {
+  gemmOnTensors,
+  kernelBuilds,
+  prepareBackends,
+  randomValues,
+  transposePairs,
+  useBuild,
+} from './test-support.js';
 
 beforeAll(prepareBackends);
 afterEach(() => setGemmTile('auto'));
@@ -44,31 +50,13 @@ describe.each(kernelBuilds)('both GEMM tiles give the same bits, %s build', (bui
     [130, 64, 300],
   ])('gemm %i x %i x %i, every transpose', (m, n, k) => {
     useBuild(build);
-    const backend = tf.backend() as BackendWasm;
-    for (const [tA, tB] of [
-      [false, false],
-      [true, false],
-      [false, true],
-      [true, true],
-    ]) {
+    for (const [tA, tB] of transposePairs) {
       const a = tf.tensor(randomValues([m * k], 31), [m * k]);
       const b = tf.tensor(randomValues([k * n], 32), [k * n]);
-      const [ars, acs] = tA ? [1, m] : [k, 1];
-      const [brs, bcs] = tB ? [1, k] : [n, 1];
       const results = tiles.map((tile) => {
         setGemmTile(tile);
         const c = tf.zeros([m * n]);
-        gemmOnBackend(
-          backend,
-          m,
-          n,
-          k,
-          { offset: heapOffset(backend, a), rowStride: ars, colStride: acs },
-          { offset: heapOffset(backend, b), rowStride: brs, colStride: bcs },
-          heapOffset(backend, c),
-          n,
-          false,
-        );
+        gemmOnTensors({ m, n, k }, { a, b, c }, tA, tB, false);
         const bits = new Uint32Array((c.dataSync() as Float32Array).slice().buffer);
         c.dispose();
         return bits;

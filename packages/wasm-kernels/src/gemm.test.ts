@@ -1,9 +1,14 @@
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gemmOnBackend, heapOffset } from './gemm.js';
 import { setKernelBuild } from './simd-kernels.js';
-import { kernelBuilds, prepareBackends, randomValues, useBuild } from './test-support.js';
+import {
+  gemmOnTensors,
+  kernelBuilds,
+  prepareBackends,
+  randomValues,
+  transposePairs,
+  useBuild,
+} from './test-support.js';
 
 beforeAll(prepareBackends);
 afterAll(() => setKernelBuild('auto'));
@@ -44,42 +49,24 @@ const shapes = [
 describe('gemm', () => {
   for (const build of kernelBuilds) {
     for (const [m, n, k] of shapes as [number, number, number][]) {
-      for (const [tA, tB] of [
-        [false, false],
-        [true, false],
-        [false, true],
-        [true, true],
-      ]) {
+      for (const [tA, tB] of transposePairs) {
         it(`${build}: ${m}x${k} · ${k}x${n}, transposeA ${tA}, transposeB ${tB}, accumulate`, () => {
           useBuild(build);
-          const backend = tf.backend() as BackendWasm;
           const a = tf.tensor(randomValues([m * k], 11), [m * k]);
           const b = tf.tensor(randomValues([k * n], 12), [k * n]);
           const c0 = randomValues([m * n], 13);
           const c = tf.tensor(c0, [m * n]);
-          const [ars, acs] = tA ? [1, m] : [k, 1];
-          const [brs, bcs] = tB ? [1, k] : [n, 1];
-          gemmOnBackend(
-            backend,
-            m,
-            n,
-            k,
-            { offset: heapOffset(backend, a), rowStride: ars, colStride: acs },
-            { offset: heapOffset(backend, b), rowStride: brs, colStride: bcs },
-            heapOffset(backend, c),
-            n,
-            true,
-          );
+          const strides = gemmOnTensors({ m, n, k }, { a, b, c }, tA, tB, true);
           const expected = reference(
             m,
             n,
             k,
             a.dataSync() as Float32Array,
-            ars,
-            acs,
+            strides.a.rowStride,
+            strides.a.colStride,
             b.dataSync() as Float32Array,
-            brs,
-            bcs,
+            strides.b.rowStride,
+            strides.b.colStride,
           );
           const actual = c.dataSync();
           let worst = 0;

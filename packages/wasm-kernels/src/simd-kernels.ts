@@ -225,26 +225,28 @@ type ModuleExports = Omit<SimdKernelExports, 'gemmTileRows'> & Record<string, un
 const instances = new WeakMap<WebAssembly.Memory, Partial<Record<KernelBuild, ModuleExports>>>();
 const tileViews = new WeakMap<ModuleExports, Partial<Record<GemmTileName, SimdKernelExports>>>();
 
+/** The record `cache` keeps for `key`, empty the first time. */
+function recordFor<K extends object, V>(cache: WeakMap<K, Partial<V>>, key: K): Partial<V> {
+  let record = cache.get(key);
+  if (record === undefined) {
+    record = {};
+    cache.set(key, record);
+  }
+  return record;
+}
+
 /** `exports` with `tile`'s GEMM functions under the 6x8 names. */
 function withTile(exports: ModuleExports, tile: GemmTileName): SimdKernelExports {
-  let views = tileViews.get(exports);
-  if (views === undefined) {
-    views = {};
-    tileViews.set(exports, views);
-  }
-  let view = views[tile];
-  if (view === undefined) {
-    const { rows, suffix } = GEMM_TILES[tile];
-    view = {
-      ...exports,
-      gemmTileRows: rows,
-      gemm_packed: exports[`gemm_packed${suffix}`] as SimdKernelExports['gemm_packed'],
-      gemm_rows: exports[`gemm_rows${suffix}`] as SimdKernelExports['gemm_rows'],
-      pack_a: exports[`pack_a${suffix}`] as SimdKernelExports['pack_a'],
-    };
-    views[tile] = view;
-  }
-  return view;
+  const byTile = recordFor(tileViews, exports);
+  const { rows, suffix } = GEMM_TILES[tile];
+  byTile[tile] ??= {
+    ...exports,
+    gemmTileRows: rows,
+    gemm_packed: exports[`gemm_packed${suffix}`] as SimdKernelExports['gemm_packed'],
+    gemm_rows: exports[`gemm_rows${suffix}`] as SimdKernelExports['gemm_rows'],
+    pack_a: exports[`pack_a${suffix}`] as SimdKernelExports['pack_a'],
+  };
+  return byTile[tile];
 }
 
 /** The memory of tfjs-backend-wasm's module: the heap its tensors live in. */
@@ -267,19 +269,13 @@ export function backendMemory(backend: BackendWasm): WebAssembly.Memory {
 export function simdKernels(backend: BackendWasm): SimdKernelExports {
   const memory = backendMemory(backend);
   const build = kernelBuild();
-  let byBuild = instances.get(memory);
-  if (byBuild === undefined) {
-    byBuild = {};
-    instances.set(memory, byBuild);
-  }
-  let kernels = byBuild[build];
-  if (kernels === undefined) {
+  const byBuild = recordFor(instances, memory);
+  if (byBuild[build] === undefined) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const base64 =
       build === 'fma' ? (shared ? fmaSharedWasm : fmaWasm) : shared ? simd128SharedWasm : simd128Wasm;
     const instance = new WebAssembly.Instance(compile(base64), { env: { memory } });
-    kernels = instance.exports as unknown as ModuleExports;
-    byBuild[build] = kernels;
+    byBuild[build] = instance.exports as unknown as ModuleExports;
   }
-  return withTile(kernels, gemmTile());
+  return withTile(byBuild[build], gemmTile());
 }

@@ -4,8 +4,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 // The CommonJS build of tfjs-layers registers tfjs-core's gradient functions (tfjs-core's own does not).
 import '@tensorflow/tfjs-layers';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import { gemmOnBackend, heapOffset } from './gemm.js';
 import { registerWasmTrainingKernels } from './register-all.js';
 import { type KernelBuild, setKernelBuild } from './simd-kernels.js';
 
@@ -80,4 +82,48 @@ export async function expectReductionMatchesCpu(
   expect(actual.shape).toEqual(expected.shape);
   expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
   expect(tf.memory().numTensors).toBe(before);
+}
+
+/** Every combination of transposing A and B, as `BatchMatMul`'s attributes take them. */
+export const transposePairs = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+
+/** Element strides of a row-major m x k matrix read as it lies, or of the k x m one it transposes. */
+export interface MatrixStrides {
+  rowStride: number;
+  colStride: number;
+}
+
+/**
+ * `gemmOnBackend` on flat tensors: c (m x n) = or += a (m x k) · b (k x n), each of a and b stored
+ * row major as it lies or as its transpose (`transposeA`, `transposeB`). Returns the strides it
+ * read a and b with, for a reference product.
+ */
+export function gemmOnTensors(
+  shape: { m: number; n: number; k: number },
+  operands: { a: tf.Tensor; b: tf.Tensor; c: tf.Tensor },
+  transposeA: boolean,
+  transposeB: boolean,
+  accumulate: boolean,
+): { a: MatrixStrides; b: MatrixStrides } {
+  const { m, n, k } = shape;
+  const backend = tf.backend() as BackendWasm;
+  const a = transposeA ? { rowStride: 1, colStride: m } : { rowStride: k, colStride: 1 };
+  const b = transposeB ? { rowStride: 1, colStride: k } : { rowStride: n, colStride: 1 };
+  gemmOnBackend(
+    backend,
+    m,
+    n,
+    k,
+    { offset: heapOffset(backend, operands.a), ...a },
+    { offset: heapOffset(backend, operands.b), ...b },
+    heapOffset(backend, operands.c),
+    n,
+    accumulate,
+  );
+  return { a, b };
 }
