@@ -214,10 +214,19 @@ export function setGemmTile(tile: GemmTileName | 'auto'): void {
  * engine's version is not known, so pages get `6x8`, the tile of current engines.
  */
 export function gemmTile(): GemmTileName {
-  if (forcedTile !== undefined) return forcedTile;
-  const v8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8;
-  const major = v8 === undefined ? Number.NaN : Number.parseInt(v8, 10);
-  return major < 13 ? '4x8' : '6x8';
+  return forcedTile ?? engineTile();
+}
+
+let engineTileName: GemmTileName | undefined;
+
+/** The engine's tile, read once: every kernel call asks. */
+function engineTile(): GemmTileName {
+  if (engineTileName === undefined) {
+    const v8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8;
+    const major = v8 === undefined ? Number.NaN : Number.parseInt(v8, 10);
+    engineTileName = major < 13 ? '4x8' : '6x8';
+  }
+  return engineTileName;
 }
 
 type ModuleExports = Omit<SimdKernelExports, 'gemmTileRows'> & Record<string, unknown>;
