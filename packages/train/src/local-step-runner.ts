@@ -55,13 +55,13 @@ export async function stepOnThisThread(
  * same pass.
  */
 function trainStep(context: StepContext, at: StepPosition, xs: Tensor, ys: Tensor): Tensor1D {
-  const { model, optimizer, variables, dropout } = context;
+  const { forward, optimizer, variables, dropout } = context;
   dropout.seedStep(at.seed, at.epoch, at.batch);
   return tidy(() => {
     let correct: Scalar | undefined;
     const loss = optimizer.minimize(
       () => {
-        const probabilities = model.apply(xs, { training: true }) as Tensor;
+        const probabilities = forward(xs);
         // Kept past the gradient scope; it is off the loss's path, so it costs no gradient work.
         correct = keep(countCorrect(probabilities, ys));
         return meanCrossEntropy(probabilities, ys, context.labelSmoothing);

@@ -4,6 +4,7 @@ import { backend, dispose, memory, tensor, type Variable } from '@tensorflow/tfj
 import { type LayersModel, models } from '@tensorflow/tfjs-layers';
 import { copyTensorValues } from './copy-tensor-values.js';
 import { createDropoutSeeder } from './dropout-seeder.js';
+import { createTrainingForward } from './training-forward.js';
 import type {
   GradientStepRequest,
   GradientThreadInit,
@@ -114,6 +115,7 @@ async function startThread(
   checkLayout(model, init);
   const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
   const dropout = createDropoutSeeder(model);
+  const forward = createTrainingForward(model);
   const weightViews = init.weightSlots.map((slot) => view(init.weights, slot));
   const gradientViews = init.gradientSlots.map((slot) => view(init.gradients, slot));
   const sets = new Map<number, ImageSet>([[init.train.id, init.train]]);
@@ -138,7 +140,7 @@ async function startThread(
     // The same tensors the main thread would have cut out of the whole batch, augmented alike.
     const place = { ...request, position: request.position ?? 0 };
     const { xs, ys } = makeTrainingBatch(init.train, request.indices, init.augmentation, place);
-    const { loss, correct, grads } = sliceGradients(model, variables, xs, ys, init.labelSmoothing);
+    const { loss, correct, grads } = sliceGradients(forward, variables, xs, ys, init.labelSmoothing);
     variables.forEach((variable, i) => {
       copyTensorValues(grads[variable.name]!, gradientViews[i]!);
     });

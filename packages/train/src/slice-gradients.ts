@@ -6,8 +6,8 @@ import {
   type Variable,
   variableGrads,
 } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { countCorrect, meanCrossEntropy } from './batch-statistics.js';
+import type { TrainingForward } from './training-forward.js';
 
 /** A slice's gradients and figures; the caller disposes all three. */
 export interface SliceGradients {
@@ -20,13 +20,13 @@ export interface SliceGradients {
 }
 
 /**
- * The gradients of one slice of a batch (dropout on, as in training) with respect to `variables`,
+ * The gradients of one slice of a batch (`forward`: dropout on, as in training) with respect to `variables`,
  * and the slice's training loss (label-smoothed as the run says) and correct count from the same
  * forward pass: what the calling thread and
  * each gradient thread compute for their slice. Seed the dropout layers first. Internal.
  */
 export function sliceGradients(
-  model: LayersModel,
+  forward: TrainingForward,
   variables: Variable[],
   xs: Tensor,
   ys: Tensor,
@@ -35,7 +35,7 @@ export function sliceGradients(
   let correct: Scalar | undefined;
   // `variableGrads` disposes every tensor `f` makes but the loss; the count is kept past it.
   const { value, grads } = variableGrads(() => {
-    const probabilities = model.apply(xs, { training: true }) as Tensor;
+    const probabilities = forward(xs);
     correct = keep(countCorrect(probabilities, ys));
     return meanCrossEntropy(probabilities, ys, labelSmoothing);
   }, variables);

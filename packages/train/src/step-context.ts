@@ -2,10 +2,13 @@ import type { AugmentationConfig, ImageSet } from '@mnist/data';
 import type { AdamOptimizer, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { createDropoutSeeder, type DropoutSeeder } from './dropout-seeder.js';
+import { createTrainingForward, type TrainingForward } from './training-forward.js';
 
 /** What every step of a run works on: the model, its optimizer and the training set. Internal. */
 export interface StepContext {
   readonly model: LayersModel;
+  /** The model's training forward pass (dropout on, fused conv layers): what every step runs. */
+  readonly forward: TrainingForward;
   readonly optimizer: AdamOptimizer;
   /** The training set; a step names its images by index into it. */
   readonly train: ImageSet;
@@ -29,6 +32,7 @@ export function createStepContext(
 ): StepContext {
   return {
     model,
+    forward: createTrainingForward(model),
     optimizer,
     train,
     variables: model.trainableWeights.map((weight) => weight.read() as Variable),

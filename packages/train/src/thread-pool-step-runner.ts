@@ -66,7 +66,7 @@ export async function createThreadPoolStepRunner(
           const place = { ...at, position: at.position + start };
           const { xs, ys } = makeTrainingBatch(train, indices.subarray(start, end), augmentation, place);
           try {
-            return sliceGradients(model, variables, xs, ys, context.labelSmoothing);
+            return sliceGradients(context.forward, variables, xs, ys, context.labelSmoothing);
           } finally {
             dispose([xs, ys]);
           }

@@ -1049,6 +1049,10 @@ function maxPool2x2() {
   ${poolWindows(fast, exact)})`;
 }
 
+/** The ReLU's step at `v`, lane by lane: 1 where v > 0, NaN where v is NaN, else 0 (tfjs's `Step`). */
+const reluStep = (v) =>
+  `(v128.bitselect ${v} (v128.and (v128.const f32x4 1 1 1 1) (f32x4.gt ${v} (v128.const i32x4 0 0 0 0))) (f32x4.ne ${v} ${v}))`;
+
 /**
  * `max_pool_2x2_grad(x, dy, N, H, W, C, OH, OW, dx)`: each dy value goes to the first strict
  * maximum of its window in row-major order (as tfjs's cpu backend; a window of NaN or -Infinity
@@ -1061,8 +1065,13 @@ function maxPool2x2() {
  * position takes `g` where it matches and passes on what is left (`andnot`), and the last one
  * takes what is left without a compare, since a maximum no earlier position equals is its own.
  * The kernel is bound by its 5 loads and 4 stores a vector: the compares and masks ride along.
+ *
+ * With `relu`, `max_pool_2x2_relu_grad` (same parameters) also multiplies each value it stores by
+ * the ReLU's step at that position (1 above 0, 0 at or below, NaN at NaN, as `relu_grad`): the
+ * gradient of a max pool over a ReLU's output, which `relu_grad` would compute in a second pass
+ * over all of x and dx, to the bit.
  */
-function maxPool2x2Grad() {
+function maxPool2x2Grad({ relu }) {
   const loads = ['p00', 'p01', 'p10', 'p11'];
   const addr = {
     p00: lg('p00'),
@@ -1084,19 +1093,23 @@ function maxPool2x2Grad() {
     lines.push(
       `(local.set $left (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
     );
+    const masked = (i, value) => (relu ? `(f32x4.mul ${value} ${reluStep(lg(`v${i}`))})` : value);
     loads.forEach((p, i) => {
       if (i === loads.length - 1) {
-        lines.push(`(v128.store offset=${o} ${dxAddr(p)} ${lg('left')})`);
+        lines.push(`(v128.store offset=${o} ${dxAddr(p)} ${masked(i, lg('left'))})`);
         return;
       }
       lines.push(`(local.set $hit (f32x4.eq ${lg(`v${i}`)} ${lg('best')}))`);
-      lines.push(`(v128.store offset=${o} ${dxAddr(p)} (v128.and ${lg('left')} ${lg('hit')}))`);
+      lines.push(
+        `(v128.store offset=${o} ${dxAddr(p)} ${masked(i, `(v128.and ${lg('left')} ${lg('hit')})`)})`,
+      );
       lines.push(`(local.set $left (v128.andnot ${lg('left')} ${lg('hit')}))`);
     });
     return lines.join('\n');
   };
+  const name = relu ? 'max_pool_2x2_relu_grad' : 'max_pool_2x2_grad';
   return `
-(func $max_pool_2x2_grad (export "max_pool_2x2_grad")
+(func $${name} (export "${name}")
   (param $x i32) (param $dy i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
   ${poolLocals} (local $best v128) (local $left v128) (local $hit v128) (local $dxFromX i32)
   (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
@@ -1310,7 +1323,7 @@ function adam() {
  */
 function reluGrad() {
   const at = (u) => `(local.set $v (v128.load offset=${u * 16} ${lg('x')}))
-    (v128.store offset=${u * 16} ${lg('y')} (f32x4.mul (v128.load offset=${u * 16} ${lg('dy')}) (v128.bitselect ${lg('v')} (v128.and (v128.const f32x4 1 1 1 1) (f32x4.gt ${lg('v')} (v128.const i32x4 0 0 0 0))) (f32x4.ne ${lg('v')} ${lg('v')}))))`;
+    (v128.store offset=${u * 16} ${lg('y')} (f32x4.mul (v128.load offset=${u * 16} ${lg('dy')}) ${reluStep(lg('v'))}))`;
   const bump = (bytes) =>
     ['x', 'dy', 'y'].map((p) => `(local.set $${p} (i32.add ${lg(p)} (i32.const ${bytes})))`).join(' ');
   return `
@@ -1386,7 +1399,8 @@ ${convC1FilterGrad(fma)}
 ${copyF32()}
 ${colSum()}
 ${maxPool2x2()}
-${maxPool2x2Grad()}
+${maxPool2x2Grad({ relu: false })}
+${maxPool2x2Grad({ relu: true })}
 ${fillZero()}
 ${binaryOp('add', 'f32x4.add', 'f32.add')}
 ${binaryOp('mul', 'f32x4.mul', 'f32.mul')}

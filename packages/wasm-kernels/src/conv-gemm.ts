@@ -1,6 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { GEMM_NR } from './generated/kernel-binaries.js';
+import { applyConvEpilogue, type ConvEpilogue } from './conv-epilogue.js';
 import { convForwardOneChannel, filterGradOneChannel, fitsOneChannelDirect } from './conv-one-channel.js';
 import { allocScratch, GEMM_KC, GEMM_MC, GEMM_TILE_FLOATS, heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
@@ -49,7 +50,8 @@ function writeGeometry(backend: BackendWasm, at: number, g: ConvGeometry): void 
  * out[t, o] = sum_k im2col(x)[t, k] · filter[k, o] (NHWC, dilation 1): the forward convolution, and
  * the input gradient as a stride-1 "full" convolution. The filter (`[fh, fw, inC, outC]`, row major
  * `[K, outC]`) is packed once per k block; im2col rows are built per block of output positions
- * into L2-sized scratch and read in place by the row-pointer GEMM. Writes all of `out`.
+ * into L2-sized scratch and read in place by the row-pointer GEMM. Writes all of `out`, each block
+ * finished by `epilogue` (if any) while it is in cache.
  */
 export function convForwardGemm(
   backend: BackendWasm,
@@ -57,13 +59,14 @@ export function convForwardGemm(
   filter: TensorInfo,
   g: ConvGeometry,
   out: TensorInfo,
+  epilogue?: ConvEpilogue,
 ): void {
   const K = g.filterHeight * g.filterWidth * g.inChannels;
   const N = g.outChannels;
   const M = g.batch * g.outHeight * g.outWidth;
   if (M === 0 || N === 0) return;
   if (fitsOneChannelDirect(g)) {
-    convForwardOneChannel(backend, x, filter, g, out);
+    convForwardOneChannel(backend, x, filter, g, out, epilogue);
     return;
   }
   const kBlocks = Math.ceil(K / GEMM_KC);
@@ -83,6 +86,7 @@ export function convForwardGemm(
     const xo = heapOffset(backend, x);
     if (K === 0) {
       new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, y, M * N).fill(0);
+      applyConvEpilogue(kernels, epilogue, y, M * N, N);
       return;
     }
     for (let b = 0; b < kBlocks; b++) {
@@ -108,6 +112,7 @@ export function convForwardGemm(
           tmp,
         );
       }
+      applyConvEpilogue(kernels, epilogue, y + p0 * N * 4, rows * N, N);
     }
   } finally {
     backend.disposeData(scratch.info.dataId);

@@ -1,5 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { applyConvEpilogue, type ConvEpilogue } from './conv-epilogue.js';
 import type { ConvGeometry } from './conv-gemm.js';
 import { allocScratch, heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
@@ -65,23 +66,34 @@ export function convForwardOneChannel(
   filter: TensorInfo,
   g: ConvGeometry,
   out: TensorInfo,
+  epilogue?: ConvEpilogue,
 ): void {
   const O = g.outChannels;
   const { scratch, padded, hp, wp, after } = padInput(backend, x, g, 9 * O);
   try {
     const kernels = simdKernels(backend);
     kernels.pack_b(9, O, heapOffset(backend, filter), O, 1, after);
-    kernels.conv_c1_3x3(
-      padded,
-      hp,
-      wp,
-      g.batch * g.outHeight,
-      g.outHeight,
-      g.outWidth,
-      O,
-      after,
-      heapOffset(backend, out),
-    );
+    const y = heapOffset(backend, out);
+    const imageFloats = g.outHeight * g.outWidth * O;
+    // Without an epilogue, one call for the batch; with one, a call per image (28 x 28 x 16 floats
+    // at most here, 50 KB) so that the epilogue finds the image's output still in cache.
+    const imagesPerCall = epilogue === undefined ? g.batch : 1;
+    for (let n0 = 0; n0 < g.batch; n0 += imagesPerCall) {
+      const images = Math.min(imagesPerCall, g.batch - n0);
+      const at = y + n0 * imageFloats * 4;
+      kernels.conv_c1_3x3(
+        padded + n0 * hp * wp * 4,
+        hp,
+        wp,
+        images * g.outHeight,
+        g.outHeight,
+        g.outWidth,
+        O,
+        after,
+        at,
+      );
+      applyConvEpilogue(kernels, epilogue, at, images * imageFloats, O);
+    }
   } finally {
     backend.disposeData(scratch.info.dataId);
   }

@@ -8,19 +8,22 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import type { ConvEpilogue } from './conv-epilogue.js';
 import { convForwardGemm, simdConvGeometry } from './conv-gemm.js';
 import { stockKernelResult } from './stock-kernels.js';
 
 /**
  * Our forward convolution of float32 NHWC `x` by `filter` into a new output, or `undefined` when
  * the layout or dilations are not ones the SIMD path covers (the caller then runs the stock
- * kernel). Shared by `Conv2D` and `FusedConv2D`. Internal.
+ * kernel). Shared by `Conv2D` and `FusedConv2D` (which passes its bias and ReLU as `epilogue`).
+ * Internal.
  */
 export function simdConv2D(
   backend: BackendWasm,
   x: TensorInfo,
   filter: TensorInfo,
   attrs: Pick<Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dilations' | 'dimRoundingMode'>,
+  epilogue?: ConvEpilogue,
 ): TensorInfo | undefined {
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
   const info = backend_util.computeConv2DInfo(
@@ -36,7 +39,7 @@ export function simdConv2D(
   const geometry = x.dtype === 'float32' && filter.dtype === 'float32' ? simdConvGeometry(info) : undefined;
   if (geometry === undefined) return undefined;
   const out = backend.makeOutput(info.outShape, 'float32');
-  convForwardGemm(backend, x, filter, geometry, out);
+  convForwardGemm(backend, x, filter, geometry, out, epilogue);
   return out;
 }
 

@@ -10,7 +10,6 @@ import {
 } from '@tensorflow/tfjs-core';
 import { simdConv2D } from './conv2d.js';
 import { heapOffset } from './gemm.js';
-import { simdKernels } from './simd-kernels.js';
 import { stockKernelResult } from './stock-kernels.js';
 
 function fusedConv2D(args: {
@@ -31,22 +30,19 @@ function fusedConv2D(args: {
     inputs.preluActivationWeights === undefined &&
     (bias === undefined ||
       (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === channels && channels % 4 === 0));
-  const out = epilogueFits ? simdConv2D(backend, x, filter, attrs) : undefined;
-  if (out === undefined) {
-    return stockKernelResult(FusedConv2D, args);
-  }
-  const kernels = simdKernels(backend);
-  const n = util.sizeFromShape(out.shape);
-  const at = heapOffset(backend, out);
-  // In place: both passes read an element before writing it.
-  if (bias !== undefined) kernels.add(at, heapOffset(backend, bias), at, n, channels);
-  if (attrs.activation === 'relu') kernels.relu(at, at, n, 0);
-  return out;
+  const out = epilogueFits
+    ? simdConv2D(backend, x, filter, attrs, {
+        bias: bias === undefined ? undefined : heapOffset(backend, bias),
+        relu: attrs.activation === 'relu',
+      })
+    : undefined;
+  return out ?? stockKernelResult(FusedConv2D, args);
 }
 
 /**
- * `FusedConv2D` for the WASM backend: our `Conv2D` followed by the bias add and ReLU in place, in
- * SIMD passes over the output; other activations, PReLU and layouts go to the stock kernel.
+ * `FusedConv2D` for the WASM backend: our `Conv2D` with the bias add and ReLU run in place on each
+ * block of output rows right after the GEMM wrote it (still in cache); other activations, PReLU
+ * and layouts go to the stock kernel.
  */
 export const fusedConv2DConfig: KernelConfig = {
   kernelName: FusedConv2D,

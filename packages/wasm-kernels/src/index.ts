@@ -11,7 +11,7 @@ export { floorConfig } from './floor.js';
 export { fusedConv2DConfig } from './fused-conv2d.js';
 export { identityConfig } from './identity.js';
 export { maxPoolConfig } from './max-pool.js';
-export { maxPoolGradConfig } from './max-pool-grad.js';
+export { MaxPoolReluGrad, maxPoolGradConfig, maxPoolReluGradConfig } from './max-pool-grad.js';
 export { meanConfig } from './mean.js';
 export { multiplyConfig } from './multiply.js';
 export { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';

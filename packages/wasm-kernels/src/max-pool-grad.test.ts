@@ -160,3 +160,79 @@ describe.each(kernelBuilds)('maxPoolConfig, %s build', (build) => {
     expect(Object.is(actual.values[((1 * 4 + 2) * 3 + 1) * 8 + 3], -0)).toBe(true);
   });
 });
+
+describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
+  beforeEach(() => useBuild(build));
+
+  /** `MaxPoolReluGrad` and `ReluGrad` of `MaxPoolGrad` on wasm for x = `values` (a ReLU's output). */
+  async function fusedAndComposed(
+    values: Float32Array,
+    shape: number[],
+    c: Pick<(typeof poolCases)[number], 'size' | 'strides' | 'pad'>,
+    dyValues?: Float32Array,
+  ) {
+    const outShape = tf.tidy(
+      () => tf.maxPool(tf.zeros(shape) as tf.Tensor4D, c.size, c.strides, c.pad).shape,
+    );
+    const dy = { values: dyValues ?? randomValues(outShape, 25), shape: outShape };
+    const attrs = { filterSize: c.size, strides: c.strides, pad: c.pad };
+    const gradient = (fused: boolean) => (xt: tf.Tensor, dyt: tf.Tensor) => {
+      const output = tf.maxPool(xt as tf.Tensor4D, c.size, c.strides, c.pad);
+      const inputs = { dy: dyt, input: xt, output };
+      if (fused) return tf.engine().runKernel('MaxPoolReluGrad', inputs, attrs) as tf.Tensor;
+      const routed = tf.engine().runKernel('MaxPoolGrad', inputs, attrs) as tf.Tensor;
+      return tf.engine().runKernel('ReluGrad', { dy: routed, x: xt }) as tf.Tensor;
+    };
+    const before = tf.memory().numTensors;
+    const fused = await runOn('wasm', [{ values, shape }, dy], gradient(true));
+    const composed = await runOn('wasm', [{ values, shape }, dy], gradient(false));
+    expect(tf.memory().numTensors).toBe(before);
+    return { fused, composed };
+  }
+
+  const bits = (values: Float32Array) => Array.from(new Uint32Array(values.slice().buffer));
+
+  it.each(poolCases)(
+    'is ReluGrad of MaxPoolGrad to the bit for x $x, size $size, strides $strides, pad $pad',
+    async (c) => {
+      // A ReLU's output: about half the values 0, so some windows are all zeros.
+      const values = randomValues(c.x, 24).map((v) => Math.max(v, 0));
+      const { fused, composed } = await fusedAndComposed(values, c.x, c);
+      expect(fused.shape).toEqual(c.x);
+      expect(bits(fused.values)).toEqual(bits(composed.values));
+    },
+  );
+
+  it('keeps the step of zero, -0, NaN and negative inputs, and the sign of a zeroed gradient', async () => {
+    // 8 channels (the one-pass SIMD route), one window of each kind per channel, dy of both signs.
+    const shape = [1, 2, 2, 8];
+    const windows = [
+      [0, 0, 0, 0],
+      [-0, 0, -0, 0],
+      [Number.NaN, 1, 0, 0],
+      [0, 0, 0, Number.NaN],
+      [-1, -2, 0, -3],
+      [2, 0, 3, 1],
+      [0, 0, 0, 4],
+      [Number.NEGATIVE_INFINITY, 0, 0, 0],
+    ];
+    const values = new Float32Array(32);
+    windows.forEach((window, channel) => {
+      window.forEach((value, p) => {
+        values[p * 8 + channel] = value;
+      });
+    });
+    const dy = Float32Array.from([-1, 2, -3, 4, -5, 6, -7, 8]);
+    const { fused, composed } = await fusedAndComposed(
+      values,
+      shape,
+      { size: 2, strides: 2, pad: 'valid' },
+      dy,
+    );
+    expect(bits(fused.values)).toEqual(bits(composed.values));
+    // The all-zero window with a negative dy: the gradient is -0 at its first position, as dy * 0.
+    expect(Object.is(fused.values[0], -0)).toBe(true);
+    // The window whose maximum 3 is at its third position (row 1, column 0).
+    expect(fused.values[2 * 8 + 5]).toBe(6);
+  });
+});

@@ -7,6 +7,7 @@ import {
   type MaxPoolGradAttrs,
   type MaxPoolGradInputs,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
 import { heapOffset } from './gemm.js';
 import { isSimdPool2x2 } from './max-pool.js';
@@ -69,6 +70,18 @@ function maxPoolGrad(args: {
   backend: BackendWasm;
   attrs: MaxPoolGradAttrs;
 }): TensorInfo {
+  return routeMaxPoolGradient(args, false);
+}
+
+/**
+ * dx of a max pool, and with `relu` times the ReLU's step at x (`input` is a ReLU's output): the
+ * SIMD kernel does both in one pass when every row and column of x lies in a window, else the
+ * general route is followed by `relu_grad` in place, the same bits.
+ */
+function routeMaxPoolGradient(
+  args: { inputs: MaxPoolGradInputs; backend: BackendWasm; attrs: MaxPoolGradAttrs },
+  relu: boolean,
+): TensorInfo {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy as TensorInfo;
   const x = inputs.input as TensorInfo;
@@ -86,6 +99,12 @@ function maxPoolGrad(args: {
   const { effectiveFilterHeight, effectiveFilterWidth } = info;
   const { top, left } = info.padInfo;
 
+  if (relu && !(isSimdPool2x2(info) && 2 * outHeight === inHeight && 2 * outWidth === inWidth)) {
+    const routed = routeMaxPoolGradient(args, false);
+    const at = heapOffset(backend, routed);
+    simdKernels(backend).relu_grad(heapOffset(backend, x), at, at, util.sizeFromShape(x.shape));
+    return routed;
+  }
   const dx = backend.makeOutput(x.shape, 'float32');
   if (isSimdPool2x2(info)) {
     const kernels = simdKernels(backend);
@@ -93,7 +112,8 @@ function maxPoolGrad(args: {
     // Rows or columns past the last window (odd sizes) get no gradient and are not written.
     if (2 * outHeight !== inHeight || 2 * outWidth !== inWidth)
       kernels.fill_zero(dxOffset, batchSize * inHeight * inWidth * channels);
-    kernels.max_pool_2x2_grad(
+    const pass = relu ? kernels.max_pool_2x2_relu_grad : kernels.max_pool_2x2_grad;
+    pass(
       heapOffset(backend, x),
       heapOffset(backend, dy),
       batchSize,
@@ -170,4 +190,20 @@ export const maxPoolGradConfig: KernelConfig = {
   kernelName: MaxPoolGrad,
   backendName: 'wasm',
   kernelFunc: maxPoolGrad as unknown as KernelFunc,
+};
+
+/** The name of this package's kernel for the gradient of a max pool over a ReLU's output. */
+export const MaxPoolReluGrad = 'MaxPoolReluGrad';
+
+/**
+ * `MaxPoolReluGrad` for the WASM backend, this package's own kernel: `MaxPoolGrad`'s inputs and
+ * attributes, where `input` is a ReLU's output, and its result times the ReLU's step at `input`:
+ * what `ReluGrad` of `MaxPoolGrad` gives, to the bit, in one pass over x and dx instead of two
+ * (2x2 stride-2 pools of even sides; other pools run the two passes).
+ */
+export const maxPoolReluGradConfig: KernelConfig = {
+  kernelName: MaxPoolReluGrad,
+  backendName: 'wasm',
+  kernelFunc: ((args: { inputs: MaxPoolGradInputs; backend: BackendWasm; attrs: MaxPoolGradAttrs }) =>
+    routeMaxPoolGradient(args, true)) as unknown as KernelFunc,
 };

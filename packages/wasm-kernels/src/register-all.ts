@@ -18,7 +18,7 @@ import { floorConfig } from './floor.js';
 import { fusedConv2DConfig } from './fused-conv2d.js';
 import { identityConfig } from './identity.js';
 import { maxPoolConfig } from './max-pool.js';
-import { maxPoolGradConfig } from './max-pool-grad.js';
+import { maxPoolGradConfig, maxPoolReluGradConfig } from './max-pool-grad.js';
 import { meanConfig } from './mean.js';
 import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
@@ -50,15 +50,18 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   adamUpdateConfig,
   scaledAddConfig,
   reluGradConfig,
+  maxPoolReluGradConfig,
 ];
 
 /**
  * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
  * `FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Mean`,
  * `Tile`, `FusedBatchNorm`, `Add`, `Multiply`, `Relu`, `Floor`, `Identity` and `Cast` (the
- * cases ours do not cover still run the stock kernels), and adds three kernels of our own:
- * `AdamUpdate`, a fused Adam step, `ScaledAdd`, a weighted sum, and `ReluGrad`, which the `Relu`
- * gradient it registers runs on wasm (other backends keep tfjs-core's gradient). Idempotent; call it once before
+ * cases ours do not cover still run the stock kernels), and adds four kernels of our own:
+ * `AdamUpdate`, a fused Adam step, `ScaledAdd`, a weighted sum, `ReluGrad`, which the `Relu`
+ * gradient it registers runs on wasm (other backends keep tfjs-core's gradient), and
+ * `MaxPoolReluGrad`, the gradient of a max pool over a ReLU's output in one pass (what
+ * `@mnist/train`'s fused conv layers run). Idempotent; call it once before
  * training (before or after `tf.setBackend`). It does not import the backend itself: the app does
  * (`import '@tensorflow/tfjs-backend-wasm'`).
  */
