@@ -106,12 +106,17 @@ function cases(batch) {
   for (const [index, { name, x, w }] of convs.entries()) {
     const y = [x[0], x[1], x[2], w[3]];
     const flops = 2 * x[0] * x[1] * x[2] * w[0] * w[1] * w[2] * w[3];
+    // What a training step runs for a conv layer (@mnist/train's fused op): conv, bias and ReLU.
     list.push({
-      label: `Conv2D ${name}`,
-      kernel: 'Conv2D',
+      label: `FusedConv2D ${name} (bias, ReLU)`,
+      kernel: 'FusedConv2D',
       flops,
-      inputs: () => ({ x: tf.randomUniform(x), filter: tf.randomUniform(w) }),
-      attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 },
+      inputs: () => ({
+        x: tf.randomUniform(x),
+        filter: tf.randomUniform(w, -1, 1),
+        bias: tf.randomUniform([w[3]], -1, 1),
+      }),
+      attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation: 'relu' },
     });
     list.push({
       label: `Conv2DBackpropFilter ${name}`,
@@ -169,12 +174,14 @@ function cases(batch) {
       inputs: () => ({ x: tf.randomUniform(shape) }),
       attrs: { filterSize: 2, strides: 2, pad: 'valid' },
     });
+    // The pool's gradient and its conv's ReLU gradient, in one pass: what a training step runs.
     list.push({
-      label: `MaxPoolGrad ${name}`,
-      kernel: 'MaxPoolGrad',
+      label: `MaxPoolReluGrad ${name}`,
+      kernel: 'MaxPoolReluGrad',
       // x and dx moved once each, dy once.
       bytes: 4 * (2 * size + pooledSize),
-      inputs: () => ({ dy: tf.randomUniform(pooled), input: tf.randomUniform(shape) }),
+      // A ReLU's output: half of it 0.
+      inputs: () => ({ dy: tf.randomUniform(pooled), input: tf.relu(tf.randomUniform(shape, -1, 1)) }),
       attrs: { filterSize: 2, strides: 2, pad: 'valid' },
     });
     list.push({
@@ -185,43 +192,13 @@ function cases(batch) {
       attrs: { axis: [0, 1, 2], keepDims: false },
     });
   }
-  // The elementwise kernels on the largest activation, the first conv's output.
-  const first = convs[0];
-  const act = [batch, first.x[1], first.x[2], first.w[3]];
-  const actSize = act.reduce((a, b) => a * b, 1);
+  // The conv layers' bias add, ReLU and ReLU gradient run inside the kernels above; the dense
+  // layer's are too small (batch x units) for a bandwidth figure.
   const lastSize = lastMap.reduce((a, b) => a * b, 1);
   // Adam and the threads' gradient sum on the largest weight: the dense kernel (or the output's).
   const weight = units > 0 ? [flat, units] : [flat, 10];
   const weightSize = weight[0] * weight[1];
   list.push(
-    {
-      label: 'Add bias conv1',
-      kernel: 'Add',
-      bytes: 8 * actSize,
-      inputs: () => ({ a: tf.randomUniform(act), b: tf.randomUniform([act[3]]) }),
-      attrs: {},
-    },
-    {
-      label: 'Relu conv1',
-      kernel: 'Relu',
-      bytes: 8 * actSize,
-      inputs: () => ({ x: tf.randomUniform(act, -1, 1) }),
-      attrs: {},
-    },
-    {
-      label: 'Multiply (relu grad) conv1',
-      kernel: 'Multiply',
-      bytes: 12 * actSize,
-      inputs: () => ({ a: tf.randomUniform(act), b: tf.randomUniform(act) }),
-      attrs: {},
-    },
-    {
-      label: 'ReluGrad conv1',
-      kernel: 'ReluGrad',
-      bytes: 12 * actSize,
-      inputs: () => ({ dy: tf.randomUniform(act), x: tf.randomUniform(act, -1, 1) }),
-      attrs: {},
-    },
     {
       label: `Floor (dropout mask) ${convs.at(-1).name}`,
       kernel: 'Floor',
