@@ -108,21 +108,46 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     (br $loop1)))`;
   }
 
-  /** Writes (or adds) the tile to C at `$ct`: vector stores when full, else via `$tmp` element by element. */
+  /**
+   * Writes (or adds) the tile to C at `$ct`: vector stores when full, else via `$tmp` element by
+   * element. With `$biasRelu` (0, or the byte offset of one bias value per column of C), each value
+   * then gets its column's bias added and is clamped at zero before it is stored: the bias add and
+   * ReLU of a conv layer, the same float32 operations in the same order as the `add` and `relu`
+   * passes over C would do afterwards (NaN kept, -0 made +0), on values still in registers.
+   */
   function storeTile() {
-    const full = [];
-    const fullAcc = [];
-    for (const r of range(MR)) {
-      const row = r === 0 ? lg('ct') : `(i32.add ${lg('ct')} (i32.mul ${lg('ldcb')} (i32.const ${r})))`;
-      full.push(`(local.set $cr ${row})`);
-      fullAcc.push(`(local.set $cr ${row})`);
-      for (const v of [0, 1]) {
-        full.push(`(v128.store offset=${v * 16} ${lg('cr')} ${lg(acc(r, v))})`);
-        fullAcc.push(
-          `(v128.store offset=${v * 16} ${lg('cr')} (f32x4.add (v128.load offset=${v * 16} ${lg('cr')}) ${lg(acc(r, v))}))`,
+    const zero = '(v128.const i32x4 0 0 0 0)';
+    const variant = ({ accumulate, epilogue }) => {
+      const lines = [];
+      if (epilogue) {
+        lines.push(
+          `(local.set $bv0 (v128.load (i32.add ${lg('biasRelu')} (i32.shl ${lg('j0')} (i32.const 2)))))`,
+        );
+        lines.push(
+          `(local.set $bv1 (v128.load offset=16 (i32.add ${lg('biasRelu')} (i32.shl ${lg('j0')} (i32.const 2)))))`,
         );
       }
-    }
+      for (const r of range(MR)) {
+        const row = r === 0 ? lg('ct') : `(i32.add ${lg('ct')} (i32.mul ${lg('ldcb')} (i32.const ${r})))`;
+        lines.push(`(local.set $cr ${row})`);
+        for (const v of [0, 1]) {
+          const value = accumulate
+            ? `(f32x4.add (v128.load offset=${v * 16} ${lg('cr')}) ${lg(acc(r, v))})`
+            : lg(acc(r, v));
+          if (!epilogue) {
+            lines.push(`(v128.store offset=${v * 16} ${lg('cr')} ${value})`);
+            continue;
+          }
+          lines.push(`(local.set $ev (f32x4.add ${value} ${lg(`bv${v}`)}))`);
+          lines.push(
+            `(v128.store offset=${v * 16} ${lg('cr')} (v128.andnot ${lg('ev')} (f32x4.le ${lg('ev')} ${zero})))`,
+          );
+        }
+      }
+      return lines.join('\n');
+    };
+    const byAccumulate = (epilogue) =>
+      `(if (i32.and ${lg('acc')} (i32.const 1)) (then ${variant({ accumulate: true, epilogue })}) (else ${variant({ accumulate: false, epilogue })}))`;
     const spill = [];
     for (const r of range(MR)) {
       for (const v of [0, 1])
@@ -130,7 +155,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     }
     return `
   (if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('nr')} (i32.const ${NR})))
-    (then (if ${lg('acc')} (then ${fullAcc.join('\n')}) (else ${full.join('\n')})))
+    (then (if ${lg('biasRelu')} (then ${byAccumulate(true)}) (else ${byAccumulate(false)})))
     (else
       ${spill.join('\n')}
       (local.set $r (i32.const 0))
@@ -142,6 +167,11 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
           (br_if $qend (i32.ge_u ${lg('q')} ${lg('nr')}))
           (local.set $s (f32.load (i32.add ${lg('tmp')} (i32.add (i32.shl ${lg('r')} (i32.const 5)) (i32.shl ${lg('q')} (i32.const 2))))))
           (if ${lg('acc')} (then (local.set $s (f32.add (f32.load (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2)))) ${lg('s')}))))
+          ;; the epilogue in scalars: the bias, then s where s > 0 or NaN (its bits kept), else +0
+          (if ${lg('biasRelu')}
+            (then
+              (local.set $s (f32.add ${lg('s')} (f32.load (i32.add ${lg('biasRelu')} (i32.shl (i32.add ${lg('j0')} ${lg('q')}) (i32.const 2))))))
+              (local.set $s (select ${lg('s')} (f32.const 0) (i32.eqz (f32.le ${lg('s')} (f32.const 0)))))))
           (f32.store (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2))) ${lg('s')})
           (local.set $q (i32.add ${lg('q')} (i32.const 1)))
           (br $qloop)))
@@ -155,7 +185,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
   ${range(MR)
     .map((r) => `(local $a${r} i32)`)
     .join(' ')} (local $arow i32)
-  (local $b0 v128) (local $b1 v128) (local $av v128)
+  (local $b0 v128) (local $b1 v128) (local $av v128) (local $bv0 v128) (local $bv1 v128) (local $ev v128)
   ${range(MR)
     .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
     .join(' ')}`;
@@ -201,15 +231,17 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
   (func $gemm_packed${suffix} (export "gemm_packed${suffix}")
     (param $m i32) (param $n i32) (param $k i32) (param $pA i32) (param $pB i32) (param $c i32)
     (param $ldc i32) (param $acc i32) (param $tmp i32)
-    ${tileLocals}
+    ${tileLocals} (local $biasRelu i32)
     (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
     ${tileLoops(fma, 'packed', `(local.set $pa (i32.add ${lg('pA')} (i32.mul (i32.mul ${lg('i0')} ${lg('k')}) (i32.const 4))))`)})`;
   }
 
   /**
-   * `gemm_rows(m, n, k, a, lda, pb, c, ldc, acc, tmp)`: as `gemm_packed` but A is read in place, row
-   * major with row stride lda (im2col rows, a dense layer's input): no packing pass over A. The rows
-   * of an edge tile past m repeat row 0 of the tile; their results are dropped by the edge store.
+   * `gemm_rows(m, n, k, a, lda, pb, c, ldc, acc, tmp, biasRelu)`: as `gemm_packed` but A is read in
+   * place, row major with row stride lda (im2col rows, a dense layer's input): no packing pass over
+   * A. The rows of an edge tile past m repeat row 0 of the tile; their results are dropped by the
+   * edge store. `biasRelu`: 0, or a bias (n floats) to add to C before a ReLU, as the tile is stored
+   * (pass it with the last k block only).
    */
   function gemmRows(fma) {
     const rowPtrs = [
@@ -223,7 +255,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     return `
   (func $gemm_rows${suffix} (export "gemm_rows${suffix}")
     (param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $lda i32) (param $pB i32)
-    (param $c i32) (param $ldc i32) (param $acc i32) (param $tmp i32)
+    (param $c i32) (param $ldc i32) (param $acc i32) (param $tmp i32) (param $biasRelu i32)
     ${tileLocals} (local $ldab i32)
     (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
     (local.set $ldab (i32.shl ${lg('lda')} (i32.const 2)))
@@ -656,12 +688,13 @@ function padC1() {
 const C1_TILE = 6;
 
 /**
- * `conv_c1_3x3(xp, Hp, Wp, rows, OH, OW, O, pw, y)`: a 3x3 stride-1 convolution of one input
+ * `conv_c1_3x3(xp, Hp, Wp, rows, OH, OW, O, pw, y, biasRelu)`: a 3x3 stride-1 convolution of one input
  * channel (the first layer) without im2col: x padded by `pad_c1`, the filter packed by `pack_b`
  * (panels [9][8]); rows = N*OH, O a multiple of 8. A tile is 6 pixels of one output row times 8
  * channels in 12 accumulators; its 9 taps are unrolled, each two filter vectors and six broadcasts
  * of x, so the tile does 108 multiply-adds between its start and its 12 stores (the GEMM over
- * im2col had K = 9 k steps and a scalar im2col per pixel).
+ * im2col had K = 9 k steps and a scalar im2col per pixel). `biasRelu`: 0, or a bias (O floats)
+ * added before a ReLU as the tile is stored.
  */
 function convC1(fma) {
   const body = [];
@@ -681,20 +714,30 @@ function convC1(fma) {
       }
     }
   }
-  const stores = [];
-  for (let i = 0; i < C1_TILE; i++) {
-    const st = [0, 1].map((v) => `(v128.store offset=${v * 16} ${lg('cr')} ${lg(acc(i, v))})`).join(' ');
-    stores.push(i === 0 ? st : `(if (i32.gt_u ${lg('mr')} (i32.const ${i})) (then ${st}))`);
-    stores.push(`(local.set $cr (i32.add ${lg('cr')} ${lg('Ob')}))`);
-  }
+  // With $biasRelu, each value gets its channel's bias and is clamped at zero as it is stored (the
+  // bits of the add and relu passes: NaN kept, -0 made +0).
+  const stored = (i, v, epilogue) =>
+    epilogue
+      ? `(local.set $ev (f32x4.add ${lg(acc(i, v))} ${lg(`bv${v}`)})) (v128.store offset=${v * 16} ${lg('cr')} (v128.andnot ${lg('ev')} (f32x4.le ${lg('ev')} (v128.const i32x4 0 0 0 0))))`
+      : `(v128.store offset=${v * 16} ${lg('cr')} ${lg(acc(i, v))})`;
+  const storeRows = (epilogue) => {
+    const lines = [];
+    for (let i = 0; i < C1_TILE; i++) {
+      const st = [0, 1].map((v) => stored(i, v, epilogue)).join(' ');
+      lines.push(i === 0 ? st : `(if (i32.gt_u ${lg('mr')} (i32.const ${i})) (then ${st}))`);
+      lines.push(`(local.set $cr (i32.add ${lg('cr')} ${lg('Ob')}))`);
+    }
+    return lines.join('\n');
+  };
+  const stores = [`(if ${lg('biasRelu')} (then ${storeRows(true)}) (else ${storeRows(false)}))`];
   return `
 (func $conv_c1_3x3 (export "conv_c1_3x3")
   (param $xp i32) (param $Hp i32) (param $Wp i32) (param $rows i32) (param $OH i32) (param $OW i32)
-  (param $O i32) (param $pw i32) (param $y i32)
+  (param $O i32) (param $pw i32) (param $y i32) (param $biasRelu i32)
   (local $q i32) (local $base i32) (local $yo i32) (local $j0 i32) (local $pb i32) (local $ct i32)
   (local $c0 i32) (local $mr i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $cr i32)
   (local $Wpb i32) (local $Ob i32)
-  (local $b0 v128) (local $b1 v128) (local $av v128)
+  (local $b0 v128) (local $b1 v128) (local $av v128) (local $bv0 v128) (local $bv1 v128) (local $ev v128)
   ${range(C1_TILE)
     .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
     .join(' ')}
@@ -710,6 +753,10 @@ function convC1(fma) {
       (br_if $jend (i32.ge_u ${lg('j0')} ${lg('O')}))
       (local.set $pb (i32.add ${lg('pw')} (i32.mul ${lg('j0')} (i32.const 36))))
       (local.set $ct (i32.add ${lg('yo')} (i32.shl ${lg('j0')} (i32.const 2))))
+      (if ${lg('biasRelu')}
+        (then
+          (local.set $bv0 (v128.load (i32.add ${lg('biasRelu')} (i32.shl ${lg('j0')} (i32.const 2)))))
+          (local.set $bv1 (v128.load offset=16 (i32.add ${lg('biasRelu')} (i32.shl ${lg('j0')} (i32.const 2)))))))
       (local.set $c0 (i32.const 0))
       (block $cend (loop $cloop
         (br_if $cend (i32.ge_u ${lg('c0')} ${lg('OW')}))

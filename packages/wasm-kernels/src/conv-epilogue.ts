@@ -2,17 +2,24 @@ import type { SimdKernelExports } from './simd-kernels.js';
 
 /**
  * What a forward convolution does to its output before it leaves the cache: add a per-channel bias
- * (its heap byte offset, `outChannels` floats) and then clamp at zero. The same two SIMD passes
- * `FusedConv2D` would run over the whole output afterwards, so the same bits, but each on a block
- * of output rows just written (at most a few tens of KB), not on megabytes read back from memory.
+ * (its heap byte offset, `outChannels` floats) and then clamp at zero. Both together (a conv
+ * layer's bias and ReLU) happen in the GEMM's and the first layer's stores, on values still in
+ * registers; one alone runs as a SIMD pass over each block of output rows just written (a few tens
+ * of KB). Either way the same float32 operations as `FusedConv2D`'s two passes over the whole
+ * output, so the same bits.
  */
 export interface ConvEpilogue {
   bias?: number;
   relu: boolean;
 }
 
-/** Runs `epilogue` on `count` floats of conv output at byte offset `at` (whole pixels). */
-export function applyConvEpilogue(
+/** The kernels' `biasRelu` argument: the bias when `epilogue` adds one before a ReLU, else 0. */
+export function storedBiasRelu(epilogue: ConvEpilogue | undefined): number {
+  return epilogue?.relu === true && epilogue.bias !== undefined ? epilogue.bias : 0;
+}
+
+/** Runs `epilogue` as passes over `count` floats of conv output at byte offset `at` (whole pixels). */
+export function convEpiloguePasses(
   kernels: SimdKernelExports,
   epilogue: ConvEpilogue | undefined,
   at: number,

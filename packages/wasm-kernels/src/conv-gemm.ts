@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { GEMM_NR } from './generated/kernel-binaries.js';
-import { applyConvEpilogue, type ConvEpilogue } from './conv-epilogue.js';
+import { type ConvEpilogue, convEpiloguePasses, storedBiasRelu } from './conv-epilogue.js';
 import { convForwardOneChannel, filterGradOneChannel, fitsOneChannelDirect } from './conv-one-channel.js';
 import { allocScratch, GEMM_KC, GEMM_MC, GEMM_TILE_FLOATS, heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
@@ -51,7 +51,8 @@ function writeGeometry(backend: BackendWasm, at: number, g: ConvGeometry): void 
  * the input gradient as a stride-1 "full" convolution. The filter (`[fh, fw, inC, outC]`, row major
  * `[K, outC]`) is packed once per k block; im2col rows are built per block of output positions
  * into L2-sized scratch and read in place by the row-pointer GEMM. Writes all of `out`, each block
- * finished by `epilogue` (if any) while it is in cache.
+ * finished by `epilogue` (if any): a bias and ReLU in the GEMM's stores of the last k block, one of
+ * them alone in a pass over the block while it is in cache.
  */
 export function convForwardGemm(
   backend: BackendWasm,
@@ -86,9 +87,10 @@ export function convForwardGemm(
     const xo = heapOffset(backend, x);
     if (K === 0) {
       new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, y, M * N).fill(0);
-      applyConvEpilogue(kernels, epilogue, y, M * N, N);
+      convEpiloguePasses(kernels, epilogue, y, M * N, N);
       return;
     }
+    const biasRelu = storedBiasRelu(epilogue);
     for (let b = 0; b < kBlocks; b++) {
       const k0 = b * GEMM_KC;
       kernels.pack_b(Math.min(GEMM_KC, K - k0), N, w + k0 * N * 4, N, 1, packed + k0 * n8 * 4);
@@ -110,9 +112,10 @@ export function convForwardGemm(
           N,
           b > 0 ? 1 : 0,
           tmp,
+          b === kBlocks - 1 ? biasRelu : 0,
         );
       }
-      applyConvEpilogue(kernels, epilogue, y + p0 * N * 4, rows * N, N);
+      if (biasRelu === 0) convEpiloguePasses(kernels, epilogue, y + p0 * N * 4, rows * N, N);
     }
   } finally {
     backend.disposeData(scratch.info.dataId);

@@ -1,6 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { applyConvEpilogue, type ConvEpilogue } from './conv-epilogue.js';
+import { type ConvEpilogue, convEpiloguePasses, storedBiasRelu } from './conv-epilogue.js';
 import type { ConvGeometry } from './conv-gemm.js';
 import { allocScratch, heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
@@ -75,9 +75,11 @@ export function convForwardOneChannel(
     kernels.pack_b(9, O, heapOffset(backend, filter), O, 1, after);
     const y = heapOffset(backend, out);
     const imageFloats = g.outHeight * g.outWidth * O;
-    // Without an epilogue, one call for the batch; with one, a call per image (28 x 28 x 16 floats
-    // at most here, 50 KB) so that the epilogue finds the image's output still in cache.
-    const imagesPerCall = epilogue === undefined ? g.batch : 1;
+    const biasRelu = storedBiasRelu(epilogue);
+    // A bias with a ReLU happens in the kernel's stores: one call for the batch, as without an
+    // epilogue. One of them alone: a call per image (28 x 28 x 16 floats at most here, 50 KB), so
+    // that its pass finds the image's output still in cache.
+    const imagesPerCall = epilogue === undefined || biasRelu !== 0 ? g.batch : 1;
     for (let n0 = 0; n0 < g.batch; n0 += imagesPerCall) {
       const images = Math.min(imagesPerCall, g.batch - n0);
       const at = y + n0 * imageFloats * 4;
@@ -91,8 +93,9 @@ export function convForwardOneChannel(
         O,
         after,
         at,
+        biasRelu,
       );
-      applyConvEpilogue(kernels, epilogue, at, images * imageFloats, O);
+      if (biasRelu === 0) convEpiloguePasses(kernels, epilogue, at, images * imageFloats, O);
     }
   } finally {
     backend.disposeData(scratch.info.dataId);

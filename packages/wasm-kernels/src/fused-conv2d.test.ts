@@ -49,3 +49,53 @@ describe.each(kernelBuilds)('fusedConv2DConfig, %s build', (build) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+// The bias and ReLU happen in the kernels' stores (both together) or in passes (one alone): either
+// way the bits of `Conv2D`, `Add` and `Relu` run one after the other. Shapes: the first layer's
+// direct kernel, one k block, two k blocks (K = 288 > 256, the last one accumulating), edge tiles
+// of rows (98 positions) and of columns (12 channels: a panel of 8 and one of 4).
+const unfusedCases: { x: number[]; filter: number[]; bias: boolean; activation: 'linear' | 'relu' }[] = [
+  { x: [3, 28, 28, 1], filter: [3, 3, 1, 16], bias: true, activation: 'relu' },
+  { x: [3, 14, 14, 16], filter: [3, 3, 16, 32], bias: true, activation: 'relu' },
+  { x: [2, 7, 7, 32], filter: [3, 3, 32, 64], bias: true, activation: 'relu' },
+  { x: [2, 7, 7, 8], filter: [3, 3, 8, 12], bias: true, activation: 'relu' },
+  { x: [2, 7, 7, 8], filter: [3, 3, 8, 12], bias: true, activation: 'linear' },
+  { x: [2, 7, 7, 8], filter: [3, 3, 8, 12], bias: false, activation: 'relu' },
+  { x: [3, 28, 28, 1], filter: [3, 3, 1, 16], bias: true, activation: 'linear' },
+];
+
+describe.each(kernelBuilds)('fusedConv2DConfig against its three kernels, %s build', (build) => {
+  beforeEach(() => useBuild(build));
+
+  it.each(unfusedCases)(
+    'gives the bits of conv, add, relu for x $x, filter $filter, bias $bias, $activation',
+    async (c) => {
+      const x = { values: randomValues(c.x, 41), shape: c.x };
+      const w = { values: randomValues(c.filter, 42), shape: c.filter };
+      const channels = c.filter[3] as number;
+      // Biases of both signs: the ReLU clears part of the output.
+      const b = { values: randomValues([channels], 43), shape: [channels] };
+      const fused = (xt: tf.Tensor, wt: tf.Tensor, bt: tf.Tensor) =>
+        tf.fused.conv2d({
+          x: xt as tf.Tensor4D,
+          filter: wt as tf.Tensor4D,
+          strides: 1,
+          pad: 'same',
+          bias: c.bias ? bt : undefined,
+          activation: c.activation,
+        });
+      const threeKernels = (xt: tf.Tensor, wt: tf.Tensor, bt: tf.Tensor) => {
+        let y: tf.Tensor = tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 1, 'same');
+        if (c.bias) y = tf.add(y, bt);
+        return c.activation === 'relu' ? tf.relu(y) : y;
+      };
+      const before = tf.memory().numTensors;
+      const one = await runOn('wasm', [x, w, b], fused);
+      const three = await runOn('wasm', [x, w, b], threeKernels);
+      const bits = (v: Float32Array) => Array.from(new Uint32Array(v.slice().buffer));
+      expect(bits(one.values)).toEqual(bits(three.values));
+      if (c.activation === 'relu') expect(one.values.some((v) => v === 0)).toBe(true);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+});

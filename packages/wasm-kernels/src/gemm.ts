@@ -81,7 +81,7 @@ export function gemm(
     const acc = accumulate || k0 > 0 ? 1 : 0;
     kernels.pack_b(kc, n, b.offset + k0 * b.rowStride * 4, b.rowStride, b.colStride, packedB);
     if (aRowMajor) {
-      kernels.gemm_rows(m, n, kc, a.offset + k0 * 4, a.rowStride, packedB, c, ldc, acc, tmp);
+      kernels.gemm_rows(m, n, kc, a.offset + k0 * 4, a.rowStride, packedB, c, ldc, acc, tmp, 0);
       continue;
     }
     for (let i0 = 0; i0 < m; i0 += GEMM_MC) {

@@ -167,7 +167,7 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
   /** `MaxPoolReluGrad` and `ReluGrad` of `MaxPoolGrad` on wasm for x = `values` (a ReLU's output). */
   async function fusedAndComposed(
     values: Float32Array,
-    shape: number[],
+    shape: [number, number, number, number],
     c: Pick<(typeof poolCases)[number], 'size' | 'strides' | 'pad'>,
     dyValues?: Float32Array,
   ) {
@@ -205,7 +205,7 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
 
   it('keeps the step of zero, -0, NaN and negative inputs, and the sign of a zeroed gradient', async () => {
     // 8 channels (the one-pass SIMD route), one window of each kind per channel, dy of both signs.
-    const shape = [1, 2, 2, 8];
+    const shape: [number, number, number, number] = [1, 2, 2, 8];
     const windows = [
       [0, 0, 0, 0],
       [-0, 0, -0, 0],

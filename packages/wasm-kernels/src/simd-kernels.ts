@@ -52,6 +52,8 @@ export interface SimdKernelExports {
     ldc: number,
     acc: number,
     tmp: number,
+    /** 0, or the heap offset of a bias (n floats) to add before a ReLU as C is stored. */
+    biasRelu: number,
   ): void;
   pack_a(m: number, k: number, src: number, rs: number, cs: number, dst: number): void;
   pack_b(k: number, n: number, src: number, rs: number, cs: number, dst: number): void;
@@ -78,6 +80,8 @@ export interface SimdKernelExports {
     o: number,
     pw: number,
     y: number,
+    /** 0, or the heap offset of a bias (o floats) to add before a ReLU as y is stored. */
+    biasRelu: number,
   ): void;
   conv_c1_3x3_filter_grad(
     xp: number,
