@@ -16,7 +16,7 @@ import { floorConfig } from './floor.js';
 import { fusedConv2DConfig } from './fused-conv2d.js';
 import { identityConfig } from './identity.js';
 import { maxPoolConfig } from './max-pool.js';
-import { maxPoolGradConfig } from './max-pool-grad.js';
+import { maxPoolGradConfig, maxPoolReluGradConfig } from './max-pool-grad.js';
 import { meanConfig } from './mean.js';
 import { registerWasmTrainingKernels, wasmTrainingKernelConfigs } from './register-all.js';
 import { multiplyConfig } from './multiply.js';
@@ -75,7 +75,7 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(20);
+    expect(wasmTrainingKernelConfigs).toHaveLength(21);
     for (const config of [
       conv2DConfig,
       fusedConv2DConfig,
@@ -97,6 +97,7 @@ describe('registerWasmTrainingKernels', () => {
       adamUpdateConfig,
       scaledAddConfig,
       reluGradConfig,
+      maxPoolReluGradConfig,
     ]) {
       expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
     }
