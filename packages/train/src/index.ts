@@ -3,6 +3,8 @@ export { resolveTrainingConfig } from './resolve-training-config.js';
 export { learningRateAt } from './learning-rate-at.js';
 export { AUTO_MIN_TRAINING_IMAGES } from './resolve-thread-count.js';
 export { train } from './train.js';
+export { createTrainingForward } from './training-forward.js';
+export type { TrainingForward } from './training-forward.js';
 export type { AfterEpochTools, TrainingResult, TrainOptions } from './train.js';
 export { encodeTrainingState, decodeTrainingState } from './training-state-codec.js';
 export type { DecodedTrainingState } from './training-state-codec.js';

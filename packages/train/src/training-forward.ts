@@ -2,7 +2,7 @@ import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { conv2dBiasRelu, type MaxPoolAttrs } from './conv2d-bias-relu.js';
 
-/** The model's forward pass in training mode (dropout on), for a gradient scope. Internal. */
+/** The model's forward pass in training mode (dropout on), to run inside a gradient scope. */
 export type TrainingForward = (xs: Tensor) => Tensor;
 
 interface LayerLike {
@@ -23,7 +23,8 @@ type Stage = (x: Tensor) => Tensor;
  * (the tests compare loss and gradients); the gain is the passes over each conv output that the
  * fused kernels save: the bias add and ReLU run in the GEMM's blocks, the ReLU's gradient in the
  * max pool's. Other models, and every other layer, run as tfjs-layers runs them. Planned once per
- * model. Internal.
+ * model (its layers, not their weights). `train` runs it; a loop of your own can call it inside
+ * `variableGrads` or `optimizer.minimize` where it would call `model.apply(xs, { training: true })`.
  */
 export function createTrainingForward(model: LayersModel): TrainingForward {
   const apply: TrainingForward = (xs) => model.apply(xs, { training: true }) as Tensor;
