@@ -150,6 +150,21 @@ function cases(batch) {
     { name: 'output dW', a: [batch, hidden], b: [batch, 10], tA: true, tB: false },
     { name: 'output dx', a: [batch, 10], b: [hidden, 10], tA: false, tB: true },
   ];
+  // The dense layer at inference: tfjs-layers asks for one fused kernel (training computes it
+  // unfused, in the BatchMatMul rows above).
+  if (units > 0) {
+    list.push({
+      label: '_FusedMatMul dense (bias, ReLU)',
+      kernel: '_FusedMatMul',
+      flops: 2 * batch * flat * units,
+      inputs: () => ({
+        a: tf.randomUniform([1, batch, flat]),
+        b: tf.randomUniform([1, flat, units], -1, 1),
+        bias: tf.randomUniform([units], -1, 1),
+      }),
+      attrs: { transposeA: false, transposeB: false, activation: 'relu' },
+    });
+  }
   for (const d of dense) {
     const m = d.tA ? d.a[1] : d.a[0];
     const k = d.tA ? d.a[0] : d.a[1];

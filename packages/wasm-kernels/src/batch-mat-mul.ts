@@ -13,8 +13,9 @@ import { gemmOnBackend, heapOffset } from './gemm.js';
 import { heapFloat32 } from './wasm-backend-access.js';
 import { WasmKernelError } from './wasm-kernel-error.js';
 
-function batchMatMul(args: {
-  inputs: BatchMatMulInputs;
+/** Our `BatchMatMul` of `inputs.a` and `inputs.b` into a new output (shared by `_FusedMatMul`). Internal. */
+export function batchMatMul(args: {
+  inputs: Pick<BatchMatMulInputs, 'a' | 'b'>;
   backend: BackendWasm;
   attrs: BatchMatMulAttrs;
 }): TensorInfo {

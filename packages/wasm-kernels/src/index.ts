@@ -9,6 +9,7 @@ export { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 export { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 export { floorConfig } from './floor.js';
 export { fusedConv2DConfig } from './fused-conv2d.js';
+export { fusedMatMulConfig } from './fused-mat-mul.js';
 export { identityConfig } from './identity.js';
 export { maxPoolConfig } from './max-pool.js';
 export { MaxPoolReluGrad, maxPoolGradConfig, maxPoolReluGradConfig } from './max-pool-grad.js';

@@ -14,6 +14,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { floorConfig } from './floor.js';
 import { fusedConv2DConfig } from './fused-conv2d.js';
+import { fusedMatMulConfig } from './fused-mat-mul.js';
 import { identityConfig } from './identity.js';
 import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig, maxPoolReluGradConfig } from './max-pool-grad.js';
@@ -75,7 +76,7 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(21);
+    expect(wasmTrainingKernelConfigs).toHaveLength(22);
     for (const config of [
       conv2DConfig,
       fusedConv2DConfig,
@@ -84,6 +85,7 @@ describe('registerWasmTrainingKernels', () => {
       maxPoolConfig,
       maxPoolGradConfig,
       batchMatMulConfig,
+      fusedMatMulConfig,
       sumConfig,
       meanConfig,
       tileConfig,

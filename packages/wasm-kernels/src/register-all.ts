@@ -16,6 +16,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { floorConfig } from './floor.js';
 import { fusedConv2DConfig } from './fused-conv2d.js';
+import { fusedMatMulConfig } from './fused-mat-mul.js';
 import { identityConfig } from './identity.js';
 import { maxPoolConfig } from './max-pool.js';
 import { maxPoolGradConfig, maxPoolReluGradConfig } from './max-pool-grad.js';
@@ -37,6 +38,7 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   maxPoolConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
+  fusedMatMulConfig,
   sumConfig,
   meanConfig,
   tileConfig,
@@ -55,7 +57,7 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
 
 /**
  * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
- * `FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `Sum`, `Mean`,
+ * `FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `_FusedMatMul`, `Sum`, `Mean`,
  * `Tile`, `FusedBatchNorm`, `Add`, `Multiply`, `Relu`, `Floor`, `Identity` and `Cast` (the
  * cases ours do not cover still run the stock kernels), and adds four kernels of our own:
  * `AdamUpdate`, a fused Adam step, `ScaledAdd`, a weighted sum, `ReluGrad`, which the `Relu`

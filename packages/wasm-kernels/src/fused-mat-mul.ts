@@ -1,0 +1,55 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  _FusedMatMul,
+  type _FusedMatMulAttrs,
+  type _FusedMatMulInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+  util,
+} from '@tensorflow/tfjs-core';
+import { batchMatMul } from './batch-mat-mul.js';
+import { heapOffset } from './gemm.js';
+import { simdKernels } from './simd-kernels.js';
+import { stockKernelResult } from './stock-kernels.js';
+
+function fusedMatMul(args: {
+  inputs: _FusedMatMulInputs;
+  backend: BackendWasm;
+  attrs: _FusedMatMulAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { a, b, bias } = inputs;
+  const n = b.shape[attrs.transposeB ? b.shape.length - 2 : b.shape.length - 1] as number;
+  // Ours: a ReLU, with no bias or a float32 one of one value per output column: a dense layer with
+  // a ReLU at inference (while a gradient is recorded, tfjs-core computes it unfused). A linear
+  // one (the output layer, in training too) stays with the stock kernel, whose bits trained the
+  // shipped weights.
+  const fits =
+    attrs.activation === 'relu' &&
+    inputs.preluActivationWeights === undefined &&
+    a.dtype === 'float32' &&
+    b.dtype === 'float32' &&
+    (bias === undefined || (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === n));
+  if (!fits) return stockKernelResult(_FusedMatMul, args);
+  const out = batchMatMul({ inputs: { a, b }, backend, attrs });
+  const kernels = simdKernels(backend);
+  const at = heapOffset(backend, out);
+  const count = util.sizeFromShape(out.shape);
+  // In place, as `Add` and `Relu` would compute them: the same bits as the three kernels.
+  if (bias !== undefined) kernels.add(at, heapOffset(backend, bias), at, count, n);
+  kernels.relu(at, at, count, 0);
+  return out;
+}
+
+/**
+ * `_FusedMatMul` for the WASM backend: a dense layer with a ReLU (tfjs-layers' `Dense` at
+ * inference) as our `BatchMatMul` followed by the bias add and ReLU in place, the bits of
+ * `BatchMatMul`, `Add` and `Relu` (so inference computes the hidden layer as training does);
+ * linear and other activations, and PReLU, go to the stock kernel.
+ */
+export const fusedMatMulConfig: KernelConfig = {
+  kernelName: _FusedMatMul,
+  backendName: 'wasm',
+  kernelFunc: fusedMatMul as unknown as KernelFunc,
+};
