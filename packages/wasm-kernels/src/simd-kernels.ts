@@ -119,17 +119,7 @@ export interface SimdKernelExports {
     dx: number,
   ): void;
   /** `max_pool_2x2_grad` times the ReLU's step at each position of x (x is a ReLU's output). */
-  max_pool_2x2_relu_grad(
-    x: number,
-    dy: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    oh: number,
-    ow: number,
-    dx: number,
-  ): void;
+  max_pool_2x2_relu_grad: SimdKernelExports['max_pool_2x2_grad'];
   fill_zero(dst: number, n: number): void;
   add(x: number, z: number, y: number, n: number, zlen: number): void;
   mul(x: number, z: number, y: number, n: number, zlen: number): void;
