@@ -14,11 +14,11 @@ beforeAll(prepareBackends);
 afterAll(() => setKernelBuild('auto'));
 
 // The default model's dense layer at inference (batch 100), an odd-sized one with a transposed B,
-// and one without a bias.
+// and one without a bias (16 rows or more: fewer go to the stock kernel).
 const cases: { a: number[]; b: number[]; transposeB: boolean; bias: boolean }[] = [
   { a: [100, 576], b: [576, 192], transposeB: false, bias: true },
-  { a: [5, 7], b: [6, 7], transposeB: true, bias: true },
-  { a: [9, 33], b: [33, 12], transposeB: false, bias: false },
+  { a: [17, 7], b: [6, 7], transposeB: true, bias: true },
+  { a: [19, 33], b: [33, 12], transposeB: false, bias: false },
 ];
 
 describe.each(kernelBuilds)('fusedMatMulConfig, %s build', (build) => {
@@ -57,6 +57,17 @@ describe.each(kernelBuilds)('fusedMatMulConfig, %s build', (build) => {
       expect(tf.memory().numTensors).toBe(before);
     },
   );
+
+  it('computes a single image (the stock kernel’s case) as cpu does', async () => {
+    const a = { values: randomValues([1, 576], 57), shape: [1, 576] };
+    const b = { values: randomValues([576, 192], 58), shape: [576, 192] };
+    const bias = { values: randomValues([192], 59), shape: [192] };
+    const dense = (at: tf.Tensor, bt: tf.Tensor, biast: tf.Tensor) =>
+      tf.fused.matMul({ a: at as tf.Tensor2D, b: bt as tf.Tensor2D, bias: biast, activation: 'relu' });
+    const actual = await runOn('wasm', [a, b, bias], dense);
+    const expected = await runOn('cpu', [a, b, bias], dense);
+    expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
+  });
 
   it('computes a linear layer (the output layer: the stock kernel’s case) as cpu does', async () => {
     const a = { values: randomValues([8, 16], 54), shape: [8, 16] };
