@@ -110,12 +110,13 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
 
   /**
    * Writes (or adds) the tile to C at `$ct`: vector stores when full, else via `$tmp` element by
-   * element. With `$biasRelu` (0, or the byte offset of one bias value per column of C), each value
+   * element. `withEpilogue` (gemm_rows, the conv forward's GEMM): with `$biasRelu` (0, or the byte
+   * offset of one bias value per column of C), each value
    * then gets its column's bias added and is clamped at zero before it is stored: the bias add and
    * ReLU of a conv layer, the same float32 operations in the same order as the `add` and `relu`
    * passes over C would do afterwards (NaN kept, -0 made +0), on values still in registers.
    */
-  function storeTile() {
+  function storeTile(withEpilogue) {
     const zero = '(v128.const i32x4 0 0 0 0)';
     const variant = ({ accumulate, epilogue }) => {
       const lines = [];
@@ -148,6 +149,11 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     };
     const byAccumulate = (epilogue) =>
       `(if (i32.and ${lg('acc')} (i32.const 1)) (then ${variant({ accumulate: true, epilogue })}) (else ${variant({ accumulate: false, epilogue })}))`;
+    // The epilogue in scalars: the bias, then s where s > 0 or NaN (its bits kept), else +0.
+    const scalarEpilogue = `(if ${lg('biasRelu')}
+            (then
+              (local.set $s (f32.add ${lg('s')} (f32.load (i32.add ${lg('biasRelu')} (i32.shl (i32.add ${lg('j0')} ${lg('q')}) (i32.const 2))))))
+              (local.set $s (select ${lg('s')} (f32.const 0) (i32.eqz (f32.le ${lg('s')} (f32.const 0)))))))`;
     const spill = [];
     for (const r of range(MR)) {
       for (const v of [0, 1])
@@ -155,7 +161,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     }
     return `
   (if (i32.and (i32.eq ${lg('mr')} (i32.const ${MR})) (i32.eq ${lg('nr')} (i32.const ${NR})))
-    (then (if ${lg('biasRelu')} (then ${byAccumulate(true)}) (else ${byAccumulate(false)})))
+    (then ${withEpilogue ? `(if ${lg('biasRelu')} (then ${byAccumulate(true)}) (else ${byAccumulate(false)}))` : byAccumulate(false)})
     (else
       ${spill.join('\n')}
       (local.set $r (i32.const 0))
@@ -167,11 +173,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
           (br_if $qend (i32.ge_u ${lg('q')} ${lg('nr')}))
           (local.set $s (f32.load (i32.add ${lg('tmp')} (i32.add (i32.shl ${lg('r')} (i32.const 5)) (i32.shl ${lg('q')} (i32.const 2))))))
           (if ${lg('acc')} (then (local.set $s (f32.add (f32.load (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2)))) ${lg('s')}))))
-          ;; the epilogue in scalars: the bias, then s where s > 0 or NaN (its bits kept), else +0
-          (if ${lg('biasRelu')}
-            (then
-              (local.set $s (f32.add ${lg('s')} (f32.load (i32.add ${lg('biasRelu')} (i32.shl (i32.add ${lg('j0')} ${lg('q')}) (i32.const 2))))))
-              (local.set $s (select ${lg('s')} (f32.const 0) (i32.eqz (f32.le ${lg('s')} (f32.const 0)))))))
+          ${withEpilogue ? scalarEpilogue : ''}
           (f32.store (i32.add ${lg('cr')} (i32.shl ${lg('q')} (i32.const 2))) ${lg('s')})
           (local.set $q (i32.add ${lg('q')} (i32.const 1)))
           (br $qloop)))
@@ -198,7 +200,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
    * The panel and tile loops both GEMMs share: over panels of 8 columns (`$j0`), then tiles of MR
    * rows (`$i0`), with `aSetup` pointing A at the tile and `aSource` saying how the k loop reads it.
    */
-  const tileLoops = (fma, aSource, aSetup) => `
+  const tileLoops = (fma, aSource, aSetup, withEpilogue) => `
     (local.set $j0 (i32.const 0))
     (block $jend (loop $jloop
       (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
@@ -214,7 +216,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
         ${zeroAccs}
         ${kLoop(fma, aSource)}
         (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
-        ${storeTile()}
+        ${storeTile(withEpilogue)}
         (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
         (br $iloop)))
       (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
@@ -231,9 +233,9 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
   (func $gemm_packed${suffix} (export "gemm_packed${suffix}")
     (param $m i32) (param $n i32) (param $k i32) (param $pA i32) (param $pB i32) (param $c i32)
     (param $ldc i32) (param $acc i32) (param $tmp i32)
-    ${tileLocals} (local $biasRelu i32)
+    ${tileLocals}
     (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
-    ${tileLoops(fma, 'packed', `(local.set $pa (i32.add ${lg('pA')} (i32.mul (i32.mul ${lg('i0')} ${lg('k')}) (i32.const 4))))`)})`;
+    ${tileLoops(fma, 'packed', `(local.set $pa (i32.add ${lg('pA')} (i32.mul (i32.mul ${lg('i0')} ${lg('k')}) (i32.const 4))))`, false)})`;
   }
 
   /**
@@ -259,7 +261,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     ${tileLocals} (local $ldab i32)
     (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
     (local.set $ldab (i32.shl ${lg('lda')} (i32.const 2)))
-    ${tileLoops(fma, 'rows', rowPtrs)})`;
+    ${tileLoops(fma, 'rows', rowPtrs, true)})`;
   }
 
   /**
