@@ -33,19 +33,21 @@ export function createTrainingForward(model: LayersModel): TrainingForward {
     (layer) => layer.getClassName() !== 'InputLayer',
   );
   const stages: Stage[] = [];
+  // Only a layer with trainable weights before it needs this layer's input gradient.
+  let trainableBefore = false;
   for (let index = 0; index < layers.length; index++) {
     const layer = layers[index]!;
-    // Only a layer with trainable weights before it needs this layer's input gradient.
-    const inputGradient = layers.slice(0, index).some((before) => before.trainableWeights.length > 0);
     const next = layers[index + 1];
     const pool = next === undefined ? undefined : maxPoolAttrs(next);
-    const fused = fusedConvStage(layer, inputGradient, pool);
+    const fused = fusedConvStage(layer, trainableBefore, pool);
     if (fused !== undefined) {
       stages.push(fused);
+      // The pool is part of the stage (and has no weights).
       if (pool !== undefined) index++;
     } else {
       stages.push((x) => layer.apply(x, { training: true }) as Tensor);
     }
+    trainableBefore ||= layer.trainableWeights.length > 0;
   }
   return (xs) => stages.reduce((x, stage) => stage(x), xs);
 }

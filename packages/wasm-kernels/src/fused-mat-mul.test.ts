@@ -58,25 +58,19 @@ describe.each(kernelBuilds)('fusedMatMulConfig, %s build', (build) => {
     },
   );
 
-  it('computes a single image (the stock kernel’s case) as cpu does', async () => {
-    const a = { values: randomValues([1, 576], 57), shape: [1, 576] };
-    const b = { values: randomValues([576, 192], 58), shape: [576, 192] };
-    const bias = { values: randomValues([192], 59), shape: [192] };
+  // A single image (fewer than 16 rows) and a linear layer (the output layer).
+  it.each([
+    { a: [1, 576], b: [576, 192], activation: 'relu' as const },
+    { a: [8, 16], b: [16, 10], activation: 'linear' as const },
+  ])('computes the stock kernel’s cases as cpu does: a $a, b $b, $activation', async (c) => {
+    const n = c.b[1] as number;
+    const a = { values: randomValues(c.a, 57), shape: c.a };
+    const b = { values: randomValues(c.b, 58), shape: c.b };
+    const bias = { values: randomValues([n], 59), shape: [n] };
     const dense = (at: tf.Tensor, bt: tf.Tensor, biast: tf.Tensor) =>
-      tf.fused.matMul({ a: at as tf.Tensor2D, b: bt as tf.Tensor2D, bias: biast, activation: 'relu' });
+      tf.fused.matMul({ a: at as tf.Tensor2D, b: bt as tf.Tensor2D, bias: biast, activation: c.activation });
     const actual = await runOn('wasm', [a, b, bias], dense);
     const expected = await runOn('cpu', [a, b, bias], dense);
-    expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
-  });
-
-  it('computes a linear layer (the output layer: the stock kernel’s case) as cpu does', async () => {
-    const a = { values: randomValues([8, 16], 54), shape: [8, 16] };
-    const b = { values: randomValues([16, 10], 55), shape: [16, 10] };
-    const bias = { values: randomValues([10], 56), shape: [10] };
-    const linear = (at: tf.Tensor, bt: tf.Tensor, biast: tf.Tensor) =>
-      tf.fused.matMul({ a: at as tf.Tensor2D, b: bt as tf.Tensor2D, bias: biast, activation: 'linear' });
-    const actual = await runOn('wasm', [a, b, bias], linear);
-    const expected = await runOn('cpu', [a, b, bias], linear);
     expect(maxRelativeError(actual.values, expected.values)).toBeLessThan(1e-5);
   });
 });
