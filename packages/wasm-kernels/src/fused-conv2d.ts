@@ -40,9 +40,10 @@ function fusedConv2D(args: {
 }
 
 /**
- * `FusedConv2D` for the WASM backend: our `Conv2D` with the bias add and ReLU run in place on each
- * block of output rows right after the GEMM wrote it (still in cache); other activations, PReLU
- * and layouts go to the stock kernel.
+ * `FusedConv2D` for the WASM backend: our `Conv2D` with a bias and a ReLU added and clamped in the
+ * kernels' stores, and a bias or a ReLU alone run on each block of output rows right after it was
+ * written (still in cache), the bits of `Conv2D`, `Add` and `Relu`; other activations, PReLU and
+ * layouts go to the stock kernel.
  */
 export const fusedConv2DConfig: KernelConfig = {
   kernelName: FusedConv2D,
