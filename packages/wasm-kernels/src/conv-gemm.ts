@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { GEMM_NR } from './generated/kernel-binaries.js';
-import { type ConvEpilogue, convEpiloguePasses, storedBiasRelu } from './conv-epilogue.js';
+import { type BiasReluEpilogue, epiloguePasses, storedBiasRelu } from './bias-relu-epilogue.js';
 import { convForwardOneChannel, filterGradOneChannel, fitsOneChannelDirect } from './conv-one-channel.js';
 import { allocScratch, GEMM_KC, GEMM_MC, GEMM_TILE_FLOATS, heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
@@ -60,7 +60,7 @@ export function convForwardGemm(
   filter: TensorInfo,
   g: ConvGeometry,
   out: TensorInfo,
-  epilogue?: ConvEpilogue,
+  epilogue?: BiasReluEpilogue,
 ): void {
   const K = g.filterHeight * g.filterWidth * g.inChannels;
   const N = g.outChannels;
@@ -87,7 +87,7 @@ export function convForwardGemm(
     const xo = heapOffset(backend, x);
     if (K === 0) {
       new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, y, M * N).fill(0);
-      convEpiloguePasses(kernels, epilogue, y, M * N, N);
+      epiloguePasses(kernels, epilogue, y, M * N, N);
       return;
     }
     const biasRelu = storedBiasRelu(epilogue);
@@ -115,7 +115,7 @@ export function convForwardGemm(
           b === kBlocks - 1 ? biasRelu : 0,
         );
       }
-      if (biasRelu === 0) convEpiloguePasses(kernels, epilogue, y + p0 * N * 4, rows * N, N);
+      if (biasRelu === 0) epiloguePasses(kernels, epilogue, y + p0 * N * 4, rows * N, N);
     }
   } finally {
     backend.disposeData(scratch.info.dataId);

@@ -1,6 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { type ConvEpilogue, convEpiloguePasses, storedBiasRelu } from './conv-epilogue.js';
+import { type BiasReluEpilogue, epiloguePasses, storedBiasRelu } from './bias-relu-epilogue.js';
 import type { ConvGeometry } from './conv-gemm.js';
 import { allocScratch, heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
@@ -66,7 +66,7 @@ export function convForwardOneChannel(
   filter: TensorInfo,
   g: ConvGeometry,
   out: TensorInfo,
-  epilogue?: ConvEpilogue,
+  epilogue?: BiasReluEpilogue,
 ): void {
   const O = g.outChannels;
   const { scratch, padded, hp, wp, after } = padInput(backend, x, g, 9 * O);
@@ -95,7 +95,7 @@ export function convForwardOneChannel(
         at,
         biasRelu,
       );
-      if (biasRelu === 0) convEpiloguePasses(kernels, epilogue, at, images * imageFloats, O);
+      if (biasRelu === 0) epiloguePasses(kernels, epilogue, at, images * imageFloats, O);
     }
   } finally {
     backend.disposeData(scratch.info.dataId);

@@ -8,7 +8,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import type { ConvEpilogue } from './conv-epilogue.js';
+import type { BiasReluEpilogue } from './bias-relu-epilogue.js';
 import { convForwardGemm, simdConvGeometry } from './conv-gemm.js';
 import { stockKernelResult } from './stock-kernels.js';
 
@@ -23,7 +23,7 @@ export function simdConv2D(
   x: TensorInfo,
   filter: TensorInfo,
   attrs: Pick<Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dilations' | 'dimRoundingMode'>,
-  epilogue?: ConvEpilogue,
+  epilogue?: BiasReluEpilogue,
 ): TensorInfo | undefined {
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
   const info = backend_util.computeConv2DInfo(

@@ -9,6 +9,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { batchMatMul } from './batch-mat-mul.js';
+import { epiloguePasses } from './bias-relu-epilogue.js';
 import { heapOffset } from './gemm.js';
 import { simdKernels } from './simd-kernels.js';
 import { stockKernelResult } from './stock-kernels.js';
@@ -45,12 +46,14 @@ function fusedMatMul(args: {
     (bias === undefined || (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === n));
   if (!fits) return stockKernelResult(_FusedMatMul, args);
   const out = batchMatMul({ inputs: { a, b }, backend, attrs });
-  const kernels = simdKernels(backend);
-  const at = heapOffset(backend, out);
-  const count = util.sizeFromShape(out.shape);
   // In place, as `Add` and `Relu` would compute them: the same bits as the three kernels.
-  if (bias !== undefined) kernels.add(at, heapOffset(backend, bias), at, count, n);
-  kernels.relu(at, at, count, 0);
+  epiloguePasses(
+    simdKernels(backend),
+    { bias: bias === undefined ? undefined : heapOffset(backend, bias), relu: true },
+    heapOffset(backend, out),
+    util.sizeFromShape(out.shape),
+    n,
+  );
   return out;
 }
 
