@@ -64,6 +64,19 @@ export interface GradientStepRequest {
   batch: number;
   /** Position of the slice's first image in the epoch's order: seeds its augmentation, which needs it. */
   position?: number;
+  /**
+   * This thread's slice of the next step, when the pool knows it: the thread augments its images
+   * after replying, while the main thread finishes the step.
+   */
+  next?: PreparedSlice;
+}
+
+/** A slice of a later step whose images a thread makes ahead. Internal. */
+export interface PreparedSlice {
+  indices: Uint32Array;
+  seed: number;
+  epoch: number;
+  position: number;
 }
 
 /** A set to keep for later `measure` requests. No reply. Internal. */

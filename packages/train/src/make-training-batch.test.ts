@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { type ImageSet, makeBatch } from '@mnist/data';
 import { memory, setBackend } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeTrainingBatch } from './make-training-batch.js';
+import { createTrainingBatchMaker, makeTrainingBatch } from './make-training-batch.js';
 
 const AUGMENT = { rotationDegrees: 15, scale: 0.15, shift: 0.1, shear: 5, elastic: { alpha: 20, sigma: 4 } };
 
@@ -78,5 +78,61 @@ describe('makeTrainingBatch', () => {
         base,
       );
     }
+  });
+});
+
+describe('createTrainingBatchMaker', () => {
+  // A copy whose pixels a test can change after `prepare`: the batch `make` returns then tells
+  // whether its images were made ahead (the old pixels) or at `make` (the new ones).
+  const fresh = (): ImageSet => ({ ...set, images: set.images.slice() });
+  const darken = (images: ImageSet) => images.images.fill(0.5);
+  const slice = order.subarray(8, 24);
+  const place = { seed: 3, epoch: 1, position: 8 };
+
+  it("makes makeTrainingBatch's batch, from the images made ahead when they are the slice's", () => {
+    const train = fresh();
+    const before = memory().numTensors;
+    const maker = createTrainingBatchMaker(train, AUGMENT);
+    const expected = values(makeTrainingBatch(train, slice, AUGMENT, place));
+    expect(values(maker.make(slice, place))).toEqual(expected);
+    // Made ahead from copies of what the caller passed, which it may reuse meanwhile.
+    const indices = slice.slice();
+    const at = { ...place };
+    maker.prepare(indices, at);
+    indices.fill(0);
+    at.position = 0;
+    darken(train);
+    expect(values(makeTrainingBatch(train, slice, AUGMENT, place)).xs).not.toEqual(expected.xs);
+    expect(values(maker.make(slice, place))).toEqual(expected);
+    // Used once: the next batch of the same slice is made from the images as they are now.
+    expect(values(maker.make(slice, place))).toEqual(values(makeTrainingBatch(train, slice, AUGMENT, place)));
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('makes the batch anew when the images made ahead are of another slice, place, epoch or seed', () => {
+    for (const [indices, other] of [
+      [order.subarray(24, 40), place],
+      [slice.slice().reverse(), place],
+      [slice.subarray(0, 15), place],
+      [slice, { ...place, position: 9 }],
+      [slice, { ...place, epoch: 2 }],
+      [slice, { ...place, seed: 4 }],
+    ] as const) {
+      const train = fresh();
+      const maker = createTrainingBatchMaker(train, AUGMENT);
+      maker.prepare(indices, other);
+      darken(train);
+      expect(values(maker.make(slice, place)), JSON.stringify(other)).toEqual(
+        values(makeTrainingBatch(train, slice, AUGMENT, place)),
+      );
+    }
+  });
+
+  it('makes nothing ahead without augmentation, where a batch is a copy of the set', () => {
+    const train = fresh();
+    const maker = createTrainingBatchMaker(train, null);
+    maker.prepare(slice, place);
+    darken(train);
+    expect(values(maker.make(slice, place))).toEqual(values(makeBatch(train, slice)));
   });
 });

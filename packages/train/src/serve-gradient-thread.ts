@@ -11,10 +11,11 @@ import type {
   GradientThreadMessage,
   GradientThreadRequest,
   MeasureRequest,
+  PreparedSlice,
   TensorSlot,
 } from './gradient-thread-protocol.js';
 import { imageSubset } from './image-subset.js';
-import { makeTrainingBatch } from './make-training-batch.js';
+import { createTrainingBatchMaker } from './make-training-batch.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { sliceGradients } from './slice-gradients.js';
 
@@ -51,7 +52,7 @@ export function serveGradientThread(
   options: ServeGradientThreadOptions = {},
 ): void {
   const send = (message: GradientThreadMessage) => port.postMessage(message);
-  let handle: ((request: GradientThreadRequest) => Promise<GradientThreadMessage | null>) | null = null;
+  let thread: GradientThread | null = null;
   // Requests are handled one at a time in arrival order: the pool sends the next step only after
   // this one's reply, but `share` and `unshare` may arrive while a measure is still running.
   let queue = Promise.resolve();
@@ -61,13 +62,15 @@ export function serveGradientThread(
       try {
         if (request.type === 'init') {
           await options.setUp?.(request.setup);
-          handle = await startThread(request.init);
+          thread = await startThread(request.init);
           send({ type: 'ready' });
           return;
         }
-        if (handle === null) throw new Error(`'${request.type}' before 'init'`);
-        const reply = await handle(request);
+        if (thread === null) throw new Error(`'${request.type}' before 'init'`);
+        const reply = await thread.handle(request);
         if (reply !== null) send(reply);
+        // After the reply, so that the pool's step goes on meanwhile.
+        thread.afterReply();
       } catch (error) {
         send(errorMessage(error));
       }
@@ -101,10 +104,15 @@ function checkLayout(model: LayersModel, init: GradientThreadInit): void {
   );
 }
 
-/** Builds the thread's model copy from `init`; returns what answers every later request. */
-async function startThread(
-  init: GradientThreadInit,
-): Promise<(request: GradientThreadRequest) => Promise<GradientThreadMessage | null>> {
+/** A started thread: what answers every request after `init`. */
+interface GradientThread {
+  handle(request: GradientThreadRequest): Promise<GradientThreadMessage | null>;
+  /** Work a request left for after its reply: the images of this thread's next slice. */
+  afterReply(): void;
+}
+
+/** Builds the thread's model copy from `init`. */
+async function startThread(init: GradientThreadInit): Promise<GradientThread> {
   // The main thread's backend, activated the way an app does at start-up (with its kernels).
   await selectBackend(init.backend === 'tensorflow' ? 'node' : init.backend);
   // tfjs's cpu backend prints an "install tfjs-node" banner on first use; the app has already said
@@ -119,6 +127,8 @@ async function startThread(
   const weightViews = init.weightSlots.map((slot) => view(init.weights, slot));
   const gradientViews = init.gradientSlots.map((slot) => view(init.gradients, slot));
   const sets = new Map<number, ImageSet>([[init.train.id, init.train]]);
+  const batches = createTrainingBatchMaker(init.train, init.augmentation);
+  let nextSlice: PreparedSlice | null = null;
 
   const loadPublishedWeights = () => {
     // The main thread's weights after its last update. `write` keeps the new tensor's storage and
@@ -139,13 +149,14 @@ async function startThread(
     }
     // The same tensors the main thread would have cut out of the whole batch, augmented alike.
     const place = { ...request, position: request.position ?? 0 };
-    const { xs, ys } = makeTrainingBatch(init.train, request.indices, init.augmentation, place);
+    const { xs, ys } = batches.make(request.indices, place);
     const { loss, correct, grads } = sliceGradients(forward, variables, xs, ys, init.labelSmoothing);
     variables.forEach((variable, i) => {
       copyTensorValues(grads[variable.name]!, gradientViews[i]!);
     });
     const figures = { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]! };
     dispose([xs, ys, loss, correct, ...Object.values(grads)]);
+    nextSlice = request.next ?? null;
     return { type: 'done', ...figures, numTensors: memory().numTensors };
   };
 
@@ -157,21 +168,29 @@ async function startThread(
     return { type: 'measured', ...sums, numTensors: memory().numTensors };
   };
 
-  return async (request) => {
-    switch (request.type) {
-      case 'init':
-        throw new Error("a second 'init'");
-      case 'step':
-        return step(request);
-      case 'measure':
-        return measure(request);
-      case 'share':
-        sets.set(request.set.id, request.set);
-        return null;
-      case 'unshare':
-        sets.delete(request.id);
-        return null;
-    }
+  return {
+    async handle(request) {
+      switch (request.type) {
+        case 'init':
+          throw new Error("a second 'init'");
+        case 'step':
+          return step(request);
+        case 'measure':
+          return measure(request);
+        case 'share':
+          sets.set(request.set.id, request.set);
+          return null;
+        case 'unshare':
+          sets.delete(request.id);
+          return null;
+      }
+    },
+    afterReply() {
+      if (nextSlice === null) return;
+      const { indices, ...place } = nextSlice;
+      nextSlice = null;
+      batches.prepare(indices, place);
+    },
   };
 }
 

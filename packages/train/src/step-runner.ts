@@ -15,6 +15,12 @@ export interface StepPosition {
   position: number;
 }
 
+/** The step after the one being taken: its batch and where it sits. Internal. */
+export interface NextStep {
+  indices: Uint32Array;
+  at: StepPosition;
+}
+
 /** What one training step reports, read back in the same pass. Internal. */
 export interface StepFigures {
   /** Mean cross-entropy of the batch. */
@@ -34,9 +40,10 @@ export interface StepRunner {
   readonly threads: number;
   /**
    * One Adam step on the batch of training images at `indices` (in order; a part of the epoch's
-   * shuffled order), dropout seeded from `at`.
+   * shuffled order), dropout seeded from `at`. `next`, when the loop knows it, is the step that
+   * follows: a runner may make its images ahead, while its threads would wait.
    */
-  step(indices: Uint32Array, at: StepPosition): Promise<StepFigures>;
+  step(indices: Uint32Array, at: StepPosition, next?: NextStep): Promise<StepFigures>;
   /** Cross-entropy and correct sums of the current weights on `set`, in inference mode. */
   measure(set: ImageSet): Promise<LossAndAccuracySums>;
   /** Ends the run's use of the runner: stops its threads, puts the dropout seeds back. */

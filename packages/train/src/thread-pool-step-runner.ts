@@ -2,10 +2,11 @@ import type { BackendName } from '@mnist/runtime';
 import { addN, dispose, sum, tidy } from '@tensorflow/tfjs-core';
 import { fanOut } from './fan-out.js';
 import type { GradientThreadHost } from './gradient-thread-host.js';
+import type { PreparedSlice } from './gradient-thread-protocol.js';
 import { startGradientThreads } from './gradient-threads.js';
 import { imageSubset } from './image-subset.js';
 import { stepOnThisThread } from './local-step-runner.js';
-import { makeTrainingBatch } from './make-training-batch.js';
+import { createTrainingBatchMaker } from './make-training-batch.js';
 import { measureLossAndAccuracy } from './measure-loss-and-accuracy.js';
 import { type SliceGradients, sliceGradients } from './slice-gradients.js';
 import { splitRange } from './split-range.js';
@@ -21,7 +22,8 @@ import { weightedGradient } from './weighted-gradient.js';
  * the slices' mean gradients, weighted by their sizes, are exactly the batch's mean gradient (up to
  * the order of float additions) and the optimizer takes one step. Dropout masks are drawn per
  * slice (`DropoutSeeder.seedStep`'s shard), so they differ from one thread's, not in distribution.
- * Measuring a set splits it the same way. Internal.
+ * Measuring a set splits it the same way. Given the next step, each thread augments its slice of
+ * it while it would wait (this one after its own slice, a helper after its reply). Internal.
  *
  * @throws {GradientThreadError} when a thread cannot start.
  */
@@ -41,13 +43,22 @@ export async function createThreadPoolStepRunner(
     augmentation,
     host,
   );
+  const batches = createTrainingBatchMaker(train, augmentation);
   return {
     threads,
-    async step(indices, at) {
+    async step(indices, at, next) {
       const size = indices.length;
       const ranges = splitRange(size, threads);
       // A batch smaller than the thread count (a short last batch) has nothing to share out.
       if (ranges.length === 1) return stepOnThisThread(context, indices, at);
+      // Each thread's slice of the next step, cut as that step will cut it, made ahead by its thread.
+      const nextRanges = next === undefined ? [] : splitRange(next.indices.length, threads);
+      const nextSlice = (k: number): PreparedSlice | undefined => {
+        if (next === undefined || nextRanges.length === 1) return undefined;
+        const [start, end] = nextRanges[k]!;
+        const { seed, epoch, position } = next.at;
+        return { indices: next.indices.slice(start, end), seed, epoch, position: position + start };
+      };
 
       const { own, theirs } = await fanOut<SliceGradients, Awaited<ReturnType<typeof pool.computeShard>>>(
         pool,
@@ -60,16 +71,25 @@ export async function createThreadPoolStepRunner(
             position: at.position + start,
             shard: thread + 1,
             indices: indices.slice(start, end),
+            next: nextSlice(thread + 1),
           }),
         ([start, end]) => {
           dropout.seedStep(at.seed, at.epoch, at.batch);
           const place = { ...at, position: at.position + start };
-          const { xs, ys } = makeTrainingBatch(train, indices.subarray(start, end), augmentation, place);
+          const { xs, ys } = batches.make(indices.subarray(start, end), place);
+          let gradients: SliceGradients;
           try {
-            return sliceGradients(context.forward, variables, xs, ys, context.labelSmoothing);
+            gradients = sliceGradients(context.forward, variables, xs, ys, context.labelSmoothing);
           } finally {
             dispose([xs, ys]);
           }
+          // While the helpers finish their slices: this thread's next one.
+          const ahead = nextSlice(0);
+          if (ahead !== undefined) {
+            const { indices: nextIndices, ...nextPlace } = ahead;
+            batches.prepare(nextIndices, nextPlace);
+          }
+          return gradients;
         },
       );
       try {

@@ -252,12 +252,21 @@ export async function train(options: TrainOptions): Promise<TrainingResult> {
         : rateAt(epoch, 0);
       if (!perStep) setRate(learningRate);
       const order = shuffledIndices(trainSamples, deriveSeed(seed, epoch));
+      const stepAt = (batch: number) => ({
+        indices: order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, trainSamples)),
+        at: { seed, epoch, batch, position: batch * batchSize },
+      });
 
       for (let batch = firstBatch; batch < batchesPerEpoch; batch++) {
         const stepStart = performance.now();
         if (perStep) setRate(rateAt(epoch, batch));
-        const indices = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, trainSamples));
-        const figures = await steps.step(indices, { seed, epoch, batch, position: batch * batchSize });
+        const { indices, at } = stepAt(batch);
+        // The step after this one in the epoch, whose images a thread pool makes while it waits.
+        const figures = await steps.step(
+          indices,
+          at,
+          batch + 1 < batchesPerEpoch ? stepAt(batch + 1) : undefined,
+        );
         checkDivergence(epoch, batch, figures);
         sums.trainMs += performance.now() - stepStart;
         sums.seen += indices.length;
