@@ -1007,6 +1007,19 @@ function colSum() {
 }
 
 /**
+ * Vector constants a kernel keeps in registers. V8 emits a `v128.const` again at each use (three
+ * instructions for a splat of one float), even inside the innermost loop; a value it cannot fold, made
+ * once from a parameter, stays in a register instead. `nonZero` is an i32 that is not 0 whenever
+ * the kernel does any work.
+ */
+const heldConstants = (nonZero) => ({
+  locals: '(local $one v128) (local $minusInf v128) (local $signBits v128)',
+  init: `(local.set $one (f32x4.splat (f32.convert_i32_u (i32.ne ${nonZero} (i32.const 0)))))
+  (local.set $minusInf (f32x4.splat (f32.div (f32.const -1) (f32.convert_i32_u (i32.eqz ${nonZero})))))
+  (local.set $signBits (i32x4.splat (i32.shl (i32.ne ${nonZero} (i32.const 0)) (i32.const 31))))`,
+});
+
+/**
  * Loop over the windows of a 2x2 stride-2 pool: $p00 at window (n, r, col), channel vector $v;
  * `body(offset)` is the code of one vector, `offset` bytes past $p00 and $py. With `redo`, a row
  * of output windows after which $bad has a lane set is computed again with `redo(offset)`.
@@ -1085,7 +1098,7 @@ function maxPool2x2() {
         (local.set $m (f32x4.pmax (f32x4.pmax ${lg('a')} ${lg('b')}) (f32x4.pmax ${lg('c')} ${lg('d')})))
         (local.set $t (f32x4.add (f32x4.add ${lg('a')} ${lg('b')}) (f32x4.add ${lg('c')} ${lg('d')})))
         (local.set $bad (v128.or ${lg('bad')} (v128.or (f32x4.ne ${lg('t')} ${lg('t')})
-          (i32x4.eq ${lg('m')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))))
+          (i32x4.eq ${lg('m')} ${lg('signBits')}))))
         (v128.store offset=${o} ${lg('py')} ${lg('m')})`;
   const exact = (o) => `${loads(o)}
         (v128.store offset=${o} ${lg('py')} (f32x4.max (f32x4.max ${lg('a')} ${lg('b')}) (f32x4.max ${lg('c')} ${lg('d')})))`;
@@ -1093,14 +1106,19 @@ function maxPool2x2() {
 (func $max_pool_2x2 (export "max_pool_2x2")
   (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $y i32)
   ${poolLocals} (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m v128) (local $t v128)
-  (local $bad v128) (local $pyrow i32)
+  (local $bad v128) (local $pyrow i32) ${heldConstants(lg('N')).locals}
+  ${heldConstants(lg('N')).init}
   (local.set $py ${lg('y')})
   ${poolWindows(fast, exact)})`;
 }
 
-/** The ReLU's step at `v`, lane by lane: 1 where v > 0, NaN where v is NaN, else 0 (tfjs's `Step`). */
-const reluStep = (v) =>
-  `(v128.bitselect ${v} (v128.and (v128.const f32x4 1 1 1 1) (f32x4.gt ${v} (v128.const i32x4 0 0 0 0))) (f32x4.ne ${v} ${v}))`;
+/**
+ * The ReLU's step at `v`, lane by lane: 1 where v > 0, v itself (NaN) where v is NaN, else 0 (tfjs's
+ * `Step`); `one` is a vector of 1s (`heldConstants`). Two ands and an or: V8 has no one-instruction
+ * `v128.bitselect` without AVX-512 and spends three on it.
+ */
+const reluStep = (v, one) =>
+  `(v128.or (v128.and ${one} (f32x4.gt ${v} (v128.const i32x4 0 0 0 0))) (v128.and ${v} (f32x4.ne ${v} ${v})))`;
 
 /**
  * `max_pool_2x2_grad(x, dy, N, H, W, C, OH, OW, dx)`: each dy value goes to the first strict
@@ -1130,7 +1148,8 @@ function maxPool2x2Grad({ relu }) {
   };
   // dx's twin of each x address: one add of the fixed distance between the two tensors.
   const dxAddr = (p) => `(i32.add ${addr[p]} ${lg('dxFromX')})`;
-  const minusInf = '(v128.const f32x4 -inf -inf -inf -inf)';
+  const minusInf = lg('minusInf');
+  const held = heldConstants(lg('N'));
   const body = (o) => {
     const lines = [];
     loads.forEach((p, i) => {
@@ -1142,7 +1161,7 @@ function maxPool2x2Grad({ relu }) {
     lines.push(
       `(local.set $left (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
     );
-    const masked = (i, value) => (relu ? `(f32x4.mul ${value} ${reluStep(lg(`v${i}`))})` : value);
+    const masked = (i, value) => (relu ? `(f32x4.mul ${value} ${reluStep(lg(`v${i}`), lg('one'))})` : value);
     loads.forEach((p, i) => {
       if (i === loads.length - 1) {
         lines.push(`(v128.store offset=${o} ${dxAddr(p)} ${masked(i, lg('left'))})`);
@@ -1161,7 +1180,8 @@ function maxPool2x2Grad({ relu }) {
 (func $${name} (export "${name}")
   (param $x i32) (param $dy i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
   ${poolLocals} (local $best v128) (local $left v128) (local $hit v128) (local $dxFromX i32)
-  (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+  (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) ${held.locals}
+  ${held.init}
   (local.set $dxFromX (i32.sub ${lg('dx')} ${lg('x')}))
   (local.set $py ${lg('dy')})
   ${poolWindows(body)})`;
@@ -1372,12 +1392,13 @@ function adam() {
  */
 function reluGrad() {
   const at = (u) => `(local.set $v (v128.load offset=${u * 16} ${lg('x')}))
-    (v128.store offset=${u * 16} ${lg('y')} (f32x4.mul (v128.load offset=${u * 16} ${lg('dy')}) ${reluStep(lg('v'))}))`;
+    (v128.store offset=${u * 16} ${lg('y')} (f32x4.mul (v128.load offset=${u * 16} ${lg('dy')}) ${reluStep(lg('v'), lg('one'))}))`;
   const bump = (bytes) =>
     ['x', 'dy', 'y'].map((p) => `(local.set $${p} (i32.add ${lg(p)} (i32.const ${bytes})))`).join(' ');
   return `
 (func $relu_grad (export "relu_grad") (param $x i32) (param $dy i32) (param $y i32) (param $n i32)
-  (local $v v128) (local $s f32) (local $end i32)
+  (local $v v128) (local $s f32) (local $end i32) ${heldConstants(lg('n')).locals}
+  ${heldConstants(lg('n')).init}
   (local.set $end (i32.add ${lg('x')} (i32.shl (i32.and ${lg('n')} (i32.const -4)) (i32.const 2))))
   (block $v4end (loop $v4loop
     (br_if $v4end (i32.gt_u (i32.add ${lg('x')} (i32.const 64)) ${lg('end')}))
