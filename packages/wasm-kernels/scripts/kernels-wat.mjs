@@ -23,8 +23,8 @@ export const NR = 8;
  * change the order of any element's additions: both give the same bits.
  */
 export const TILES = [
-  { name: '6x8', rows: 6, kUnroll: 4, suffix: '' },
-  { name: '4x8', rows: 4, kUnroll: 1, suffix: '_4x8' },
+  { name: '6x8', rows: 6, kUnroll: 4, unrolledTaps: true, suffix: '' },
+  { name: '4x8', rows: 4, kUnroll: 1, unrolledTaps: false, suffix: '_4x8' },
 ];
 
 const range = (n) => Array.from({ length: n }, (_, i) => i);
@@ -693,28 +693,52 @@ const C1_TILE = 6;
  * `conv_c1_3x3(xp, Hp, Wp, rows, OH, OW, O, pw, y, biasRelu)`: a 3x3 stride-1 convolution of one input
  * channel (the first layer) without im2col: x padded by `pad_c1`, the filter packed by `pack_b`
  * (panels [9][8]); rows = N*OH, O a multiple of 8. A tile is 6 pixels of one output row times 8
- * channels in 12 accumulators; its 9 taps are unrolled, each two filter vectors and six broadcasts
- * of x, so the tile does 108 multiply-adds between its start and its 12 stores (the GEMM over
- * im2col had K = 9 k steps and a scalar im2col per pixel). `biasRelu`: 0, or a bias (O floats)
- * added before a ReLU as the tile is stored.
+ * channels in 12 accumulators; each of its 9 taps is two filter vectors and six broadcasts of x, so
+ * the tile does 108 multiply-adds between its start and its 12 stores (the GEMM over im2col had
+ * K = 9 k steps and a scalar im2col per pixel). `biasRelu`: 0, or a bias (O floats) added before a
+ * ReLU as the tile is stored.
+ *
+ * Each GEMM tile shape of `TILES` has its own copy (name + `suffix`), in the form that engine's
+ * compiler does best with: `unrolledTaps` writes the 9 taps out (V8 13), else tap 0 is written out
+ * and taps 1-8 are a loop of one tap an iteration (V8 12 regroups the unrolled taps by accumulator,
+ * spills, and takes about 1.35 times as long). Both sum each output's 9 products in the same order
+ * (row a, column b of the window), so they give the same bits.
  */
-function convC1(fma) {
-  const body = [];
-  for (let t = 0; t < 9; t++) {
-    const a = Math.floor(t / 3);
-    const b = t % 3;
-    body.push(`(local.set $b0 (v128.load offset=${t * 32} ${lg('pb')}))`);
-    body.push(`(local.set $b1 (v128.load offset=${t * 32 + 16} ${lg('pb')}))`);
+function convC1(fma, { unrolledTaps, suffix }) {
+  // The products of tap `t` for the 6 pixels at `x` + `xOff` bytes (the tap's first input), the
+  // filter vectors at `w` + `wOff`.
+  const tap = (t, x, xOff, w, wOff) => {
+    const lines = [
+      `(local.set $b0 (v128.load offset=${wOff} ${w}))`,
+      `(local.set $b1 (v128.load offset=${wOff + 16} ${w}))`,
+    ];
     for (let i = 0; i < C1_TILE; i++) {
-      body.push(`(local.set $av (v128.load32_splat offset=${(i + b) * 4} ${lg(`q${a}`)}))`);
+      lines.push(`(local.set $av (v128.load32_splat offset=${xOff + i * 4} ${x}))`);
       for (const v of [0, 1]) {
         const product =
           t === 0
             ? `(f32x4.mul ${lg('av')} ${lg(`b${v}`)})`
             : madd(fma, lg('av'), lg(`b${v}`), lg(acc(i, v)));
-        body.push(`(local.set $${acc(i, v)} ${product})`);
+        lines.push(`(local.set $${acc(i, v)} ${product})`);
       }
     }
+    return lines.join('\n');
+  };
+  const body = [];
+  if (unrolledTaps) {
+    for (let t = 0; t < 9; t++) body.push(tap(t, lg(`q${Math.floor(t / 3)}`), (t % 3) * 4, lg('pb'), t * 32));
+  } else {
+    body.push(tap(0, lg('q0'), 0, lg('pb'), 0));
+    body.push(`(local.set $pt (i32.add ${lg('pb')} (i32.const 32)))
+      (local.set $xa ${lg('q0')}) (local.set $tb (i32.const 1)) (local.set $tn (i32.const 1))
+      (loop $tap
+        ${tap(1, `(i32.add ${lg('xa')} (i32.shl ${lg('tb')} (i32.const 2)))`, 0, lg('pt'), 0)}
+        (local.set $pt (i32.add ${lg('pt')} (i32.const 32)))
+        (local.set $tb (i32.add ${lg('tb')} (i32.const 1)))
+        (if (i32.eq ${lg('tb')} (i32.const 3))
+          (then (local.set $tb (i32.const 0)) (local.set $xa (i32.add ${lg('xa')} ${lg('Wpb')}))))
+        (local.set $tn (i32.add ${lg('tn')} (i32.const 1)))
+        (br_if $tap (i32.lt_u ${lg('tn')} (i32.const 9))))`);
   }
   // With $biasRelu, each value gets its channel's bias and is clamped at zero as it is stored (the
   // bits of the add and relu passes: NaN kept, -0 made +0).
@@ -733,12 +757,12 @@ function convC1(fma) {
   };
   const stores = [`(if ${lg('biasRelu')} (then ${storeRows(true)}) (else ${storeRows(false)}))`];
   return `
-(func $conv_c1_3x3 (export "conv_c1_3x3")
+(func $conv_c1_3x3${suffix} (export "conv_c1_3x3${suffix}")
   (param $xp i32) (param $Hp i32) (param $Wp i32) (param $rows i32) (param $OH i32) (param $OW i32)
   (param $O i32) (param $pw i32) (param $y i32) (param $biasRelu i32)
   (local $q i32) (local $base i32) (local $yo i32) (local $j0 i32) (local $pb i32) (local $ct i32)
   (local $c0 i32) (local $mr i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $cr i32)
-  (local $Wpb i32) (local $Ob i32)
+  (local $Wpb i32) (local $Ob i32) ${unrolledTaps ? '' : '(local $pt i32) (local $xa i32) (local $tb i32) (local $tn i32)'}
   (local $b0 v128) (local $b1 v128) (local $av v128) (local $bv0 v128) (local $bv1 v128) (local $ev v128)
   ${range(C1_TILE)
     .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
@@ -1464,7 +1488,7 @@ ${copyOrZero()}
 ${im2colRows()}
 ${packBIm2col()}
 ${padC1()}
-${convC1(fma)}
+${TILES.map((tile) => convC1(fma, tile)).join('\n')}
 ${convC1FilterGrad(fma)}
 ${copyF32()}
 ${colSum()}

@@ -38,6 +38,14 @@ describe('gemmTile', () => {
     setGemmTile('6x8');
     expect(simdKernels(tf.backend() as BackendWasm).gemmTileRows).toBe(6);
   });
+
+  it("picks the tile's own form of the first layer's convolution", () => {
+    const forms = tiles.map((tile) => {
+      setGemmTile(tile);
+      return simdKernels(tf.backend() as BackendWasm).conv_c1_3x3;
+    });
+    expect(forms[1]).not.toBe(forms[0]);
+  });
 });
 
 describe.each(kernelBuilds)('both GEMM tiles give the same bits, %s build', (build) => {
@@ -90,5 +98,29 @@ describe.each(kernelBuilds)('both GEMM tiles give the same bits, %s build', (bui
       tf.grad((xt: tf.Tensor) => loss(xt, tf.tensor(wv, w)))(tf.tensor(xv, x)),
     );
     expect(inputGrad[1]).toEqual(inputGrad[0]);
+  });
+
+  // The first layer with its bias and ReLU in the stores (taps written out or looped by tile), on
+  // widths that end in every partial tile of 6 pixels.
+  it.each([
+    { x: [2, 28, 28, 1], w: [3, 3, 1, 16], pad: 'same' },
+    { x: [3, 9, 11, 1], w: [3, 3, 1, 8], pad: 'valid' },
+    { x: [1, 5, 13, 1], w: [3, 3, 1, 24], pad: 'same' },
+  ] as const)('fused conv2d of x $x, filter $w, $pad, with bias and ReLU', ({ x, w, pad }) => {
+    useBuild(build);
+    const xv = randomValues([...x], 51);
+    const wv = randomValues([...w], 52);
+    const bias = randomValues([w[3]], 53);
+    const fused = underEachTile(() =>
+      tf.fused.conv2d({
+        x: tf.tensor(xv, [...x]) as tf.Tensor4D,
+        filter: tf.tensor(wv, [...w]) as tf.Tensor4D,
+        strides: 1,
+        pad,
+        bias: tf.tensor(bias, [w[3]]),
+        activation: 'relu',
+      }),
+    );
+    expect(fused[1]).toEqual(fused[0]);
   });
 });

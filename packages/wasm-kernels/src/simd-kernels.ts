@@ -17,15 +17,15 @@ export type KernelBuild = 'fma' | 'simd128';
 
 /**
  * The GEMM tile shape the micro-kernels use: `6x8` (6 rows of A by 8 columns of B, 4 k steps a loop
- * iteration) or `4x8` (one k step an iteration). Both give the same bits; which is faster depends
- * on the engine's compiler (see `gemmTile`).
+ * iteration, and the first layer's 9 taps written out) or `4x8` (one k step an iteration, and one
+ * tap). Both give the same bits; which is faster depends on the engine's compiler (see `gemmTile`).
  */
 export type GemmTileName = keyof typeof GEMM_TILES;
 
 /**
- * The kernels of one module instance with the active tile's `gemm_packed`, `gemm_rows` and `pack_a`
- * under those names, and its height in `gemmTileRows`; every pointer is a byte offset into tfjs's
- * heap.
+ * The kernels of one module instance with the active tile's `gemm_packed`, `gemm_rows`, `pack_a` and
+ * `conv_c1_3x3` under those names, and its height in `gemmTileRows`; every pointer is a byte offset
+ * into tfjs's heap.
  */
 export interface SimdKernelExports {
   /** Rows of A per GEMM tile: `pack_a` packs panels of this height, `gemm_*` consume them. */
@@ -216,8 +216,10 @@ export function setGemmTile(tile: GemmTileName | 'auto'): void {
  * The GEMM tile shape that runs: the forced one, else `4x8` on V8 before 13 (Node 22) and `6x8`
  * elsewhere. V8 12.4 regroups the 6x8 tile's four unrolled k steps by accumulator and spills a
  * third of its vectors to the stack; there the 4x8 tile does the convolutions in about 0.7 of the
- * time, while on V8 13.6 (Node 24) it takes 1.1 of the 6x8's (BENCHMARKS.md). In a browser the
- * engine's version is not known, so pages get `6x8`, the tile of current engines.
+ * time, while on V8 13.6 (Node 24) it takes 1.1 of the 6x8's (BENCHMARKS.md). The first layer's
+ * convolution follows the tile: its 9 taps written out with `6x8`, in a loop with `4x8`, which V8
+ * 12.4 runs in about 0.75 of the time. In a browser the engine's version is not known, so pages get
+ * `6x8`, the tile of current engines.
  */
 export function gemmTile(): GemmTileName {
   return forcedTile ?? engineTile();
@@ -250,7 +252,7 @@ function recordFor<K extends object, V>(cache: WeakMap<K, Partial<V>>, key: K): 
   return record;
 }
 
-/** `exports` with `tile`'s GEMM functions under the 6x8 names. */
+/** `exports` with `tile`'s GEMM functions (and first-layer convolution) under the 6x8 names. */
 function withTile(exports: ModuleExports, tile: GemmTileName): SimdKernelExports {
   const byTile = recordFor(tileViews, exports);
   const { rows, suffix } = GEMM_TILES[tile];
@@ -260,6 +262,7 @@ function withTile(exports: ModuleExports, tile: GemmTileName): SimdKernelExports
     gemm_packed: exports[`gemm_packed${suffix}`] as SimdKernelExports['gemm_packed'],
     gemm_rows: exports[`gemm_rows${suffix}`] as SimdKernelExports['gemm_rows'],
     pack_a: exports[`pack_a${suffix}`] as SimdKernelExports['pack_a'],
+    conv_c1_3x3: exports[`conv_c1_3x3${suffix}`] as SimdKernelExports['conv_c1_3x3'],
   };
   return byTile[tile];
 }
