@@ -1155,12 +1155,12 @@ const reluStep = (v, one) =>
  * `best` (+0 and -0 are equal, so the first of them wins, as with the strict compare): each
  * position takes `g` where it matches and passes on what is left (`andnot`), and the last one
  * takes what is left without a compare, since a maximum no earlier position equals is its own.
- * The kernel is bound by its 5 loads and 4 stores a vector: the compares and masks ride along.
  *
  * With `relu`, `max_pool_2x2_relu_grad` (same parameters) also multiplies each value it stores by
  * the ReLU's step at that position (1 above 0, 0 at or below, NaN at NaN, as `relu_grad`): the
  * gradient of a max pool over a ReLU's output, which `relu_grad` would compute in a second pass
- * over all of x and dx, to the bit.
+ * over all of x and dx, to the bit. A row of windows without NaN takes the step once a window (see
+ * `reluFast`); a row with one is done again position by position.
  */
 function maxPool2x2Grad({ relu }) {
   const loads = ['p00', 'p01', 'p10', 'p11'];
@@ -1199,16 +1199,51 @@ function maxPool2x2Grad({ relu }) {
     });
     return lines.join('\n');
   };
+  // With the ReLU and no NaN among a window's four values, each position's step is the step of
+  // `best`: the position that takes the gradient holds best itself (or the other zero), and every
+  // other position stores +0 times a step of 0 or 1, which is +0. So the fast body takes the step
+  // once a window; a row of windows where some value is NaN (their sum is NaN: NaN in, or +Infinity
+  // beside -Infinity) is done again with the step of every position.
+  const reluFast = (o) => {
+    const lines = [];
+    loads.forEach((p, i) => {
+      lines.push(`(local.set $v${i} (v128.load offset=${o} ${addr[p]}))`);
+    });
+    lines.push(
+      `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
+    );
+    lines.push(
+      `(local.set $t (f32x4.add (f32x4.add ${lg('v0')} ${lg('v1')}) (f32x4.add ${lg('v2')} ${lg('v3')})))`,
+    );
+    lines.push(`(local.set $bad (v128.or ${lg('bad')} (f32x4.ne ${lg('t')} ${lg('t')})))`);
+    lines.push(
+      `(local.set $left (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
+    );
+    lines.push(`(local.set $step (v128.and ${lg('one')} (f32x4.gt ${lg('best')} (v128.const i32x4 0 0 0 0))))`);
+    loads.forEach((p, i) => {
+      if (i === loads.length - 1) {
+        lines.push(`(v128.store offset=${o} ${dxAddr(p)} (f32x4.mul ${lg('left')} ${lg('step')}))`);
+        return;
+      }
+      lines.push(`(local.set $hit (f32x4.eq ${lg(`v${i}`)} ${lg('best')}))`);
+      lines.push(
+        `(v128.store offset=${o} ${dxAddr(p)} (f32x4.mul (v128.and ${lg('left')} ${lg('hit')}) ${lg('step')}))`,
+      );
+      lines.push(`(local.set $left (v128.andnot ${lg('left')} ${lg('hit')}))`);
+    });
+    return lines.join('\n');
+  };
   const name = relu ? 'max_pool_2x2_relu_grad' : 'max_pool_2x2_grad';
   return `
 (func $${name} (export "${name}")
   (param $x i32) (param $dy i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
   ${poolLocals} (local $best v128) (local $left v128) (local $hit v128) (local $dxFromX i32)
   (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) ${held.locals}
+  (local $t v128) (local $step v128) (local $bad v128) (local $pyrow i32)
   ${held.init}
   (local.set $dxFromX (i32.sub ${lg('dx')} ${lg('x')}))
   (local.set $py ${lg('dy')})
-  ${poolWindows(body)})`;
+  ${relu ? poolWindows(reluFast, body) : poolWindows(body)})`;
 }
 
 /** `fill_zero(dst, n)`: n floats of zeros. */
