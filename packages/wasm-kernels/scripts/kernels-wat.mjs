@@ -1160,7 +1160,7 @@ const reluStep = (v, one) =>
  * the ReLU's step at that position (1 above 0, 0 at or below, NaN at NaN, as `relu_grad`): the
  * gradient of a max pool over a ReLU's output, which `relu_grad` would compute in a second pass
  * over all of x and dx, to the bit. A row of windows without NaN takes the step once a window (see
- * `reluFast`); a row with one is done again position by position.
+ * `windows`); a row with one is done again position by position.
  */
 function maxPool2x2Grad({ relu }) {
   const loads = ['p00', 'p01', 'p10', 'p11'];
@@ -1174,7 +1174,12 @@ function maxPool2x2Grad({ relu }) {
   const dxAddr = (p) => `(i32.add ${addr[p]} ${lg('dxFromX')})`;
   const minusInf = lg('minusInf');
   const held = heldConstants(lg('N'));
-  const body = (o) => {
+  // One vector of windows. `stepOnce` (the ReLU's fast rows): with no NaN among a window's four
+  // values, each position's step is the step of `best`: the position that takes the gradient holds
+  // best itself (or the other zero), and every other position stores +0 times a step of 0 or 1,
+  // which is +0. So it takes the step once a window, and marks in $bad the lanes whose sum is NaN
+  // (NaN in, or +Infinity beside -Infinity): their row of windows is done again without it.
+  const windows = (stepOnce) => (o) => {
     const lines = [];
     loads.forEach((p, i) => {
       lines.push(`(local.set $v${i} (v128.load offset=${o} ${addr[p]}))`);
@@ -1182,10 +1187,24 @@ function maxPool2x2Grad({ relu }) {
     lines.push(
       `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
     );
+    if (stepOnce) {
+      lines.push(
+        `(local.set $t (f32x4.add (f32x4.add ${lg('v0')} ${lg('v1')}) (f32x4.add ${lg('v2')} ${lg('v3')})))`,
+      );
+      lines.push(`(local.set $bad (v128.or ${lg('bad')} (f32x4.ne ${lg('t')} ${lg('t')})))`);
+    }
     lines.push(
       `(local.set $left (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
     );
-    const masked = (i, value) => (relu ? `(f32x4.mul ${value} ${reluStep(lg(`v${i}`), lg('one'))})` : value);
+    if (stepOnce) {
+      lines.push(
+        `(local.set $step (v128.and ${lg('one')} (f32x4.gt ${lg('best')} (v128.const i32x4 0 0 0 0))))`,
+      );
+    }
+    const masked = (i, value) => {
+      if (stepOnce) return `(f32x4.mul ${value} ${lg('step')})`;
+      return relu ? `(f32x4.mul ${value} ${reluStep(lg(`v${i}`), lg('one'))})` : value;
+    };
     loads.forEach((p, i) => {
       if (i === loads.length - 1) {
         lines.push(`(v128.store offset=${o} ${dxAddr(p)} ${masked(i, lg('left'))})`);
@@ -1194,40 +1213,6 @@ function maxPool2x2Grad({ relu }) {
       lines.push(`(local.set $hit (f32x4.eq ${lg(`v${i}`)} ${lg('best')}))`);
       lines.push(
         `(v128.store offset=${o} ${dxAddr(p)} ${masked(i, `(v128.and ${lg('left')} ${lg('hit')})`)})`,
-      );
-      lines.push(`(local.set $left (v128.andnot ${lg('left')} ${lg('hit')}))`);
-    });
-    return lines.join('\n');
-  };
-  // With the ReLU and no NaN among a window's four values, each position's step is the step of
-  // `best`: the position that takes the gradient holds best itself (or the other zero), and every
-  // other position stores +0 times a step of 0 or 1, which is +0. So the fast body takes the step
-  // once a window; a row of windows where some value is NaN (their sum is NaN: NaN in, or +Infinity
-  // beside -Infinity) is done again with the step of every position.
-  const reluFast = (o) => {
-    const lines = [];
-    loads.forEach((p, i) => {
-      lines.push(`(local.set $v${i} (v128.load offset=${o} ${addr[p]}))`);
-    });
-    lines.push(
-      `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
-    );
-    lines.push(
-      `(local.set $t (f32x4.add (f32x4.add ${lg('v0')} ${lg('v1')}) (f32x4.add ${lg('v2')} ${lg('v3')})))`,
-    );
-    lines.push(`(local.set $bad (v128.or ${lg('bad')} (f32x4.ne ${lg('t')} ${lg('t')})))`);
-    lines.push(
-      `(local.set $left (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
-    );
-    lines.push(`(local.set $step (v128.and ${lg('one')} (f32x4.gt ${lg('best')} (v128.const i32x4 0 0 0 0))))`);
-    loads.forEach((p, i) => {
-      if (i === loads.length - 1) {
-        lines.push(`(v128.store offset=${o} ${dxAddr(p)} (f32x4.mul ${lg('left')} ${lg('step')}))`);
-        return;
-      }
-      lines.push(`(local.set $hit (f32x4.eq ${lg(`v${i}`)} ${lg('best')}))`);
-      lines.push(
-        `(v128.store offset=${o} ${dxAddr(p)} (f32x4.mul (v128.and ${lg('left')} ${lg('hit')}) ${lg('step')}))`,
       );
       lines.push(`(local.set $left (v128.andnot ${lg('left')} ${lg('hit')}))`);
     });
@@ -1243,7 +1228,7 @@ function maxPool2x2Grad({ relu }) {
   ${held.init}
   (local.set $dxFromX (i32.sub ${lg('dx')} ${lg('x')}))
   (local.set $py ${lg('dy')})
-  ${relu ? poolWindows(reluFast, body) : poolWindows(body)})`;
+  ${relu ? poolWindows(windows(true), windows(false)) : poolWindows(windows(false))})`;
 }
 
 /** `fill_zero(dst, n)`: n floats of zeros. */
