@@ -218,7 +218,7 @@ export function setGemmTile(tile: GemmTileName | 'auto'): void {
  * third of its vectors to the stack; there the 4x8 tile does the convolutions in about 0.7 of the
  * time, while on V8 13.6 (Node 24) it takes 1.1 of the 6x8's (BENCHMARKS.md). The first layer's
  * convolution follows the tile: its 9 taps written out with `6x8`, in a loop with `4x8`, which V8
- * 12.4 runs in about 0.75 of the time. In a browser the engine's version is not known, so pages get
+ * 12.4 runs in about 0.8 of the time. In a browser the engine's version is not known, so pages get
  * `6x8`, the tile of current engines.
  */
 export function gemmTile(): GemmTileName {
