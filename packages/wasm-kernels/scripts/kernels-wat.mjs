@@ -1126,12 +1126,13 @@ function maxPool2x2() {
         (v128.store offset=${o} ${lg('py')} ${lg('m')})`;
   const exact = (o) => `${loads(o)}
         (v128.store offset=${o} ${lg('py')} (f32x4.max (f32x4.max ${lg('a')} ${lg('b')}) (f32x4.max ${lg('c')} ${lg('d')})))`;
+  const held = heldConstants(lg('N'));
   return `
 (func $max_pool_2x2 (export "max_pool_2x2")
   (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $y i32)
   ${poolLocals} (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m v128) (local $t v128)
-  (local $bad v128) (local $pyrow i32) ${heldConstants(lg('N')).locals}
-  ${heldConstants(lg('N')).init}
+  (local $bad v128) (local $pyrow i32) ${held.locals}
+  ${held.init}
   (local.set $py ${lg('y')})
   ${poolWindows(fast, exact)})`;
 }
@@ -1439,10 +1440,11 @@ function reluGrad() {
     (v128.store offset=${u * 16} ${lg('y')} (f32x4.mul (v128.load offset=${u * 16} ${lg('dy')}) ${reluStep(lg('v'), lg('one'))}))`;
   const bump = (bytes) =>
     ['x', 'dy', 'y'].map((p) => `(local.set $${p} (i32.add ${lg(p)} (i32.const ${bytes})))`).join(' ');
+  const held = heldConstants(lg('n'));
   return `
 (func $relu_grad (export "relu_grad") (param $x i32) (param $dy i32) (param $y i32) (param $n i32)
-  (local $v v128) (local $s f32) (local $end i32) ${heldConstants(lg('n')).locals}
-  ${heldConstants(lg('n')).init}
+  (local $v v128) (local $s f32) (local $end i32) ${held.locals}
+  ${held.init}
   (local.set $end (i32.add ${lg('x')} (i32.shl (i32.and ${lg('n')} (i32.const -4)) (i32.const 2))))
   (block $v4end (loop $v4loop
     (br_if $v4end (i32.gt_u (i32.add ${lg('x')} (i32.const 64)) ${lg('end')}))
