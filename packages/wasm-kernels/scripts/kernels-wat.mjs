@@ -351,7 +351,59 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
       (br $iloop))))`;
   }
 
-  return (fma) => [gemmPacked(fma), gemmRows(fma), packA()].join('\n');
+  /**
+   * `conv_rows(m, n, k, t0, taps, table, pb, c, ldc, acc, tmp, biasRelu)`: the GEMM of `gemm_rows`
+   * for m output positions of a convolution, with each row of A read where it lies in x instead of
+   * from an im2col copy: taps t0..t0+taps-1 of the filter (one k block, `taps` * k values, k = C
+   * channels a tap), row pointers from `table` (`conv_tap_table`, [tap][position]). The k steps of
+   * every element run in the order of the im2col row, so the bits are `gemm_rows`'s over im2col.
+   */
+  function convRows(fma) {
+    const tablePtrs = range(MR)
+      .map((r) => {
+        const row =
+          r === 0
+            ? lg('i0')
+            : `(if (result i32) (i32.gt_u ${lg('mr')} (i32.const ${r})) (then (i32.add ${lg('i0')} (i32.const ${r}))) (else ${lg('i0')}))`;
+        return `(local.set $a${r} (i32.load (i32.add ${lg('trow')} (i32.shl ${row} (i32.const 2)))))`;
+      })
+      .join('\n');
+    return `
+  (func $conv_rows${suffix} (export "conv_rows${suffix}")
+    (param $m i32) (param $n i32) (param $k i32) (param $t0 i32) (param $taps i32) (param $table i32)
+    (param $pB i32) (param $c i32) (param $ldc i32) (param $acc i32) (param $tmp i32) (param $biasRelu i32)
+    ${tileLocals} (local $t i32) (local $trow i32) (local $kc i32)
+    (local.set $ldcb (i32.shl ${lg('ldc')} (i32.const 2)))
+    (local.set $kc (i32.mul ${lg('k')} ${lg('taps')}))
+    (local.set $j0 (i32.const 0))
+    (block $jend (loop $jloop
+      (br_if $jend (i32.ge_u ${lg('j0')} ${lg('n')}))
+      (local.set $nr (i32.sub ${lg('n')} ${lg('j0')}))
+      (if (i32.gt_u ${lg('nr')} (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
+      (local.set $i0 (i32.const 0))
+      (block $iend (loop $iloop
+        (br_if $iend (i32.ge_u ${lg('i0')} ${lg('m')}))
+        (local.set $mr (i32.sub ${lg('m')} ${lg('i0')}))
+        (if (i32.gt_u ${lg('mr')} (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
+        (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('kc')}) (i32.const 4))))
+        ${zeroAccs}
+        (local.set $t (i32.const 0))
+        (block $tend (loop $tloop
+          (br_if $tend (i32.ge_u ${lg('t')} ${lg('taps')}))
+          (local.set $trow (i32.add ${lg('table')} (i32.shl (i32.mul (i32.add ${lg('t0')} ${lg('t')}) ${lg('m')}) (i32.const 2))))
+          ${tablePtrs}
+          ${kLoop(fma, 'rows')}
+          (local.set $t (i32.add ${lg('t')} (i32.const 1)))
+          (br $tloop)))
+        (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
+        ${storeTile(true)}
+        (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
+        (br $iloop)))
+      (local.set $j0 (i32.add ${lg('j0')} (i32.const ${NR})))
+      (br $jloop))))`;
+  }
+
+  return (fma) => [gemmPacked(fma), gemmRows(fma), convRows(fma), packA()].join('\n');
 }
 
 /**
@@ -524,6 +576,61 @@ function im2colRows() {
         (local.set $r (i32.add ${lg('r')} (i32.const 1)))
         (if (i32.eq ${lg('r')} ${lg('OH')}) (then (local.set $r (i32.const 0)) (local.set $n (i32.add ${lg('n')} (i32.const 1)))))))
     (local.set $count (i32.sub ${lg('count')} (i32.const 1)))
+    (br $ploop))))`;
+}
+
+/**
+ * `conv_tap_table(p0, count, x, zero, table, geometry)`: for output positions p0..p0+count and every
+ * filter tap (a, b), the byte offset of the C channels that tap reads, x[n, r*sh + a - pt,
+ * c*sw + b - pl, 0], or `zero` (C zero floats) outside the image: [tap][position] i32 at `table`, the
+ * row pointers of `conv_rows`. Same geometry block as im2col_rows.
+ */
+function convTapTable() {
+  const g = (i) => `(i32.load offset=${i * 4} ${lg('geo')})`;
+  return `
+(func $conv_tap_table (export "conv_tap_table")
+  (param $p0 i32) (param $count i32) (param $x i32) (param $zero i32) (param $table i32) (param $geo i32)
+  (local $H i32) (local $W i32) (local $C i32) (local $OH i32) (local $OW i32) (local $fh i32)
+  (local $fw i32) (local $sh i32) (local $sw i32) (local $pt i32) (local $pl i32)
+  (local $n i32) (local $r i32) (local $c i32) (local $a i32) (local $b i32) (local $y i32)
+  (local $xx i32) (local $q i32) (local $d i32) (local $plane i32) (local $CB i32)
+  (local.set $H ${g(0)}) (local.set $W ${g(1)}) (local.set $C ${g(2)}) (local.set $OH ${g(3)})
+  (local.set $OW ${g(4)}) (local.set $fh ${g(5)}) (local.set $fw ${g(6)}) (local.set $sh ${g(7)})
+  (local.set $sw ${g(8)}) (local.set $pt ${g(9)}) (local.set $pl ${g(10)})
+  (local.set $CB (i32.shl ${lg('C')} (i32.const 2)))
+  (local.set $plane (i32.shl ${lg('count')} (i32.const 2)))
+  (local.set $n (i32.div_u ${lg('p0')} (i32.mul ${lg('OH')} ${lg('OW')})))
+  (local.set $r (i32.rem_u ${lg('p0')} (i32.mul ${lg('OH')} ${lg('OW')})))
+  (local.set $c (i32.rem_u ${lg('r')} ${lg('OW')}))
+  (local.set $r (i32.div_u ${lg('r')} ${lg('OW')}))
+  (local.set $q (i32.const 0))
+  (block $pend (loop $ploop
+    (br_if $pend (i32.ge_u ${lg('q')} ${lg('count')}))
+    (local.set $d (i32.add ${lg('table')} (i32.shl ${lg('q')} (i32.const 2))))
+    (local.set $a (i32.const 0))
+    (block $aend (loop $aloop
+      (br_if $aend (i32.ge_u ${lg('a')} ${lg('fh')}))
+      (local.set $y (i32.sub (i32.add (i32.mul ${lg('r')} ${lg('sh')}) ${lg('a')}) ${lg('pt')}))
+      (local.set $b (i32.const 0))
+      (block $bend (loop $bloop
+        (br_if $bend (i32.ge_u ${lg('b')} ${lg('fw')}))
+        (local.set $xx (i32.sub (i32.add (i32.mul ${lg('c')} ${lg('sw')}) ${lg('b')}) ${lg('pl')}))
+        (i32.store ${lg('d')}
+          (if (result i32) (i32.and (i32.lt_u ${lg('y')} ${lg('H')}) (i32.lt_u ${lg('xx')} ${lg('W')}))
+            (then (i32.add ${lg('x')} (i32.mul (i32.add (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('H')}) ${lg('y')}) ${lg('W')}) ${lg('xx')}) ${lg('CB')})))
+            (else ${lg('zero')})))
+        (local.set $d (i32.add ${lg('d')} ${lg('plane')}))
+        (local.set $b (i32.add ${lg('b')} (i32.const 1)))
+        (br $bloop)))
+      (local.set $a (i32.add ${lg('a')} (i32.const 1)))
+      (br $aloop)))
+    (local.set $c (i32.add ${lg('c')} (i32.const 1)))
+    (if (i32.eq ${lg('c')} ${lg('OW')})
+      (then
+        (local.set $c (i32.const 0))
+        (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+        (if (i32.eq ${lg('r')} ${lg('OH')}) (then (local.set $r (i32.const 0)) (local.set $n (i32.add ${lg('n')} (i32.const 1)))))))
+    (local.set $q (i32.add ${lg('q')} (i32.const 1)))
     (br $ploop))))`;
 }
 
@@ -1508,6 +1615,7 @@ ${TILES.map((tile) => tileKernels(tile)(fma)).join('\n')}
 ${packB()}
 ${copyOrZero()}
 ${im2colRows()}
+${convTapTable()}
 ${packBIm2col()}
 ${padC1()}
 ${TILES.map((tile) => convC1(fma, tile)).join('\n')}

@@ -47,12 +47,24 @@ function writeGeometry(backend: BackendWasm, at: number, g: ConvGeometry): void 
 }
 
 /**
+ * Channels from which `convForwardGemm` reads each row of A where it lies in x. A tap's C values are
+ * one run of k steps, and each run loads the tile's row pointers again. Measured on the default
+ * model's shapes at batch 128 (Node 24, `fma`): in place took 0.90x of the im2col time for conv2's
+ * input gradient (C = 32), 0.92x for conv3's (C = 64), 0.99x for conv3's forward (C = 32), but
+ * 1.01-1.03x for conv2's forward (C = 16).
+ */
+const MIN_IN_PLACE_CHANNELS = 32;
+
+/**
  * out[t, o] = sum_k im2col(x)[t, k] · filter[k, o] (NHWC, dilation 1): the forward convolution, and
  * the input gradient as a stride-1 "full" convolution. The filter (`[fh, fw, inC, outC]`, row major
- * `[K, outC]`) is packed once per k block; im2col rows are built per block of output positions
- * into L2-sized scratch and read in place by the row-pointer GEMM. Writes all of `out`, each block
- * finished by `epilogue` (if any): a bias and ReLU in the GEMM's stores of the last k block, one of
- * them alone in a pass over the block while it is in cache.
+ * `[K, outC]`) is packed once per k block. With 32 channels or more the GEMM reads each im2col row
+ * where it lies in x, through a table of row pointers per tap and block of output positions
+ * (`conv_rows`); with fewer, im2col rows are copied per block into L2-sized scratch and read by the
+ * row-pointer GEMM. Either way the k steps of an element run in im2col order, in blocks of whole
+ * taps of at most `GEMM_KC` values. Writes all of `out`, each block finished by `epilogue` (if any):
+ * a bias and ReLU in the GEMM's stores of the last k block, one of them alone in a pass over the
+ * block while it is in cache.
  */
 export function convForwardGemm(
   backend: BackendWasm,
@@ -62,7 +74,9 @@ export function convForwardGemm(
   out: TensorInfo,
   epilogue?: BiasReluEpilogue,
 ): void {
-  const K = g.filterHeight * g.filterWidth * g.inChannels;
+  const C = g.inChannels;
+  const taps = g.filterHeight * g.filterWidth;
+  const K = taps * C;
   const N = g.outChannels;
   const M = g.batch * g.outHeight * g.outWidth;
   if (M === 0 || N === 0) return;
@@ -70,16 +84,21 @@ export function convForwardGemm(
     convForwardOneChannel(backend, x, filter, g, out, epilogue);
     return;
   }
-  const kBlocks = Math.ceil(K / GEMM_KC);
+  const inPlace = C >= MIN_IN_PLACE_CHANNELS;
+  const tapsPerBlock = Math.max(1, Math.floor(GEMM_KC / C));
+  const kcMax = Math.min(K, tapsPerBlock * C);
+  const kBlocks = Math.ceil(taps / tapsPerBlock);
   const n8 = roundUp(N, GEMM_NR);
   const packedFloats = K * n8;
-  const colFloats = ROWS_PER_BLOCK * K;
-  const scratch = allocScratch(backend, packedFloats + colFloats + GEMM_TILE_FLOATS + 16);
+  // In place: a table of ROWS_PER_BLOCK row pointers per tap, and C zeros for the taps outside x.
+  const rowsFloats = inPlace ? ROWS_PER_BLOCK * taps + roundUp(C, 4) : ROWS_PER_BLOCK * K;
+  const scratch = allocScratch(backend, packedFloats + rowsFloats + GEMM_TILE_FLOATS + 16);
   try {
     const kernels = simdKernels(backend);
     const packed = scratch.offset;
-    const col = packed + packedFloats * 4;
-    const tmp = col + colFloats * 4;
+    const rowsAt = packed + packedFloats * 4;
+    const zero = rowsAt + ROWS_PER_BLOCK * taps * 4;
+    const tmp = rowsAt + rowsFloats * 4;
     const geometry = tmp + GEMM_TILE_FLOATS * 4;
     writeGeometry(backend, geometry, g);
     const w = heapOffset(backend, filter);
@@ -90,30 +109,26 @@ export function convForwardGemm(
       epiloguePasses(kernels, epilogue, y, M * N, N);
       return;
     }
+    if (inPlace) kernels.fill_zero(zero, C);
     const biasRelu = storedBiasRelu(epilogue);
     for (let b = 0; b < kBlocks; b++) {
-      const k0 = b * GEMM_KC;
-      kernels.pack_b(Math.min(GEMM_KC, K - k0), N, w + k0 * N * 4, N, 1, packed + k0 * n8 * 4);
+      const k0 = b * kcMax;
+      kernels.pack_b(Math.min(kcMax, K - k0), N, w + k0 * N * 4, N, 1, packed + k0 * n8 * 4);
     }
     for (let p0 = 0; p0 < M; p0 += ROWS_PER_BLOCK) {
       const rows = Math.min(ROWS_PER_BLOCK, M - p0);
-      kernels.im2col_rows(p0, rows, xo, col, geometry);
+      if (inPlace) kernels.conv_tap_table(p0, rows, xo, zero, rowsAt, geometry);
+      else kernels.im2col_rows(p0, rows, xo, rowsAt, geometry);
       for (let b = 0; b < kBlocks; b++) {
-        const k0 = b * GEMM_KC;
-        const kc = Math.min(GEMM_KC, K - k0);
-        kernels.gemm_rows(
-          rows,
-          N,
-          kc,
-          col + k0 * 4,
-          K,
-          packed + k0 * n8 * 4,
-          y + p0 * N * 4,
-          N,
-          b > 0 ? 1 : 0,
-          tmp,
-          b === kBlocks - 1 ? biasRelu : 0,
-        );
+        const t0 = b * tapsPerBlock;
+        const k0 = t0 * C;
+        const blockTaps = Math.min(tapsPerBlock, taps - t0);
+        const accumulate = b > 0 ? 1 : 0;
+        const last = b === kBlocks - 1 ? biasRelu : 0;
+        const c = y + p0 * N * 4;
+        const pb = packed + k0 * n8 * 4;
+        if (inPlace) kernels.conv_rows(rows, N, C, t0, blockTaps, rowsAt, pb, c, N, accumulate, tmp, last);
+        else kernels.gemm_rows(rows, N, blockTaps * C, rowsAt + k0 * 4, K, pb, c, N, accumulate, tmp, last);
       }
       if (biasRelu === 0) epiloguePasses(kernels, epilogue, y + p0 * N * 4, rows * N, N);
     }

@@ -23,8 +23,8 @@ export type KernelBuild = 'fma' | 'simd128';
 export type GemmTileName = keyof typeof GEMM_TILES;
 
 /**
- * The kernels of one module instance with the active tile's `gemm_packed`, `gemm_rows`, `pack_a` and
- * `conv_c1_3x3` under those names, and its height in `gemmTileRows`; every pointer is a byte offset
+ * The kernels of one module instance with the active tile's `gemm_packed`, `gemm_rows`, `conv_rows`,
+ * `pack_a` and `conv_c1_3x3` under those names, and its height in `gemmTileRows`; every pointer is a byte offset
  * into tfjs's heap.
  */
 export interface SimdKernelExports {
@@ -55,9 +55,28 @@ export interface SimdKernelExports {
     /** 0, or the heap offset of a bias (n floats) to add before a ReLU as C is stored. */
     biasRelu: number,
   ): void;
+  /**
+   * `gemm_rows` over the positions of a `conv_tap_table`: `k` channels a tap, taps `t0` to
+   * `t0 + taps` (one k block), each row of A read in place in x.
+   */
+  conv_rows(
+    m: number,
+    n: number,
+    k: number,
+    t0: number,
+    taps: number,
+    table: number,
+    pb: number,
+    c: number,
+    ldc: number,
+    acc: number,
+    tmp: number,
+    biasRelu: number,
+  ): void;
   pack_a(m: number, k: number, src: number, rs: number, cs: number, dst: number): void;
   pack_b(k: number, n: number, src: number, rs: number, cs: number, dst: number): void;
   im2col_rows(p0: number, count: number, x: number, dst: number, geometry: number): void;
+  conv_tap_table(p0: number, count: number, x: number, zero: number, table: number, geometry: number): void;
   pack_b_im2col(n: number, row0: number, rows: number, x: number, dst: number, geometry: number): void;
   pad_c1(
     x: number,
@@ -261,6 +280,7 @@ function withTile(exports: ModuleExports, tile: GemmTileName): SimdKernelExports
     gemmTileRows: rows,
     gemm_packed: exports[`gemm_packed${suffix}`] as SimdKernelExports['gemm_packed'],
     gemm_rows: exports[`gemm_rows${suffix}`] as SimdKernelExports['gemm_rows'],
+    conv_rows: exports[`conv_rows${suffix}`] as SimdKernelExports['conv_rows'],
     pack_a: exports[`pack_a${suffix}`] as SimdKernelExports['pack_a'],
     conv_c1_3x3: exports[`conv_c1_3x3${suffix}`] as SimdKernelExports['conv_c1_3x3'],
   };
