@@ -4,7 +4,7 @@ import { GEMM_NR } from './generated/kernel-binaries.js';
 import { type BiasReluEpilogue, epiloguePasses, storedBiasRelu } from './bias-relu-epilogue.js';
 import { convForwardOneChannel, filterGradOneChannel, fitsOneChannelDirect } from './conv-one-channel.js';
 import { allocScratch, GEMM_KC, GEMM_MC, GEMM_TILE_FLOATS, heapOffset } from './gemm.js';
-import { simdKernels } from './simd-kernels.js';
+import { rowsByTile, simdKernels } from './simd-kernels.js';
 
 /** An NHWC convolution with dilation 1 as the SIMD kernels see it; pads >= 0. */
 export interface ConvGeometry {
@@ -140,8 +140,8 @@ export function convForwardGemm(
 /**
  * The filter gradient dW[k, o] = sum_t im2col(x)[t, k] · dy[t, o] (NHWC, dilation 1), computed as
  * dW^T = dy^T · im2col(x) so that both operands pack with vector copies: dy^T's tiles are 6
- * contiguous channels of a dy row, im2col's panels 8 channels of one tap of x, built straight from
- * x. k runs over output positions in blocks of whole output rows; the small [outC, K] result is
+ * contiguous channels of a dy row (with 4x8 tiles for the last rows where 6 would leave a partial
+ * tile, `rowsByTile`), im2col's panels 8 channels of one tap of x, built straight from x. k runs over output positions in blocks of whole output rows; the small [outC, K] result is
  * transposed into `out` ([fh, fw, inC, outC]) at the end.
  */
 export function filterGradGemm(
@@ -171,6 +171,9 @@ export function filterGradGemm(
   const rowsPerBlock = Math.max(1, Math.floor(GEMM_KC / g.outWidth));
   const kcMax = rowsPerBlock * g.outWidth;
   const kernels = simdKernels(backend);
+  // dy^T's rows (the output channels) in whole tiles: the active tile's, then 4x8's.
+  const [head, tail] = rowsByTile(O, kernels.gemmTileRows);
+  const tailKernels = simdKernels(backend, '4x8');
   const packedAFloats = roundUp(O, kernels.gemmTileRows) * kcMax;
   const packedBFloats = roundUp(K, GEMM_NR) * kcMax;
   const scratch = allocScratch(backend, packedAFloats + packedBFloats + O * K + GEMM_TILE_FLOATS + 16);
@@ -187,9 +190,14 @@ export function filterGradGemm(
       const rows = Math.min(rowsPerBlock, rowsTotal - row0);
       const kc = rows * g.outWidth;
       const t0 = row0 * g.outWidth;
-      kernels.pack_a(O, kc, dyo + t0 * O * 4, 1, O, packedA);
+      const accumulate = row0 > 0 ? 1 : 0;
       kernels.pack_b_im2col(K, row0, rows, xo, packedB, geometry);
-      kernels.gemm_packed(O, K, kc, packedA, packedB, product, K, row0 > 0 ? 1 : 0, tmp);
+      kernels.pack_a(head, kc, dyo + t0 * O * 4, 1, O, packedA);
+      kernels.gemm_packed(head, K, kc, packedA, packedB, product, K, accumulate, tmp);
+      if (tail > 0) {
+        tailKernels.pack_a(tail, kc, dyo + (t0 * O + head) * 4, 1, O, packedA);
+        tailKernels.gemm_packed(tail, K, kc, packedA, packedB, product + head * K * 4, K, accumulate, tmp);
+      }
     }
     // [O, K] -> [K, O]: K·O is at most 9·64·64 floats, a small fraction of the product's cost.
     const heap = heapF32();
