@@ -1339,6 +1339,38 @@ function maxPool2x2Grad({ relu }) {
   ${relu ? poolWindows(windows(true), windows(false)) : poolWindows(windows(false))})`;
 }
 
+/**
+ * `relu_grad_outside_pool(x, N, H, W, C, OH, OW, dx)`: the positions of x outside every window of a
+ * 2x2 stride-2 pool (the last row and column of an odd side) get what `relu_grad` gives a gradient
+ * of zero there, 0 times the ReLU's step of x: +0, or NaN where x is NaN. C a multiple of 4. With
+ * `max_pool_2x2_relu_grad` over the windows, every position of dx is written once.
+ */
+function reluGradOutsidePool() {
+  const held = heldConstants(lg('N'));
+  return `
+(func $relu_grad_outside_pool (export "relu_grad_outside_pool")
+  (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
+  (local $q i32) (local $r i32) (local $col i32) (local $p i32) (local $end i32) (local $Cb i32) (local $v v128) ${held.locals}
+  ${held.init}
+  (local.set $Cb (i32.shl ${lg('C')} (i32.const 2)))
+  (local.set $q (i32.const 0))
+  (block $qend (loop $qloop
+    (br_if $qend (i32.ge_u ${lg('q')} (i32.mul ${lg('N')} ${lg('H')})))
+    (local.set $r (i32.rem_u ${lg('q')} ${lg('H')}))
+    ;; inside the windows' rows only the columns past the last window; below them the whole row
+    (local.set $col (select (i32.shl ${lg('OW')} (i32.const 1)) (i32.const 0) (i32.lt_u ${lg('r')} (i32.shl ${lg('OH')} (i32.const 1)))))
+    (local.set $p (i32.mul (i32.add (i32.mul ${lg('q')} ${lg('W')}) ${lg('col')}) ${lg('Cb')}))
+    (local.set $end (i32.mul (i32.mul (i32.add ${lg('q')} (i32.const 1)) ${lg('W')}) ${lg('Cb')}))
+    (block $pend (loop $ploop
+      (br_if $pend (i32.ge_u ${lg('p')} ${lg('end')}))
+      (local.set $v (v128.load (i32.add ${lg('x')} ${lg('p')})))
+      (v128.store (i32.add ${lg('dx')} ${lg('p')}) (f32x4.mul (v128.const i32x4 0 0 0 0) ${reluStep(lg('v'), lg('one'))}))
+      (local.set $p (i32.add ${lg('p')} (i32.const 16)))
+      (br $ploop)))
+    (local.set $q (i32.add ${lg('q')} (i32.const 1)))
+    (br $qloop))))`;
+}
+
 /** `fill_zero(dst, n)`: n floats of zeros. */
 function fillZero() {
   return `
@@ -1625,6 +1657,7 @@ ${colSum()}
 ${maxPool2x2()}
 ${maxPool2x2Grad({ relu: false })}
 ${maxPool2x2Grad({ relu: true })}
+${reluGradOutsidePool()}
 ${fillZero()}
 ${binaryOp('add', 'f32x4.add', 'f32.add')}
 ${binaryOp('mul', 'f32x4.mul', 'f32.mul')}

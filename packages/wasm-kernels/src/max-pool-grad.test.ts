@@ -235,4 +235,31 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
     // The window whose maximum 3 is at its third position (row 1, column 0).
     expect(fused.values[2 * 8 + 5]).toBe(6);
   });
+
+  it('gives the last row and column of odd sides zero times the step: NaN at NaN, else +0', async () => {
+    // 3 x 5 positions of 4 channels: one window row of two windows, then a row and a column that no
+    // window covers, holding NaN, -0, negatives and positives.
+    const shape: [number, number, number, number] = [1, 3, 5, 4];
+    const values = randomValues(shape, 26).map((v) => Math.max(v, 0));
+    const outside = [
+      [0, 4],
+      [1, 4],
+      [2, 0],
+      [2, 2],
+      [2, 4],
+    ];
+    const specials = [Number.NaN, -0, -2, 3];
+    for (const [row, col] of outside) {
+      specials.forEach((value, channel) => {
+        values[(row! * 5 + col!) * 4 + channel] = value;
+      });
+    }
+    const { fused, composed } = await fusedAndComposed(values, shape, { size: 2, strides: 2, pad: 'valid' });
+    expect(bits(fused.values)).toEqual(bits(composed.values));
+    const at = (row: number, col: number, channel: number) => fused.values[(row * 5 + col) * 4 + channel]!;
+    expect(at(2, 2, 0)).toBeNaN();
+    expect(Object.is(at(2, 2, 1), 0)).toBe(true);
+    expect(Object.is(at(1, 4, 2), 0)).toBe(true);
+    expect(Object.is(at(0, 4, 3), 0)).toBe(true);
+  });
 });

@@ -74,9 +74,10 @@ function maxPoolGrad(args: {
 }
 
 /**
- * dx of a max pool, and with `relu` times the ReLU's step at x (`input` is a ReLU's output): the
- * SIMD kernel does both in one pass when every row and column of x lies in a window, else the
- * general route is followed by `relu_grad` in place, the same bits.
+ * dx of a max pool, and with `relu` times the ReLU's step at x (`input` is a ReLU's output): for a
+ * 2x2 stride-2 pool the SIMD kernels do both in one pass over dx (the windows, then on odd sides the
+ * last row and column, which only the step touches), else the general route is followed by
+ * `relu_grad` in place, the same bits.
  */
 function routeMaxPoolGradient(
   args: { inputs: MaxPoolGradInputs; backend: BackendWasm; attrs: MaxPoolGradAttrs },
@@ -99,7 +100,7 @@ function routeMaxPoolGradient(
   const { effectiveFilterHeight, effectiveFilterWidth } = info;
   const { top, left } = info.padInfo;
 
-  if (relu && !(isSimdPool2x2(info) && 2 * outHeight === inHeight && 2 * outWidth === inWidth)) {
+  if (relu && !isSimdPool2x2(info)) {
     const routed = routeMaxPoolGradient(args, false);
     const at = heapOffset(backend, routed);
     simdKernels(backend).relu_grad(heapOffset(backend, x), at, at, util.sizeFromShape(x.shape));
@@ -109,21 +110,15 @@ function routeMaxPoolGradient(
   if (isSimdPool2x2(info)) {
     const kernels = simdKernels(backend);
     const dxOffset = heapOffset(backend, dx);
-    // Rows or columns past the last window (odd sizes) get no gradient and are not written.
-    if (2 * outHeight !== inHeight || 2 * outWidth !== inWidth)
-      kernels.fill_zero(dxOffset, batchSize * inHeight * inWidth * channels);
+    const xOffset = heapOffset(backend, x);
+    // Rows or columns past the last window (odd sizes) get no gradient from the pool: zeros, or
+    // with the ReLU zero times its step.
+    const oddSide = 2 * outHeight !== inHeight || 2 * outWidth !== inWidth;
+    if (oddSide && !relu) kernels.fill_zero(dxOffset, batchSize * inHeight * inWidth * channels);
+    const shape = [batchSize, inHeight, inWidth, channels, outHeight, outWidth] as const;
     const pass = relu ? kernels.max_pool_2x2_relu_grad : kernels.max_pool_2x2_grad;
-    pass(
-      heapOffset(backend, x),
-      heapOffset(backend, dy),
-      batchSize,
-      inHeight,
-      inWidth,
-      channels,
-      outHeight,
-      outWidth,
-      dxOffset,
-    );
+    pass(xOffset, heapOffset(backend, dy), ...shape, dxOffset);
+    if (oddSide && relu) kernels.relu_grad_outside_pool(xOffset, ...shape, dxOffset);
     return dx;
   }
   const xv = heapFloat32(backend, x);

@@ -139,6 +139,17 @@ export interface SimdKernelExports {
   ): void;
   /** `max_pool_2x2_grad` times the ReLU's step at each position of x (x is a ReLU's output). */
   max_pool_2x2_relu_grad: SimdKernelExports['max_pool_2x2_grad'];
+  /** What `relu_grad` gives a zero gradient at the positions of x outside every 2x2 window. */
+  relu_grad_outside_pool(
+    x: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    dx: number,
+  ): void;
   fill_zero(dst: number, n: number): void;
   add(x: number, z: number, y: number, n: number, zlen: number): void;
   mul(x: number, z: number, y: number, n: number, zlen: number): void;
