@@ -86,12 +86,14 @@ DEFAULT_TRAINING_CONFIG = {
     "validationSplit": 0.05,
     "seed": 42,
     "threads": "auto",
-    "earlyStopping": {"patience": 2, "minDelta": 0, "restoreBestWeights": True},
+    "earlyStopping": None,
     "learningRateSchedule": {"kind": "oneCycle", "warmupFraction": 0.2, "initialDivisor": 25, "finalDivisor": 10000},
     "augmentation": {"rotationDegrees": 10, "scale": 0.1, "shift": 0.1, "shear": 0, "elastic": None},
     "labelSmoothing": 0,
-    "weightDecay": 0,
+    "weightDecay": 0.1,
 }
+# What a partial earlyStopping is filled from (EARLY_STOPPING_DEFAULTS of @mnist/train).
+EARLY_STOPPING_DEFAULTS = {"patience": 2, "minDelta": 0, "restoreBestWeights": True}
 SCHEDULE_FIELDS = {
     "constant": (),
     "exponential": ("decayRate",),
@@ -250,7 +252,7 @@ def resolve_training(path, training):
     if stop is not None:
         need(path, "training.earlyStopping", isinstance(stop, dict), "null or { patience, minDelta, restoreBestWeights }", stop)
         check_keys(path, "training.earlyStopping", stop, ("patience", "minDelta", "restoreBestWeights"))
-        stop = {**DEFAULT_TRAINING_CONFIG["earlyStopping"], **stop}
+        stop = {**EARLY_STOPPING_DEFAULTS, **stop}
         need(path, "training.earlyStopping.patience", is_int(stop["patience"], 1), "an integer >= 1", stop["patience"])
         need(path, "training.earlyStopping.minDelta", is_number(stop["minDelta"], 0), "a number >= 0", stop["minDelta"])
         need(path, "training.earlyStopping.restoreBestWeights", isinstance(stop["restoreBestWeights"], bool), "true or false", stop["restoreBestWeights"])

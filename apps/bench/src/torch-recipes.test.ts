@@ -101,6 +101,22 @@ describe.skipIf(pythonMissing !== null)(
     );
 
     it(
+      'fills a partial earlyStopping as resolveTrainingConfig does',
+      () => {
+        const partial = { patience: 5 } as never;
+        const plan = runJson([
+          '--recipe',
+          writeRecipe('patience', { training: { earlyStopping: partial } }),
+          '--print-config',
+        ]);
+        expect((plan.training as Record<string, unknown>).earlyStopping).toEqual(
+          resolveTrainingConfig({ earlyStopping: partial }).earlyStopping,
+        );
+      },
+      TORCH_TIMEOUT_MS,
+    );
+
+    it(
       'resolves every shipped recipe of @mnist/pipeline by name as resolveModelConfig and resolveTrainingConfig do',
       async () => {
         const names = (await listRecipes()).map((recipe) => recipe.name);

@@ -1,5 +1,5 @@
 import type { ModelConfig, ModelConfigInput } from '@mnist/model';
-import type { EarlyStoppingConfig, TrainingConfig } from '@mnist/train';
+import { EARLY_STOPPING_DEFAULTS, type TrainingConfig } from '@mnist/train';
 import type { ConfigFile } from './load-config-file.js';
 import type { CliOptions } from './parse-cli-args.js';
 import { applyScheduleFlags, SCHEDULE_FLAG_DEFAULTS } from './schedule-flags.js';
@@ -10,9 +10,6 @@ export interface MergedConfigInput {
   model: ModelConfigInput;
   training: TrainerTrainingInput;
 }
-
-// Used when patience is turned on but neither the file nor the defaults say how to judge improvement.
-const FALLBACK_EARLY_STOPPING: EarlyStoppingConfig = { patience: 3, minDelta: 0, restoreBestWeights: true };
 
 /**
  * Layers the flags over the `--config` file (itself layered over a `--recipe`, see
@@ -34,7 +31,7 @@ export function mergeRunConfig(
 ): MergedConfigInput {
   const training: TrainerTrainingInput = { ...file.training, ...cli.training };
   if (cli.earlyStoppingPatience !== undefined) {
-    const base = file.training?.earlyStopping ?? defaults.training.earlyStopping ?? FALLBACK_EARLY_STOPPING;
+    const base = file.training?.earlyStopping ?? defaults.training.earlyStopping ?? EARLY_STOPPING_DEFAULTS;
     training.earlyStopping =
       cli.earlyStoppingPatience === 0 ? null : { ...base, patience: cli.earlyStoppingPatience };
   }

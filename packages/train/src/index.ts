@@ -1,4 +1,4 @@
-export { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
+export { DEFAULT_TRAINING_CONFIG, EARLY_STOPPING_DEFAULTS } from './default-training-config.js';
 export { resolveTrainingConfig } from './resolve-training-config.js';
 export { learningRateAt } from './learning-rate-at.js';
 export { AUTO_MIN_TRAINING_IMAGES } from './resolve-thread-count.js';

@@ -57,7 +57,7 @@ describe('resolveTrainingConfig', () => {
 
   it('fills a partial earlyStopping from the defaults', () => {
     const config = resolveTrainingConfig({ earlyStopping: { patience: 5 } as never });
-    expect(config.earlyStopping).toEqual({ ...DEFAULT_TRAINING_CONFIG.earlyStopping, patience: 5 });
+    expect(config.earlyStopping).toEqual({ patience: 5, minDelta: 0, restoreBestWeights: true });
   });
 
   it('accepts every schedule kind with valid parameters', () => {
@@ -76,8 +76,8 @@ describe('resolveTrainingConfig', () => {
     }
   });
 
-  it('defaults labelSmoothing and weightDecay to 0 and keeps valid values', () => {
-    expect(DEFAULT_TRAINING_CONFIG).toMatchObject({ labelSmoothing: 0, weightDecay: 0 });
+  it('defaults labelSmoothing to 0 and weightDecay to 0.1 and keeps valid values', () => {
+    expect(DEFAULT_TRAINING_CONFIG).toMatchObject({ labelSmoothing: 0, weightDecay: 0.1 });
     expect(resolveTrainingConfig({ labelSmoothing: 0.1, weightDecay: 0.05 })).toMatchObject({
       labelSmoothing: 0.1,
       weightDecay: 0.05,

@@ -6,7 +6,7 @@ import type {
   TrainingConfig,
   TrainingConfigInput,
 } from './training-types.js';
-import { DEFAULT_TRAINING_CONFIG } from './default-training-config.js';
+import { DEFAULT_TRAINING_CONFIG, EARLY_STOPPING_DEFAULTS } from './default-training-config.js';
 import { TrainingConfigError } from './training-config-error.js';
 
 const CONFIG_KEYS = Object.keys(DEFAULT_TRAINING_CONFIG) as (keyof TrainingConfig)[];
@@ -110,12 +110,7 @@ function resolveEarlyStopping(value: EarlyStoppingConfig | null): EarlyStoppingC
     );
   }
   rejectUnknownKeys('earlyStopping', value, EARLY_STOPPING_KEYS);
-  const defaults = DEFAULT_TRAINING_CONFIG.earlyStopping ?? {
-    patience: 2,
-    minDelta: 0,
-    restoreBestWeights: true,
-  };
-  const merged = { ...defaults, ...value };
+  const merged = { ...EARLY_STOPPING_DEFAULTS, ...value };
   checkInteger('earlyStopping.patience', merged.patience, 1);
   if (!(typeof merged.minDelta === 'number' && Number.isFinite(merged.minDelta) && merged.minDelta >= 0)) {
     throw new TrainingConfigError(

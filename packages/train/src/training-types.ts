@@ -62,7 +62,8 @@ export interface TrainingConfig {
   labelSmoothing: number;
   /**
    * Decoupled weight decay, as `torch.optim.AdamW`: before each Adam step every trained weight is
-   * multiplied by `1 - learningRate * weightDecay` (the step's rate). 0 (the default) is plain Adam.
+   * multiplied by `1 - learningRate * weightDecay` (the step's rate). 0 is plain Adam; the default
+   * is 0.1.
    */
   weightDecay: number;
   /**
