@@ -22,9 +22,11 @@ const job: ComputeJob = {
 
 describe('benchTrainingConfig', () => {
   it("trains PyTorch's loop: Adam at a constant rate on the images as they are", () => {
-    // The trainer's own defaults augment and follow one cycle; the bench must not inherit them.
+    // The trainer's own defaults augment, follow one cycle and decay the weights; the bench must
+    // not inherit them.
     expect(DEFAULT_TRAINING_CONFIG.augmentation).not.toBeNull();
     expect(DEFAULT_TRAINING_CONFIG.learningRateSchedule.kind).toBe('oneCycle');
+    expect(DEFAULT_TRAINING_CONFIG.weightDecay).toBeGreaterThan(0);
     const config = resolveTrainingConfig(benchTrainingConfig(job));
     expect(config.augmentation).toBeNull();
     expect(config.learningRateSchedule).toEqual({ kind: 'constant' });
