@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Copies a trainer run's model into packages/model/weights (the pretrained weights that
-// `loadPretrained()` of @mnist/model ships) and records where they came from: the run's test
-// accuracy, seed, backend, config and the SHA-256 of each file.
-// Usage: node scripts/update-pretrained.mjs <trainer --out folder> [--min-accuracy 0.992]
+// `loadPretrained()` of @mnist/model ships), or with `--name best` into packages/model/weights-best
+// (`loadPretrainedBest()`'s), and records where they came from: the run's test accuracy, seed,
+// backend, config and the SHA-256 of each file.
+// Usage: node scripts/update-pretrained.mjs <trainer --out folder> [--name default|best] [--min-accuracy 0.992]
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,10 +13,23 @@ import { writeFilesAtomic } from '../packages/core/dist/node.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { 'min-accuracy': { type: 'string', default: '0.992' } },
+  options: {
+    'min-accuracy': { type: 'string', default: '0.992' },
+    name: { type: 'string', default: 'default' },
+  },
 });
+// Each shipped model: its folder in packages/model and the root script that reproduces it.
+const SHIPPED = {
+  default: { folder: 'weights', command: 'pnpm pretrained' },
+  best: { folder: 'weights-best', command: 'pnpm pretrained:best' },
+};
+const shipped = SHIPPED[values.name];
+if (shipped === undefined) {
+  console.error(`--name ${values.name}: expected one of ${Object.keys(SHIPPED).join(', ')}`);
+  process.exit(1);
+}
 const from = path.resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0] ?? 'artifacts/pretrained');
-const target = path.resolve(import.meta.dirname, '..', 'packages', 'model', 'weights');
+const target = path.resolve(import.meta.dirname, '..', 'packages', 'model', shipped.folder);
 const minAccuracy = Number(values['min-accuracy']);
 
 const metrics = JSON.parse(await readFile(path.join(from, 'metrics.json'), 'utf8'));
@@ -49,7 +63,7 @@ const provenance = {
   trainingSeconds: metrics.totalSeconds,
   config: metrics.config,
   files,
-  command: 'pnpm pretrained',
+  command: shipped.command,
   createdAt: new Date().toISOString(),
 };
 // One atomic group, model.json (what loadPretrained opens first) the commit point: a failed copy

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts', 'src/pretrained.ts'],
+  entry: ['src/index.ts', 'src/node.ts', 'src/pretrained.ts', 'src/pretrained-best.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

