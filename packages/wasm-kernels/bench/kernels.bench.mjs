@@ -319,7 +319,9 @@ for (const build of builds) {
   yardsticks.dispose();
   const peaks = rows.filter((r) => r.c.flops !== undefined).map((r) => r.yardstickRate);
   const copies = rows.filter((r) => r.c.flops === undefined).map((r) => r.yardstickRate);
-  const range = (xs) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
+  // ONLY can leave one kind of kernel out, and with it that yardstick.
+  const range = (xs) =>
+    xs.length === 0 ? 'not measured' : `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
   const peak = Math.max(...peaks);
   const copy = Math.max(...copies);
   console.log(
