@@ -85,42 +85,22 @@ describe('the main entry', () => {
   });
 });
 
-describe('the pretrained entry', () => {
-  it('references the shipped weights, each file as its own asset', async () => {
-    expect(assets(await sourceGraph('./pretrained.ts'))).toEqual([
-      '../weights/model.json',
-      '../weights/weights.bin',
-    ]);
-    expect(assets(await moduleGraph('../dist/pretrained.js'))).toEqual([
-      '../weights/model.json',
-      '../weights/weights.bin',
-    ]);
+// Each shipped model's loader names only its own files: an app importing one carries no other's.
+describe.each([
+  { entry: 'pretrained', folder: 'weights' },
+  { entry: 'pretrained-best', folder: 'weights-best' },
+])('the $entry entry', ({ entry, folder }) => {
+  it(`references ${folder}/ only, each file as its own asset`, async () => {
+    const expected = [`../${folder}/model.json`, `../${folder}/weights.bin`];
+    expect(assets(await sourceGraph(`./${entry}.ts`))).toEqual(expected);
+    expect(assets(await moduleGraph(`../dist/${entry}.js`))).toEqual(expected);
   });
 
   it('imports no Node built-in statically: it runs in the browser, and reads files only under Node', async () => {
-    const graph = await sourceGraph('./pretrained.ts');
+    const graph = await sourceGraph(`./${entry}.ts`);
     expect(graph.has(here('./model-folder-source.ts'))).toBe(true); // reached: it imports Node on demand
     // Not the writing side: @mnist/core/node imports Node built-ins by name, which a browser bundler
     // cannot bundle even behind a dynamic import (it fails the build).
-    expect(graph.has(here('./file-system-io.ts'))).toBe(false);
-    expect(externals(graph, 'staticImports')).toEqual([
-      '@mnist/core',
-      '@tensorflow/tfjs-core',
-      '@tensorflow/tfjs-layers',
-    ]);
-    expect(externals(graph, 'dynamicImports')).toEqual(['node:fs/promises', 'node:path', 'node:url']);
-  });
-});
-
-describe('the pretrained-best entry', () => {
-  it('references the larger model weights only, each file as its own asset', async () => {
-    const expected = ['../weights-best/model.json', '../weights-best/weights.bin'];
-    expect(assets(await sourceGraph('./pretrained-best.ts'))).toEqual(expected);
-    expect(assets(await moduleGraph('../dist/pretrained-best.js'))).toEqual(expected);
-  });
-
-  it('imports what the pretrained entry imports: no Node built-in statically', async () => {
-    const graph = await sourceGraph('./pretrained-best.ts');
     expect(graph.has(here('./file-system-io.ts'))).toBe(false);
     expect(externals(graph, 'staticImports')).toEqual([
       '@mnist/core',
