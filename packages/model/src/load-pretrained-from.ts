@@ -10,9 +10,9 @@ import { urlIO } from './url-io.js';
 // app's bundle holds only the weights of the loaders it imports.
 
 /**
- * The loader behind `loadPretrained` and `loadPretrainedBest`, with the locations as parameters (tests point it at a
- * temporary folder or a local server). A `file:` URL is read from disk (`modelFolderSource`, which
- * needs Node); any other URL is fetched.
+ * The loader behind `loadPretrained` and `loadPretrainedBest`, with the locations as parameters
+ * (tests point it at a temporary folder or a local server). A `file:` URL is read from disk
+ * (`modelFolderSource`, which needs Node); any other URL is fetched.
  *
  * @param modelJsonUrl URL of `model.json`.
  * @param weightsUrl URL of `weights.bin` when the bundler moved it away from `model.json`.
