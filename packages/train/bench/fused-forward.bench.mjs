@@ -4,11 +4,16 @@
 // kernels per conv layer and the pool's and ReLU's gradients apart), and so on. Adjacent steps see
 // the same machine, so the ratio of each pair holds while the machine's speed drifts, which on a
 // shared virtual machine it does by 30% from one minute to the next.
+// Every step seeds the dropout layers afresh, as the training loop does.
 // Run after `pnpm turbo run build --filter=@mnist/train...`, from the worktree:
 //   node packages/train/bench/fused-forward.bench.mjs
-// Environment: BATCH=128, WARMUP=10, PAIRS=100, JSON=<file> (writes the figures).
+// Environment: BATCH=128, WARMUP=10, PAIRS=100, JSON=<file> (writes the figures), BASELINE=<path
+// of another build's dist/index.js> (pairs this build's forward pass with that build's
+// `createTrainingForward` instead of `model.apply`: what a change to it saves).
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { createModel, DEFAULT_MODEL_CONFIG } from '@mnist/model';
 import { selectBackend } from '@mnist/runtime';
 import * as tf from '@tensorflow/tfjs-core';
@@ -40,9 +45,20 @@ const model = createModel(DEFAULT_MODEL_CONFIG, { seed: 1 });
 const variables = model.trainableWeights.map((weight) => weight.read());
 const optimizer = tf.train.adam(1e-3);
 const fused = createTrainingForward(model);
-const unfused = (x) => model.apply(x, { training: true });
+const baselineLabel = process.env.BASELINE ? 'baseline' : 'model.apply';
+const unfused = process.env.BASELINE
+  ? (await import(pathToFileURL(resolve(process.env.BASELINE)).href)).createTrainingForward(model)
+  : (x) => model.apply(x, { training: true });
+
+// The training loop gives each dropout layer a new seed at every step; so does this.
+const dropoutLayers = model.layers.filter((layer) => layer.getClassName() === 'Dropout');
+let stepIndex = 0;
 
 function step(forward) {
+  stepIndex++;
+  dropoutLayers.forEach((layer, index) => {
+    layer.seed = stepIndex * dropoutLayers.length + index;
+  });
   const start = performance.now();
   tf.tidy(() => {
     const loss = optimizer.minimize(
@@ -87,6 +103,7 @@ const figures = {
   kernelBuild: kernelBuild(),
   batch: BATCH,
   pairs: PAIRS,
+  baseline: baselineLabel,
   fusedMedianMs: median(times.fused),
   unfusedMedianMs: median(times.unfused),
   fusedFastestMs: Math.min(...times.fused),
@@ -98,8 +115,8 @@ const figures = {
 console.log(
   `Node ${figures.node}, kernel build ${figures.kernelBuild}, batch ${BATCH}, ${PAIRS} pairs of steps: ` +
     `fused ${figures.fusedMedianMs.toFixed(1)} ms median (fastest ${figures.fusedFastestMs.toFixed(1)}), ` +
-    `model.apply ${figures.unfusedMedianMs.toFixed(1)} ms (fastest ${figures.unfusedFastestMs.toFixed(1)}); ` +
-    `fused / model.apply, pair by pair: median ${figures.pairRatioMedian.toFixed(3)}, ` +
+    `${baselineLabel} ${figures.unfusedMedianMs.toFixed(1)} ms (fastest ${figures.unfusedFastestMs.toFixed(1)}); ` +
+    `fused / ${baselineLabel}, pair by pair: median ${figures.pairRatioMedian.toFixed(3)}, ` +
     `quartiles ${figures.pairRatioQuartiles.map((r) => r.toFixed(3)).join('-')}`,
 );
 if (process.env.JSON) writeFileSync(process.env.JSON, `${JSON.stringify(figures, null, 2)}\n`);

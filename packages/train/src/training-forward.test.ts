@@ -8,6 +8,7 @@ import {
   type Scalar,
   type Tensor,
   tensor1d,
+  tensor2d,
   tensor4d,
   variableGrads,
   type Variable,
@@ -82,6 +83,7 @@ describe.each(['cpu', 'wasm'])('createTrainingForward on %s', (backend) => {
     const forward = createTrainingForward(model);
     const { xs, ys } = noiseBatch(4, 1);
     const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
+    createDropoutSeeder(model).seedStep(42, 0, 0);
     const info = await profile(() => {
       const { value, grads } = variableGrads(() => meanCrossEntropy(forward(xs), ys) as Scalar, variables);
       dispose([value, ...Object.values(grads)]);
@@ -97,6 +99,9 @@ describe.each(['cpu', 'wasm'])('createTrainingForward on %s', (backend) => {
     // Each pool's gradient and its conv's ReLU gradient: one pass on wasm, two kernels elsewhere.
     expect(count('MaxPoolReluGrad')).toBe(backend === 'wasm' ? 3 : 0);
     expect(count('MaxPoolGrad')).toBe(backend === 'wasm' ? 0 : 3);
+    // The two seeded dropout layers: one kernel each on wasm, tfjs's five ops each elsewhere.
+    expect(count('SeededDropout')).toBe(backend === 'wasm' ? 2 : 0);
+    expect(count('Floor')).toBe(backend === 'wasm' ? 0 : 2);
     dispose([xs, ys]);
     model.dispose();
   });
@@ -107,7 +112,10 @@ describe.each(['cpu', 'wasm'])('createTrainingForward on %s', (backend) => {
     const forward = createTrainingForward(model);
     const { xs, ys } = noiseBatch(2, 2);
     const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
+    const seeder = createDropoutSeeder(model);
+    let batch = 0;
     const step = () => {
+      seeder.seedStep(42, 0, batch++);
       const { value, grads } = variableGrads(() => meanCrossEntropy(forward(xs), ys) as Scalar, variables);
       dispose([value, ...Object.values(grads)]);
     };
@@ -142,6 +150,23 @@ describe.each(['cpu', 'wasm'])('createTrainingForward on %s', (backend) => {
     });
     expect(info.kernelNames).toContain('Tanh');
     dispose([xs, ys]);
+    model.dispose();
+  });
+
+  it('runs a dropout layer without a seed as tfjs-layers does (from Math.random)', async () => {
+    await use();
+    const model = sequential({
+      layers: [
+        layers.dropout({ inputShape: [64], rate: 0.5 }),
+        layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    const forward = createTrainingForward(model);
+    const xs = tensor2d(new Float32Array(2 * 64).fill(1), [2, 64]);
+    const info = await profile(() => dispose(forward(xs)));
+    expect(info.kernelNames).not.toContain('SeededDropout');
+    expect(info.kernelNames).toContain('Floor');
+    dispose(xs);
     model.dispose();
   });
 });

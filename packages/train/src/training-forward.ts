@@ -1,6 +1,7 @@
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { conv2dBiasRelu, type MaxPoolAttrs } from './conv2d-bias-relu.js';
+import { seededDropout } from './seeded-dropout.js';
 
 /** The model's forward pass in training mode (dropout on), to run inside a gradient scope. */
 export type TrainingForward = (xs: Tensor) => Tensor;
@@ -22,7 +23,9 @@ type Stage = (x: Tensor) => Tensor;
  * together with the `MaxPooling2D` layer after it if there is one. The same bits as `model.apply`
  * (the tests compare loss and gradients); the gain is the passes over each conv output that the
  * fused kernels save: the bias add and ReLU run in the GEMM's blocks, the ReLU's gradient in the
- * max pool's. Other models, and every other layer, run as tfjs-layers runs them. Planned once per
+ * max pool's. A seeded `Dropout` layer (the training loop seeds them at every step) runs as
+ * `seededDropout`, the same mask drawn in one pass. Other models, and every other layer, run as
+ * tfjs-layers runs them. Planned once per
  * model (its layers, not their weights). `train` runs it; a loop of your own can call it inside
  * `variableGrads` or `optimizer.minimize` where it would call `model.apply(xs, { training: true })`.
  */
@@ -45,7 +48,7 @@ export function createTrainingForward(model: LayersModel): TrainingForward {
       // The pool is part of the stage (and has no weights).
       if (pool !== undefined) index++;
     } else {
-      stages.push((x) => layer.apply(x, { training: true }) as Tensor);
+      stages.push(dropoutStage(layer) ?? ((x) => layer.apply(x, { training: true }) as Tensor));
     }
     trainableBefore ||= layer.trainableWeights.length > 0;
   }
@@ -82,6 +85,22 @@ function fusedConvStage(layer: LayerLike, inputGradient: boolean, pool?: MaxPool
       inputGradient,
       pool,
     );
+}
+
+/**
+ * The stage of a `Dropout` layer with a rate in (0, 1) and no noise shape: `seededDropout` with the
+ * seed the layer has at the time of the call, or the layer itself while it has none (tfjs-layers
+ * then draws from `Math.random`). Else `undefined`.
+ */
+function dropoutStage(layer: LayerLike): Stage | undefined {
+  if (layer.getClassName() !== 'Dropout') return undefined;
+  const { rate, noiseShape } = layer.getConfig();
+  if (typeof rate !== 'number' || !(rate > 0 && rate < 1) || noiseShape != null) return undefined;
+  const seeded = layer as LayerLike & { seed?: number };
+  return (x) =>
+    seeded.seed === undefined
+      ? (layer.apply(x, { training: true }) as Tensor)
+      : seededDropout(x, rate, seeded.seed);
 }
 
 /** The `MaxPool` attributes of a `MaxPooling2D` layer (NHWC), else `undefined`. */

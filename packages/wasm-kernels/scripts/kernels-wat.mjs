@@ -1642,6 +1642,38 @@ function scaledAdd() {
 }
 
 /**
+ * `dropout(x, y, mask, n, s0, s1, s2, c, keep, scale)`: draws n values of Baagoe's Alea generator
+ * from the state (s0, s1, s2, c) in float64, as seedrandom's `alea` does in JavaScript (the
+ * generator tfjs's `randomUniform` uses), rounds each to float32 as a Float32Array store does,
+ * and writes mask[i] = floor(u + keep) * scale and y[i] = x[i] * mask[i]. floor(u + keep) is 0 or 1
+ * and scale is float32(1 / keep), so the mask is the `floor(u + keep) / keep` of tfjs's dropout to
+ * the bit. The generator is one serial chain (each value needs the carry of the one before), so
+ * this loop is scalar; its vector work would be two stores.
+ */
+function dropout() {
+  return `
+(func $dropout (export "dropout") (param $x i32) (param $y i32) (param $mask i32) (param $n i32) (param $s0 f64) (param $s1 f64) (param $s2 f64) (param $c f64) (param $keep f32) (param $scale f32)
+  (local $t f64) (local $m f32) (local $end i32)
+  (local.set $end (i32.add ${lg('x')} (i32.shl ${lg('n')} (i32.const 2))))
+  (block $done (loop $next
+    (br_if $done (i32.ge_u ${lg('x')} ${lg('end')}))
+    ;; t = 2091639 * s0 + c * 2^-32, each product and the sum rounded to float64 as JavaScript does.
+    (local.set $t (f64.add (f64.mul (f64.const 2091639) ${lg('s0')}) (f64.mul ${lg('c')} (f64.const 0x1p-32))))
+    (local.set $s0 ${lg('s1')})
+    (local.set $s1 ${lg('s2')})
+    ;; JavaScript's t | 0: t is in [0, 2091640), so truncation.
+    (local.set $c (f64.trunc ${lg('t')}))
+    (local.set $s2 (f64.sub ${lg('t')} ${lg('c')}))
+    (local.set $m (f32.mul (f32.floor (f32.add (f32.demote_f64 ${lg('s2')}) ${lg('keep')})) ${lg('scale')}))
+    (f32.store ${lg('mask')} ${lg('m')})
+    (f32.store ${lg('y')} (f32.mul (f32.load ${lg('x')}) ${lg('m')}))
+    (local.set $x (i32.add ${lg('x')} (i32.const 4)))
+    (local.set $y (i32.add ${lg('y')} (i32.const 4)))
+    (local.set $mask (i32.add ${lg('mask')} (i32.const 4)))
+    (br $next))))`;
+}
+
+/**
  * The module text of one build. `fma`: relaxed SIMD multiply-adds; `shared`: import a shared memory
  * (tfjs's threaded build, in cross-origin isolated pages).
  */
@@ -1672,6 +1704,7 @@ ${floorOp}
 ${adam()}
 ${scaledAdd()}
 ${reluGrad()}
+${dropout()}
 )`;
 }
 

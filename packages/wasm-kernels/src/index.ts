@@ -20,6 +20,8 @@ export { reluConfig } from './relu.js';
 export { ReluGrad, reluGradConfig, reluGradientConfig } from './relu-grad.js';
 export { ScaledAdd, scaledAddConfig } from './scaled-add.js';
 export type { ScaledAddAttrs, ScaledAddInputs } from './scaled-add.js';
+export { SeededDropout, seededDropoutConfig } from './seeded-dropout.js';
+export type { SeededDropoutAttrs, SeededDropoutInputs } from './seeded-dropout.js';
 export { sumConfig } from './sum.js';
 export { tileConfig } from './tile.js';
 export { WasmKernelError } from './wasm-kernel-error.js';

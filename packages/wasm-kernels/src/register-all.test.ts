@@ -24,6 +24,7 @@ import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
 import { reluGradConfig, reluGradientConfig } from './relu-grad.js';
 import { scaledAddConfig } from './scaled-add.js';
+import { seededDropoutConfig } from './seeded-dropout.js';
 import { setKernelBuild } from './simd-kernels.js';
 import { sumConfig } from './sum.js';
 import { tileConfig } from './tile.js';
@@ -76,7 +77,7 @@ describe('registerWasmTrainingKernels', () => {
   it('installs every kernel for wasm, replacing the stock ones, and is idempotent', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(wasmTrainingKernelConfigs).toHaveLength(22);
+    expect(wasmTrainingKernelConfigs).toHaveLength(23);
     for (const config of [
       conv2DConfig,
       fusedConv2DConfig,
@@ -100,6 +101,7 @@ describe('registerWasmTrainingKernels', () => {
       scaledAddConfig,
       reluGradConfig,
       maxPoolReluGradConfig,
+      seededDropoutConfig,
     ]) {
       expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
     }

@@ -25,6 +25,7 @@ import { multiplyConfig } from './multiply.js';
 import { reluConfig } from './relu.js';
 import { reluGradConfig, reluGradientConfig, rememberStockReluGradient } from './relu-grad.js';
 import { scaledAddConfig } from './scaled-add.js';
+import { seededDropoutConfig } from './seeded-dropout.js';
 import { rememberStockKernel } from './stock-kernels.js';
 import { sumConfig } from './sum.js';
 import { tileConfig } from './tile.js';
@@ -53,17 +54,19 @@ export const wasmTrainingKernelConfigs: KernelConfig[] = [
   scaledAddConfig,
   reluGradConfig,
   maxPoolReluGradConfig,
+  seededDropoutConfig,
 ];
 
 /**
  * Registers the training kernels for the `wasm` backend, replacing the stock `Conv2D`,
  * `FusedConv2D`, `Conv2DBackpropInput`, `MaxPool`, `MaxPoolGrad`, `BatchMatMul`, `_FusedMatMul`, `Sum`, `Mean`,
  * `Tile`, `FusedBatchNorm`, `Add`, `Multiply`, `Relu`, `Floor`, `Identity` and `Cast` (the
- * cases ours do not cover still run the stock kernels), and adds four kernels of our own:
+ * cases ours do not cover still run the stock kernels), and adds five kernels of our own:
  * `AdamUpdate`, a fused Adam step, `ScaledAdd`, a weighted sum, `ReluGrad`, which the `Relu`
- * gradient it registers runs on wasm (other backends keep tfjs-core's gradient), and
+ * gradient it registers runs on wasm (other backends keep tfjs-core's gradient),
  * `MaxPoolReluGrad`, the gradient of a max pool over a ReLU's output in one pass (what
- * `@mnist/train`'s fused conv layers run). Idempotent; call it once before
+ * `@mnist/train`'s fused conv layers run), and `SeededDropout`, `tf.dropout`'s output and mask in
+ * one pass (what its training forward pass runs for dropout layers). Idempotent; call it once before
  * training (before or after `tf.setBackend`). It does not import the backend itself: the app does
  * (`import '@tensorflow/tfjs-backend-wasm'`).
  */
