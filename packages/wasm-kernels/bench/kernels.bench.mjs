@@ -215,11 +215,13 @@ function cases(batch) {
   const weightSize = weight[0] * weight[1];
   list.push(
     {
-      label: `Floor (dropout mask) ${convs.at(-1).name}`,
-      kernel: 'Floor',
-      bytes: 8 * lastSize,
-      inputs: () => ({ x: tf.randomUniform(lastMap, 0, 2) }),
-      attrs: {},
+      // The dropout after the conv stack: x read, the output and the mask written. Its speed is
+      // the generator's, one value after another (each needs the one before's carry), not memory's.
+      label: `SeededDropout ${convs.at(-1).name}`,
+      kernel: 'SeededDropout',
+      bytes: 12 * lastSize,
+      inputs: () => ({ x: tf.randomUniform(lastMap) }),
+      attrs: { rate: 0.25, seed: 2_779_096_485 },
     },
     {
       // value, m, v and gradient read, value, m and v written: 7 arrays of the weight's size.
