@@ -216,7 +216,8 @@ function cases(batch) {
   list.push(
     {
       // The dropout after the conv stack: x read, the output and the mask written. Its speed is
-      // the generator's, one value after another (each needs the one before's carry), not memory's.
+      // the generator's (eight Alea chains side by side, float64 pairs), not memory's, plus the
+      // seeding and the chains' start states (BigInt jumps) in JavaScript at each call.
       label: `SeededDropout ${convs.at(-1).name}`,
       kernel: 'SeededDropout',
       bytes: 12 * lastSize,

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
-import { builds, kernelsWat, NR, TILES } from './kernels-wat.mjs';
+import { builds, DROPOUT_CHAINS, kernelsWat, NR, TILES } from './kernels-wat.mjs';
 
 const out = fileURLToPath(new URL('../src/generated/kernel-binaries.ts', import.meta.url));
 const wabt = await wabtInit();
@@ -36,6 +36,8 @@ const lines = [
   '} as const;',
   '/** Columns of a GEMM tile (the packing of B follows it). */',
   `export const GEMM_NR = ${NR};`,
+  '/** Alea chains `dropout` runs side by side, each over its own chunk of the array. */',
+  `export const DROPOUT_CHAINS = ${DROPOUT_CHAINS};`,
   '',
 ];
 for (const build of builds) {

@@ -62,6 +62,7 @@ describe.each(kernelBuilds)('SeededDropout, %s build', (build) => {
     { shape: [1], rate: 0.5, seed: 42 },
     { shape: [2, 1, 9, 13], rate: 0.1, seed: 7 },
     { shape: [1001], rate: 0.9, seed: 123_456_789 },
+    { shape: [200], rate: 0.25, seed: 11 },
     { shape: [0, 4], rate: 0.25, seed: 3 },
   ])(
     'is tf.dropout to the bit, and its mask, on wasm and cpu: $shape, rate $rate, seed $seed',

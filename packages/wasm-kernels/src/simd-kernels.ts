@@ -177,16 +177,18 @@ export interface SimdKernelExports {
   ): void;
   scaled_add(a: number, b: number, y: number, n: number, alpha: number, beta: number): void;
   relu_grad(x: number, dy: number, y: number, n: number): void;
-  /** n values of Alea from the state (s0, s1, s2, c): the dropout mask of keep (and its 1 / keep) and x times it. */
+  /**
+   * n values of Alea, chain j of DROPOUT_CHAINS over elements [j * chunk, (j + 1) * chunk), the
+   * rest one at a time, from the float64 states at `states`: the dropout mask of keep (and its
+   * 1 / keep) and x times it.
+   */
   dropout(
     x: number,
     y: number,
     mask: number,
     n: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    c: number,
+    chunk: number,
+    states: number,
     keep: number,
     scale: number,
   ): void;
