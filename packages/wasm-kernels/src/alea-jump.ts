@@ -15,6 +15,9 @@ export interface AleaState {
 // Z = c + a * (x0 + x1 * b + x2 * b^2) of a state (x0 the oldest word) becomes Z * b^-1 mod m at
 // each step, with m = a * b^3 - 1 (b^-1 is a * b^2 mod m, as a * b^3 is 1). So the state k steps
 // on is Z * (a * b^2)^k mod m, a modular power: O(log k) multiplications instead of k steps.
+// Scaled by b^3 (which is a^-1 mod m) the same integer reads W = c * b^3 + x0 + x1 * b + x2 * b^2,
+// below m for every state but the degenerate all-ones one, so the words and the carry are W's
+// bits, with no division by a.
 const A = 2091639n;
 const WORD = 32n;
 const B = 1n << WORD;
@@ -24,15 +27,12 @@ const FRACTION = 2 ** 32;
 
 function toInteger({ c, s0, s1, s2 }: AleaState): bigint {
   const word = (s: number) => BigInt(s * FRACTION);
-  return BigInt(c) + A * (word(s0) + (word(s1) << WORD) + (word(s2) << (2n * WORD)));
+  return (BigInt(c) << (3n * WORD)) | (word(s2) << (2n * WORD)) | (word(s1) << WORD) | word(s0);
 }
 
-function fromInteger(z: bigint): AleaState {
-  // Z's carry part is below a (a carry never reaches a), so it is Z mod a.
-  const c = z % A;
-  const words = (z - c) / A;
-  const word = (i: bigint) => Number((words >> (i * WORD)) & (B - 1n)) / FRACTION;
-  return { c: Number(c), s0: word(0n), s1: word(1n), s2: word(2n) };
+function fromInteger(w: bigint): AleaState {
+  const word = (i: bigint) => Number(BigInt.asUintN(32, w >> (i * WORD))) / FRACTION;
+  return { c: Number(w >> (3n * WORD)), s0: word(0n), s1: word(1n), s2: word(2n) };
 }
 
 function powMod(base: bigint, exponent: number): bigint {
