@@ -168,10 +168,9 @@ export interface SimdKernelExports {
     oneMinusBeta1: number,
     beta2: number,
     oneMinusBeta2: number,
-    oneMinusAccBeta1: number,
-    oneMinusAccBeta2: number,
+    secondMomentScale: number,
     epsilon: number,
-    negLr: number,
+    negStepSize: number,
     keep: number,
     decay: number,
   ): void;
