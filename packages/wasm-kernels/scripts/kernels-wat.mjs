@@ -773,28 +773,60 @@ function padC1() {
 (func $pad_c1 (export "pad_c1")
   (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $pt i32) (param $pl i32)
   (param $Hp i32) (param $Wp i32) (param $dst i32)
-  (local $q i32) (local $n i32) (local $y i32) (local $yp i32) (local $cnt i32)
+  (local $q i32) (local $n i32) (local $y i32) (local $yp i32) (local $cnt i32) (local $d i32) (local $s i32) (local $e i32)
   (call $copy_or_zero ${lg('dst')} (i32.const -1) (i32.add (i32.mul (i32.mul ${lg('N')} ${lg('Hp')}) ${lg('Wp')}) (i32.const 8)))
   (local.set $cnt ${lg('W')})
   (if (i32.gt_s (i32.add ${lg('W')} ${lg('pl')}) ${lg('Wp')}) (then (local.set $cnt (i32.sub ${lg('Wp')} ${lg('pl')}))))
   (if (i32.le_s ${lg('cnt')} (i32.const 0)) (then (return)))
+  ;; the image and row as counters: a division a row cost as much as the row's copy
+  (local.set $n (i32.const 0))
+  (local.set $y (i32.const 0))
   (local.set $q (i32.const 0))
   (block $qend (loop $qloop
     (br_if $qend (i32.ge_u ${lg('q')} (i32.mul ${lg('N')} ${lg('H')})))
-    (local.set $n (i32.div_u ${lg('q')} ${lg('H')}))
-    (local.set $y (i32.rem_u ${lg('q')} ${lg('H')}))
     (local.set $yp (i32.add ${lg('y')} ${lg('pt')}))
     (if (i32.lt_u ${lg('yp')} ${lg('Hp')})
-      (then (call $copy_or_zero
-        (i32.add ${lg('dst')} (i32.shl (i32.add (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('Hp')}) ${lg('yp')}) ${lg('Wp')}) ${lg('pl')}) (i32.const 2)))
-        (i32.add ${lg('x')} (i32.shl (i32.mul ${lg('q')} ${lg('W')}) (i32.const 2)))
-        ${lg('cnt')})))
+      (then
+        ;; the row's copy inline, four vectors a step (a call and its loop tests per row of 28
+        ;; floats took as long as the copy)
+        (local.set $d (i32.add ${lg('dst')} (i32.shl (i32.add (i32.mul (i32.add (i32.mul ${lg('n')} ${lg('Hp')}) ${lg('yp')}) ${lg('Wp')}) ${lg('pl')}) (i32.const 2))))
+        (local.set $s (i32.add ${lg('x')} (i32.shl (i32.mul ${lg('q')} ${lg('W')}) (i32.const 2))))
+        (local.set $e (i32.add ${lg('s')} (i32.shl ${lg('cnt')} (i32.const 2))))
+        (block $c4end (loop $c4loop
+          (br_if $c4end (i32.gt_u (i32.add ${lg('s')} (i32.const 64)) ${lg('e')}))
+          (v128.store ${lg('d')} (v128.load ${lg('s')}))
+          (v128.store offset=16 ${lg('d')} (v128.load offset=16 ${lg('s')}))
+          (v128.store offset=32 ${lg('d')} (v128.load offset=32 ${lg('s')}))
+          (v128.store offset=48 ${lg('d')} (v128.load offset=48 ${lg('s')}))
+          (local.set $s (i32.add ${lg('s')} (i32.const 64)))
+          (local.set $d (i32.add ${lg('d')} (i32.const 64)))
+          (br $c4loop)))
+        (block $c1end (loop $c1loop
+          (br_if $c1end (i32.gt_u (i32.add ${lg('s')} (i32.const 16)) ${lg('e')}))
+          (v128.store ${lg('d')} (v128.load ${lg('s')}))
+          (local.set $s (i32.add ${lg('s')} (i32.const 16)))
+          (local.set $d (i32.add ${lg('d')} (i32.const 16)))
+          (br $c1loop)))
+        (block $ctend (loop $ctloop
+          (br_if $ctend (i32.ge_u ${lg('s')} ${lg('e')}))
+          (f32.store ${lg('d')} (f32.load ${lg('s')}))
+          (local.set $s (i32.add ${lg('s')} (i32.const 4)))
+          (local.set $d (i32.add ${lg('d')} (i32.const 4)))
+          (br $ctloop)))))
+    (local.set $y (i32.add ${lg('y')} (i32.const 1)))
+    (if (i32.eq ${lg('y')} ${lg('H')})
+      (then (local.set $y (i32.const 0)) (local.set $n (i32.add ${lg('n')} (i32.const 1)))))
     (local.set $q (i32.add ${lg('q')} (i32.const 1)))
     (br $qloop))))`;
 }
 
 /** Pixels of a tile of the direct 1-channel convolution (one output row, 8 output channels). */
 const C1_TILE = 6;
+/**
+ * Pixels of the tile that takes a row's last 1-4 pixels: a 6-pixel tile there would compute 2-5
+ * pixels for nothing (28 = 4 * 6 + 4: 7% of MNIST's first layer).
+ */
+const C1_TAIL_TILE = 4;
 
 /**
  * `conv_c1_3x3(xp, Hp, Wp, rows, OH, OW, O, pw, y, biasRelu)`: a 3x3 stride-1 convolution of one input
@@ -802,8 +834,8 @@ const C1_TILE = 6;
  * (panels [9][8]); rows = N*OH, O a multiple of 8. A tile is 6 pixels of one output row times 8
  * channels in 12 accumulators; each of its 9 taps is two filter vectors and six broadcasts of x, so
  * the tile does 108 multiply-adds between its start and its 12 stores (the GEMM over im2col had
- * K = 9 k steps and a scalar im2col per pixel). `biasRelu`: 0, or a bias (O floats) added before a
- * ReLU as the tile is stored.
+ * K = 9 k steps and a scalar im2col per pixel). A row's last 1-4 pixels take a 4-pixel tile.
+ * `biasRelu`: 0, or a bias (O floats) added before a ReLU as the tile is stored.
  *
  * Each GEMM tile shape of `TILES` has its own copy (name + `suffix`), in the form that engine's
  * compiler does best with: `unrolledTaps` writes the 9 taps out (V8 13), else tap 0 is written out
@@ -812,14 +844,14 @@ const C1_TILE = 6;
  * (row a, column b of the window), so they give the same bits.
  */
 function convC1(fma, { unrolledTaps, suffix }) {
-  // The products of tap `t` for the 6 pixels at `x` + `xOff` bytes (the tap's first input), the
-  // filter vectors at `w` + `wOff`.
-  const tap = (t, x, xOff, w, wOff) => {
+  // The products of tap `t` for the `pixels` pixels at `x` + `xOff` bytes (the tap's first input),
+  // the filter vectors at `w` + `wOff`.
+  const tap = (pixels, t, x, xOff, w, wOff) => {
     const lines = [
       `(local.set $b0 (v128.load offset=${wOff} ${w}))`,
       `(local.set $b1 (v128.load offset=${wOff + 16} ${w}))`,
     ];
-    for (let i = 0; i < C1_TILE; i++) {
+    for (let i = 0; i < pixels; i++) {
       lines.push(`(local.set $av (v128.load32_splat offset=${xOff + i * 4} ${x}))`);
       for (const v of [0, 1]) {
         const product =
@@ -831,56 +863,62 @@ function convC1(fma, { unrolledTaps, suffix }) {
     }
     return lines.join('\n');
   };
-  const body = [];
-  if (unrolledTaps) {
-    for (let t = 0; t < 9; t++) body.push(tap(t, lg(`q${Math.floor(t / 3)}`), (t % 3) * 4, lg('pb'), t * 32));
-  } else {
-    body.push(tap(0, lg('q0'), 0, lg('pb'), 0));
-    body.push(`(local.set $pt (i32.add ${lg('pb')} (i32.const 32)))
+  const body = (pixels) => {
+    if (unrolledTaps) {
+      return range(9)
+        .map((t) => tap(pixels, t, lg(`q${Math.floor(t / 3)}`), (t % 3) * 4, lg('pb'), t * 32))
+        .join('\n');
+    }
+    return `${tap(pixels, 0, lg('q0'), 0, lg('pb'), 0)}
+      (local.set $pt (i32.add ${lg('pb')} (i32.const 32)))
       (local.set $xa ${lg('q0')}) (local.set $tb (i32.const 1)) (local.set $tn (i32.const 1))
-      (loop $tap
-        ${tap(1, `(i32.add ${lg('xa')} (i32.shl ${lg('tb')} (i32.const 2)))`, 0, lg('pt'), 0)}
+      (loop $tap${pixels}
+        ${tap(pixels, 1, `(i32.add ${lg('xa')} (i32.shl ${lg('tb')} (i32.const 2)))`, 0, lg('pt'), 0)}
         (local.set $pt (i32.add ${lg('pt')} (i32.const 32)))
         (local.set $tb (i32.add ${lg('tb')} (i32.const 1)))
         (if (i32.eq ${lg('tb')} (i32.const 3))
           (then (local.set $tb (i32.const 0)) (local.set $xa (i32.add ${lg('xa')} ${lg('Wpb')}))))
         (local.set $tn (i32.add ${lg('tn')} (i32.const 1)))
-        (br_if $tap (i32.lt_u ${lg('tn')} (i32.const 9))))`);
-  }
+        (br_if $tap${pixels} (i32.lt_u ${lg('tn')} (i32.const 9))))`;
+  };
   // With $biasRelu, each value gets its channel's bias and is clamped at zero as it is stored (the
   // bits of the add and relu passes: NaN kept, -0 made +0).
   const stored = (i, v, epilogue) =>
     epilogue
       ? `(local.set $ev (f32x4.add ${lg(acc(i, v))} ${lg(`bv${v}`)})) (v128.store offset=${v * 16} ${lg('cr')} (v128.andnot ${lg('ev')} (f32x4.le ${lg('ev')} (v128.const i32x4 0 0 0 0))))`
       : `(v128.store offset=${v * 16} ${lg('cr')} ${lg(acc(i, v))})`;
-  const storeRows = (epilogue) => {
+  const storeRows = (pixels, epilogue) => {
     const lines = [];
-    for (let i = 0; i < C1_TILE; i++) {
+    for (let i = 0; i < pixels; i++) {
       const st = [0, 1].map((v) => stored(i, v, epilogue)).join(' ');
       lines.push(i === 0 ? st : `(if (i32.gt_u ${lg('mr')} (i32.const ${i})) (then ${st}))`);
       lines.push(`(local.set $cr (i32.add ${lg('cr')} ${lg('Ob')}))`);
     }
     return lines.join('\n');
   };
-  const stores = [`(if ${lg('biasRelu')} (then ${storeRows(true)}) (else ${storeRows(false)}))`];
+  const tile = (pixels) => `${body(pixels)}
+        (local.set $cr ${lg('ct')})
+        (if ${lg('biasRelu')} (then ${storeRows(pixels, true)}) (else ${storeRows(pixels, false)}))`;
   return `
 (func $conv_c1_3x3${suffix} (export "conv_c1_3x3${suffix}")
   (param $xp i32) (param $Hp i32) (param $Wp i32) (param $rows i32) (param $OH i32) (param $OW i32)
   (param $O i32) (param $pw i32) (param $y i32) (param $biasRelu i32)
   (local $q i32) (local $base i32) (local $yo i32) (local $j0 i32) (local $pb i32) (local $ct i32)
   (local $c0 i32) (local $mr i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $cr i32)
-  (local $Wpb i32) (local $Ob i32) ${unrolledTaps ? '' : '(local $pt i32) (local $xa i32) (local $tb i32) (local $tn i32)'}
+  (local $Wpb i32) (local $Ob i32) (local $r i32) ${unrolledTaps ? '' : '(local $pt i32) (local $xa i32) (local $tb i32) (local $tn i32)'}
   (local $b0 v128) (local $b1 v128) (local $av v128) (local $bv0 v128) (local $bv1 v128) (local $ev v128)
   ${range(C1_TILE)
     .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
     .join(' ')}
   (local.set $Wpb (i32.shl ${lg('Wp')} (i32.const 2)))
   (local.set $Ob (i32.shl ${lg('O')} (i32.const 2)))
+  ;; row pointers step by a row, and past the padding rows between images, without a division
+  (local.set $base ${lg('xp')})
+  (local.set $yo ${lg('y')})
+  (local.set $r (i32.const 0))
   (local.set $q (i32.const 0))
   (block $qend (loop $qloop
     (br_if $qend (i32.ge_u ${lg('q')} ${lg('rows')}))
-    (local.set $base (i32.add ${lg('xp')} (i32.mul (i32.add (i32.mul (i32.div_u ${lg('q')} ${lg('OH')}) ${lg('Hp')}) (i32.rem_u ${lg('q')} ${lg('OH')})) ${lg('Wpb')})))
-    (local.set $yo (i32.add ${lg('y')} (i32.mul (i32.mul ${lg('q')} ${lg('OW')}) ${lg('Ob')})))
     (local.set $j0 (i32.const 0))
     (block $jend (loop $jloop
       (br_if $jend (i32.ge_u ${lg('j0')} ${lg('O')}))
@@ -897,14 +935,21 @@ function convC1(fma, { unrolledTaps, suffix }) {
         (local.set $q0 (i32.add ${lg('base')} (i32.shl ${lg('c0')} (i32.const 2))))
         (local.set $q1 (i32.add ${lg('q0')} ${lg('Wpb')}))
         (local.set $q2 (i32.add ${lg('q1')} ${lg('Wpb')}))
-        ${body.join('\n')}
-        (local.set $cr ${lg('ct')})
-        ${stores.join('\n')}
+        (if (i32.gt_u ${lg('mr')} (i32.const ${C1_TAIL_TILE}))
+          (then ${tile(C1_TILE)})
+          (else ${tile(C1_TAIL_TILE)}))
         (local.set $ct ${lg('cr')})
         (local.set $c0 (i32.add ${lg('c0')} (i32.const ${C1_TILE})))
         (br $cloop)))
       (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
       (br $jloop)))
+    (local.set $base (i32.add ${lg('base')} ${lg('Wpb')}))
+    (local.set $yo (i32.add ${lg('yo')} (i32.mul ${lg('OW')} ${lg('Ob')})))
+    (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+    (if (i32.eq ${lg('r')} ${lg('OH')})
+      (then
+        (local.set $r (i32.const 0))
+        (local.set $base (i32.add ${lg('base')} (i32.mul (i32.sub ${lg('Hp')} ${lg('OH')}) ${lg('Wpb')})))))
     (local.set $q (i32.add ${lg('q')} (i32.const 1)))
     (br $qloop))))`;
 }

@@ -25,6 +25,10 @@ export const convCases: ConvCase[] = [
   { x: [2, 5, 5, 64], filter: [1, 1, 64, 3], strides: 1, pad: 'valid' },
   { x: [2, 9, 9, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'valid' },
   { x: [2, 9, 9, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'same' },
+  // The first layer's direct kernel at row ends of 1 to 5 pixels (tiles of 6, the last of 4).
+  { x: [2, 5, 11, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'same' },
+  { x: [2, 5, 8, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'same' },
+  { x: [1, 4, 12, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'same' },
   { x: [3, 7, 11, 3], filter: [3, 3, 3, 16], strides: 2, pad: 'valid' },
   { x: [3, 7, 11, 3], filter: [3, 3, 3, 16], strides: 2, pad: 'same' },
   { x: [2, 10, 10, 8], filter: [5, 5, 8, 3], strides: 2, pad: 'same' },

@@ -75,6 +75,7 @@ const unfusedCases: FusedCase[] = [
   { x: [2, 7, 7, 8], filter: [3, 3, 8, 12], bias: true, activation: 'linear' },
   { x: [2, 7, 7, 8], filter: [3, 3, 8, 12], bias: false, activation: 'relu' },
   { x: [3, 28, 28, 1], filter: [3, 3, 1, 16], bias: true, activation: 'linear' },
+  { x: [2, 5, 11, 1], filter: [3, 3, 1, 8], bias: true, activation: 'relu' },
 ];
 
 describe.each(kernelBuilds)('fusedConv2DConfig against its three kernels, %s build', (build) => {
