@@ -13,15 +13,9 @@ import {
   type Variable,
   zerosLike,
 } from '@tensorflow/tfjs-core';
+import { AdamUpdate, type AdamUpdateAttrs } from '@mnist/wasm-kernels';
 
 type VariableGradients = Parameters<AdamOptimizer['applyGradients']>[0];
-
-/**
- * The fused Adam kernel `@mnist/wasm-kernels` registers for the `wasm` backend: inputs
- * `{ value, m, v, gradient }`, attributes `{ beta1, beta2, epsilon, stepSize, secondMomentScale,
- * valueScale }`, outputs the new `[value, m, v]` with the bits of `adamOps` below.
- */
-const ADAM_UPDATE = 'AdamUpdate';
 
 /** Adam's state as tfjs keeps it (protected or private there): what the step updates. */
 interface AdamInternals {
@@ -34,25 +28,13 @@ interface AdamInternals {
   accumulatedSecondMoment: { originalName: string; variable: Variable }[];
 }
 
-/** The scalars of one step: Adam's bias corrections folded in, and the decay. */
-interface StepScalars {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  /** `learningRate / (1 - beta1^t)` */
-  stepSize: number;
-  /** `1 / sqrt(1 - beta2^t)` */
-  secondMomentScale: number;
-  /** `1 - learningRate * weightDecay`; 1 without decay */
-  valueScale: number;
-}
-
 /**
- * One variable's update in float32 tfjs ops, in the order `AdamUpdate` computes it: the moments as
- * tfjs's Adam computes them, the corrections folded into the scalars. Each op is one correctly
- * rounded operation on every backend, so the fused kernel and these ops give the same bits.
+ * One variable's update in float32 tfjs ops, in the order the fused `AdamUpdate` of
+ * `@mnist/wasm-kernels` computes it: the moments as tfjs's Adam computes them, the corrections
+ * folded into the scalars. Each op is one correctly rounded operation on every backend, so the
+ * fused kernel and these ops give the same bits.
  */
-function adamOps(value: Tensor, m: Tensor, v: Tensor, g: Tensor, s: StepScalars): Tensor[] {
+function adamOps(value: Tensor, m: Tensor, v: Tensor, g: Tensor, s: AdamUpdateAttrs): Tensor[] {
   const decayed = s.valueScale !== 1 ? mul(value, s.valueScale) : value;
   const newM = add(mul(m, s.beta1), mul(g, 1 - s.beta1));
   const newV = add(mul(v, s.beta2), mul(square(g), 1 - s.beta2));
@@ -91,12 +73,12 @@ export class AdamWOptimizer extends AdamOptimizer {
     const gradients: { name: string; tensor: Tensor | null | undefined }[] = Array.isArray(variableGradients)
       ? variableGradients
       : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
-    const fused = getKernel(ADAM_UPDATE, getBackend()) !== undefined;
+    const fused = getKernel(AdamUpdate, getBackend()) !== undefined;
     const self = this as unknown as AdamInternals;
     tidy(() => {
       // The beta powers are float32 variables as tfjs keeps them; 1 - beta^t of a float32 is exact
       // in float64, and each scalar is rounded to float32 where it is used.
-      const scalars: StepScalars = {
+      const scalars: AdamUpdateAttrs = {
         beta1: self.beta1,
         beta2: self.beta2,
         epsilon: self.epsilon,
@@ -119,7 +101,7 @@ export class AdamWOptimizer extends AdamOptimizer {
         const m = self.accumulatedFirstMoment[i]!.variable;
         const v = self.accumulatedSecondMoment[i]!.variable;
         const [newValue, newM, newV] = fused
-          ? (engine().runKernel(ADAM_UPDATE, { value, m, v, gradient }, { ...scalars }) as Tensor[])
+          ? (engine().runKernel(AdamUpdate, { value, m, v, gradient }, { ...scalars }) as Tensor[])
           : adamOps(value, m, v, gradient, scalars);
         m.assign(newM!);
         v.assign(newV!);
