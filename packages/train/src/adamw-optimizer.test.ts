@@ -58,12 +58,11 @@ describe('AdamWOptimizer', () => {
     const before = memory().numTensors;
     const ours = steps(new AdamWOptimizer(TORCH.adamW.rates[0]!, TORCH.adamW.weightDecay));
     expect(memory().numTensors).toBe(before);
-
     ours.forEach((weights, step) => {
       const expected = TORCH.adamW.after[step]!;
       weights.forEach((w, k) => {
-        // Both in float32, the bias corrections folded as torch folds them; torch divides by
-        // sqrt(1 - beta2^t) where we multiply by its inverse, and its beta powers are float64.
+        // Both in float32; torch divides by sqrt(1 - beta2^t) after the square root, tfjs before:
+        // measured at most 6.6e-7 apart (3 ulps of weights near 2).
         expect(
           Math.abs(w - expected[k]!),
           `torch ${TORCH.torchVersion}, step ${step}, weight ${k}`,
@@ -76,32 +75,10 @@ describe('AdamWOptimizer', () => {
     expect(gap).toBeGreaterThan(1e-4);
   });
 
-  it("without weight decay takes tfjs Adam's steps: its moments to the bit, the weights to a few ulps", async () => {
-    const adam = await trainVariables(train.adam(1e-3) as unknown as AdamWOptimizer, 6);
-    const ours = await trainVariables(new AdamWOptimizer(1e-3, 0), 6);
-    let differing = 0;
-    let allowance = 0;
-    ours.forEach((step, t) => {
-      // [three variables, then their first and second moments]
-      expect(step.slice(3), `moments after step ${t}`).toEqual(adam[t]!.slice(3));
-      // The moments agree, so only the update differs: in its last few bits (a handful of roundings
-      // each side; a step is at most about the rate, 1e-3 * (t + 1) in trainVariables), and the sum
-      // with the weight can round one ulp of the weight the other way. Both add up over the steps.
-      allowance += 2 ** -20 * 1e-3 * (t + 1);
-      step.slice(0, 3).forEach((variableBits, j) => {
-        const theirs = new Float32Array(Uint32Array.from(adam[t]![j]!).buffer);
-        const mine = new Float32Array(Uint32Array.from(variableBits).buffer);
-        mine.forEach((w, k) => {
-          const ulp = 2 ** (Math.floor(Math.log2(Math.abs(theirs[k]!))) - 23);
-          expect(Math.abs(w - theirs[k]!), `step ${t}, variable ${j}, weight ${k}`).toBeLessThanOrEqual(
-            (t + 1) * ulp + allowance,
-          );
-          if (w !== theirs[k]) differing++;
-        });
-      });
-    });
-    // The two arrangements do round differently somewhere.
-    expect(differing).toBeGreaterThan(0);
+  it('is tfjs Adam to the bit without weight decay', () => {
+    const adam = steps(train.adam(TORCH.adamW.rates[0]!));
+    const ours = steps(new AdamWOptimizer(TORCH.adamW.rates[0]!, 0));
+    expect(ours).toEqual(adam);
   });
 });
 

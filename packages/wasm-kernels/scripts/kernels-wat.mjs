@@ -1547,17 +1547,15 @@ const reluOp = unaryOp(
 const floorOp = unaryOp('floor', `(f32x4.floor ${lg('v')})`, `(f32.floor ${lg('s')})`);
 
 /**
- * `adam(w, m, v, g, ow, om, ov, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, secondMomentScale,
- * epsilon, negStepSize, keep, decay)`: one pass of Adam's update over n floats, into new arrays ow,
- * om, ov: with `decay` != 0 first w = w * keep (AdamW's decoupled decay), then
+ * `adam(w, m, v, g, ow, om, ov, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1,
+ * oneMinusAccBeta2, epsilon, negLr, keep, decay)`: one pass of tfjs's Adam update over n floats,
+ * into new arrays ow, om, ov: with `decay` != 0 first w = w * keep (AdamW's decoupled decay), then
  *   m' = m * beta1 + g * oneMinusBeta1;  v' = v * beta2 + (g * g) * oneMinusBeta2
- *   w' = (m' / (sqrt(v') * secondMomentScale + epsilon)) * negStepSize + w
- * with the bias corrections folded into the two scalars, as torch's Adam folds them
- * (secondMomentScale = 1 / sqrt(1 - beta2^t), negStepSize = -lr / (1 - beta1^t)). Each operation is
- * a float32 multiply, add, divide or square root in this order, correctly rounded and never fused
- * (not even in the fma build), so tfjs's ops in the same order give the same bits. The divider
- * bounds it: one division and one square root a vector, where tfjs's order (m' and v' each divided
- * by its correction) takes three divisions and a square root.
+ *   w' = ((m' / oneMinusAccBeta1) / (sqrt(v' / oneMinusAccBeta2) + epsilon)) * negLr + w
+ * each operation a float32 multiply, add, divide or square root in tfjs's order (correctly rounded
+ * and never fused, not even in the fma build), so the result has tfjs's ops' bits. The divisions
+ * bound it (three and a square root per vector), so once `oneMinusAccBeta1` is exactly 1 (float32
+ * `1 - 0.9^t` is from step 165 on) the loop drops `m' / 1`, which is m' itself to the bit.
  */
 function adam() {
   const params = [
@@ -1565,19 +1563,20 @@ function adam() {
     'oneMinusBeta1',
     'beta2',
     'oneMinusBeta2',
-    'secondMomentScale',
+    'oneMinusAccBeta1',
+    'oneMinusAccBeta2',
     'epsilon',
-    'negStepSize',
+    'negLr',
     'keep',
   ];
-  const vector = (decay) => `
+  const vector = (decay, unbiasM) => `
       (local.set $gv (v128.load ${lg('g')}))
       (local.set $mv (f32x4.add (f32x4.mul (v128.load ${lg('m')}) ${lg('vbeta1')}) (f32x4.mul ${lg('gv')} ${lg('voneMinusBeta1')})))
       (local.set $vv (f32x4.add (f32x4.mul (v128.load ${lg('v')}) ${lg('vbeta2')}) (f32x4.mul (f32x4.mul ${lg('gv')} ${lg('gv')}) ${lg('voneMinusBeta2')})))
       (v128.store ${lg('om')} ${lg('mv')})
       (v128.store ${lg('ov')} ${lg('vv')})
       (local.set $wv ${decay ? `(f32x4.mul (v128.load ${lg('w')}) ${lg('vkeep')})` : `(v128.load ${lg('w')})`})
-      (v128.store ${lg('ow')} (f32x4.add (f32x4.mul (f32x4.div ${lg('mv')} (f32x4.add (f32x4.mul (f32x4.sqrt ${lg('vv')}) ${lg('vsecondMomentScale')}) ${lg('vepsilon')})) ${lg('vnegStepSize')}) ${lg('wv')}))`;
+      (v128.store ${lg('ow')} (f32x4.add (f32x4.mul (f32x4.div ${unbiasM ? `(f32x4.div ${lg('mv')} ${lg('voneMinusAccBeta1')})` : lg('mv')} (f32x4.add (f32x4.sqrt (f32x4.div ${lg('vv')} ${lg('voneMinusAccBeta2')})) ${lg('vepsilon')})) ${lg('vnegLr')}) ${lg('wv')}))`;
   const scalar = `
       (local.set $gs (f32.load ${lg('g')}))
       (local.set $ms (f32.add (f32.mul (f32.load ${lg('m')}) ${lg('beta1')}) (f32.mul ${lg('gs')} ${lg('oneMinusBeta1')})))
@@ -1586,15 +1585,15 @@ function adam() {
       (f32.store ${lg('ov')} ${lg('vs')})
       (local.set $ws (f32.load ${lg('w')}))
       (if ${lg('decay')} (then (local.set $ws (f32.mul ${lg('ws')} ${lg('keep')}))))
-      (f32.store ${lg('ow')} (f32.add (f32.mul (f32.div ${lg('ms')} (f32.add (f32.mul (f32.sqrt ${lg('vs')}) ${lg('secondMomentScale')}) ${lg('epsilon')})) ${lg('negStepSize')}) ${lg('ws')}))`;
+      (f32.store ${lg('ow')} (f32.add (f32.mul (f32.div (f32.div ${lg('ms')} ${lg('oneMinusAccBeta1')}) (f32.add (f32.sqrt (f32.div ${lg('vs')} ${lg('oneMinusAccBeta2')})) ${lg('epsilon')})) ${lg('negLr')}) ${lg('ws')}))`;
   const bump = (bytes) =>
     ['w', 'm', 'v', 'g', 'ow', 'om', 'ov']
       .map((p) => `(local.set $${p} (i32.add ${lg(p)} (i32.const ${bytes})))`)
       .join(' ');
-  const vectorLoop = (decay, label) => `
+  const vectorLoop = (decay, unbiasM, label) => `
     (block $${label}end (loop $${label}loop
       (br_if $${label}end (i32.ge_u ${lg('g')} ${lg('end')}))
-      ${vector(decay)}
+      ${vector(decay, unbiasM)}
       ${bump(16)}
       (br $${label}loop)))`;
   return `
@@ -1605,9 +1604,13 @@ function adam() {
   (local $gs f32) (local $ms f32) (local $vs f32) (local $ws f32) (local $end i32)
   ${params.map((p) => `(local.set $v${p} (f32x4.splat ${lg(p)}))`).join(' ')}
   (local.set $end (i32.add ${lg('g')} (i32.shl (i32.and ${lg('n')} (i32.const -4)) (i32.const 2))))
-  (if ${lg('decay')}
-    (then ${vectorLoop(true, 'd')})
-    (else ${vectorLoop(false, 'p')}))
+  (if (f32.eq ${lg('oneMinusAccBeta1')} (f32.const 1))
+    (then (if ${lg('decay')}
+      (then ${vectorLoop(true, false, 'd1')})
+      (else ${vectorLoop(false, false, 'p1')})))
+    (else (if ${lg('decay')}
+      (then ${vectorLoop(true, true, 'd')})
+      (else ${vectorLoop(false, true, 'p')}))))
   (local.set $n (i32.and ${lg('n')} (i32.const 3)))
   (block $tend (loop $tloop
     (br_if $tend (i32.eqz ${lg('n')}))

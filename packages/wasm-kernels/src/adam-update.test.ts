@@ -24,28 +24,35 @@ function values(n: number, seed: number, scale: number, special = false): Float3
 }
 
 /**
- * `AdamUpdate`'s formula in tfjs ops, one op per float32 operation in the kernel's order, on the
- * active backend: what the kernel must match to the bit.
+ * tfjs's `AdamOptimizer.applyGradients` for one variable, op by op (and AdamW's decay first), on the
+ * active backend: what `AdamUpdate` must match.
  */
 function adamOps(w: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, a: AdamUpdateAttrs): tf.Tensor[] {
   return tf.tidy(() => {
-    const value = a.valueScale !== 1 ? tf.mul(w, a.valueScale) : w;
+    const value = a.weightDecay > 0 ? tf.mul(w, 1 - a.learningRate * a.weightDecay) : w;
     const newM = tf.add(tf.mul(m, a.beta1), tf.mul(g, 1 - a.beta1));
     const newV = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(g), 1 - a.beta2));
-    const denominator = tf.add(tf.mul(tf.sqrt(newV), a.secondMomentScale), a.epsilon);
-    const newValue = tf.add(tf.mul(tf.div(newM, denominator), -a.stepSize), value);
+    const mHat = tf.div(newM, tf.scalar(a.oneMinusAccBeta1));
+    const vHat = tf.div(newV, tf.scalar(a.oneMinusAccBeta2));
+    const newValue = tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), a.epsilon)), -a.learningRate), value);
     return [newValue, newM, newV];
   });
 }
 
-/** Step t of Adam at rate 1e-3 with decoupled decay `weightDecay`. */
 const attrs = (weightDecay: number, t: number): AdamUpdateAttrs => ({
   beta1: 0.9,
   beta2: 0.999,
   epsilon: 1e-7,
-  stepSize: 1e-3 / (1 - 0.9 ** t),
-  secondMomentScale: 1 / Math.sqrt(1 - 0.999 ** t),
-  valueScale: 1 - 1e-3 * weightDecay,
+  learningRate: 1e-3,
+  // float32 1 - beta^t, as tfjs's running products give it
+  oneMinusAccBeta1: Math.fround(1 - Math.fround(0.9 ** t)),
+  oneMinusAccBeta2: Math.fround(1 - Math.fround(0.999 ** t)),
+  weightDecay,
+});
+
+it("the step cases below cover both of the kernel's loops: 1 - beta1^t below 1 and exactly 1", () => {
+  expect(attrs(0, 164).oneMinusAccBeta1).toBeLessThan(1);
+  expect(attrs(0, 165).oneMinusAccBeta1).toBe(1);
 });
 
 describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
@@ -57,10 +64,12 @@ describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
     [288, 1e-2, 1, true],
     [401_411, 0, 20, false],
     [1_003, 5e-2, 200, true],
+    // From step 165 float32 1 - 0.9^t is 1 and the kernel skips m's bias division: both sides of it.
     [4_099, 0, 164, true],
+    [4_099, 0, 165, true],
     [64, 1e-2, 1_000, false],
   ])(
-    'AdamUpdate of %i values (decay %f, step %i, special values %s) has the bits of its formula in tfjs ops on cpu',
+    'AdamUpdate of %i values (decay %f, step %i, special values %s) has the bits of tfjs ops on cpu',
     async (n, weightDecay, t, special) => {
       const inputs = {
         value: values(n, 1, 0.5, special),

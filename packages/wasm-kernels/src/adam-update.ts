@@ -17,22 +17,23 @@ export interface AdamUpdateInputs {
 }
 
 /**
- * Attributes of `AdamUpdate`, plain numbers, each rounded to float32 where the kernel uses it. The
- * bias corrections of step t come folded into two scalars, as torch's Adam folds them.
+ * Attributes of `AdamUpdate`: the numbers tfjs's `AdamOptimizer.applyGradients` turns into float32
+ * scalars, as plain numbers (each rounded to float32 as tfjs rounds them).
  */
 export interface AdamUpdateAttrs {
   beta1: number;
   beta2: number;
   epsilon: number;
-  /** `learningRate / (1 - beta1^t)`: the step along m'. */
-  stepSize: number;
-  /** `1 / sqrt(1 - beta2^t)`: the square root of v' times this is the corrected one. */
-  secondMomentScale: number;
+  learningRate: number;
+  /** `1 - beta1^t` as tfjs computes it: float32 `1 - accBeta1`. */
+  oneMinusAccBeta1: number;
+  /** `1 - beta2^t`, float32 `1 - accBeta2`. */
+  oneMinusAccBeta2: number;
   /**
-   * AdamW's decoupled decay: below 1 the value is first multiplied by it (`1 - learningRate *
-   * weightDecay`); 1 for plain Adam (no multiply).
+   * AdamW's decoupled decay: with `weightDecay > 0` the value is first multiplied by
+   * `1 - learningRate * weightDecay` (computed in float64, rounded to float32); 0 for plain Adam.
    */
-  valueScale: number;
+  weightDecay: number;
 }
 
 function adamUpdate(args: {
@@ -47,8 +48,8 @@ function adamUpdate(args: {
   const outValue = backend.makeOutput(value.shape, 'float32');
   const outM = backend.makeOutput(value.shape, 'float32');
   const outV = backend.makeOutput(value.shape, 'float32');
-  // `1 - beta` in float64, rounded to float32 by the wasm call's f32 parameter, as a scalar tensor
-  // of it would be.
+  // tfjs computes `1 - beta` in float64 and rounds it to float32 with the scalar tensor; the wasm
+  // call's f32 parameters round the same way.
   simdKernels(backend).adam(
     heapOffset(backend, value),
     heapOffset(backend, m),
@@ -62,25 +63,22 @@ function adamUpdate(args: {
     1 - attrs.beta1,
     attrs.beta2,
     1 - attrs.beta2,
-    attrs.secondMomentScale,
+    attrs.oneMinusAccBeta1,
+    attrs.oneMinusAccBeta2,
     attrs.epsilon,
-    -attrs.stepSize,
-    attrs.valueScale,
-    attrs.valueScale !== 1 ? 1 : 0,
+    -attrs.learningRate,
+    1 - attrs.learningRate * attrs.weightDecay,
+    attrs.weightDecay > 0 ? 1 : 0,
   );
   return [outValue, outM, outV];
 }
 
 /**
- * `AdamUpdate` for the WASM backend, this package's own kernel: Adam's update of one variable (and
- * AdamW's decay before it) in one SIMD pass over value, moments and gradient:
- *   m' = m * beta1 + g * (1 - beta1);  v' = v * beta2 + (g * g) * (1 - beta2)
- *   value' = (m' / (sqrt(v') * secondMomentScale + epsilon)) * -stepSize + value * valueScale
- * The moments are tfjs's to the bit; the value's bias corrections are folded into the scalars (one
- * division and one square root a value, where tfjs's order takes three divisions). Every operation
- * is one float32 operation in this order, never fused into a multiply-add (not in the `fma` build
- * either), so tfjs ops in this order give the same bits on any backend. Outputs `[value, m, v]`,
- * new tensors.
+ * `AdamUpdate` for the WASM backend, this package's own kernel: tfjs's Adam update of one variable
+ * (and AdamW's decay before it) in one SIMD pass over value, moments and gradient, where tfjs runs
+ * 14 elementwise ops, each a pass of its own. Every operation is the float32 operation tfjs does,
+ * in its order, never fused into a multiply-add (not in the `fma` build either): the new value and
+ * moments have the bits tfjs's ops give. Outputs `[value, m, v]`, new tensors.
  */
 export const adamUpdateConfig: KernelConfig = {
   kernelName: AdamUpdate,

@@ -168,9 +168,10 @@ export interface SimdKernelExports {
     oneMinusBeta1: number,
     beta2: number,
     oneMinusBeta2: number,
-    secondMomentScale: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
     epsilon: number,
-    negStepSize: number,
+    negLr: number,
     keep: number,
     decay: number,
   ): void;
