@@ -1557,6 +1557,21 @@ const floorOp = unaryOp('floor', `(f32x4.floor ${lg('v')})`, `(f32.floor ${lg('s
  * bound it (three and a square root per vector), so once `oneMinusAccBeta1` is exactly 1 (float32
  * `1 - 0.9^t` is from step 165 on) the loop drops `m' / 1`, which is m' itself to the bit.
  */
+/**
+ * `x / c` lane by lane, for a float32 vector x and a float32 constant c whose float64 reciprocal
+ * RN64(1 / c) is splatted in `recip`: float32(float64(x) * recip), the bits of `f32x4.div x c` without
+ * the divider (Adam's three divisions and a square root kept the divider busy: 28-29 GB/s, divider-
+ * bound on an AMD EPYC). Exact because the product is within 2^-52 (relative) of x / c, while x / c
+ * is never a float32 rounding midpoint and never closer to one than 2^-49: x = X * 2^a and c = C * 2^b
+ * with 24-bit X and C, a midpoint m = M * 2^e with odd 25-bit M, so x - c * m is a nonzero multiple of
+ * 2^min(a, b + e) against c * m < 2^(49 + b + e); rounding to float32 then lands where the quotient
+ * would (subnormal and overflowing quotients alike, the grid being the same). 0, infinities and NaN
+ * go through float64 as through the division (0 / 0 and Infinity / Infinity are 0 * Infinity).
+ */
+const divideExactly = (x, recip) => `(i8x16.shuffle ${lanes(0, 1, 4, 5)}
+        (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${x}) ${recip}))
+        (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle ${lanes(2, 3, 2, 3)} ${x} ${x})) ${recip})))`;
+
 function adam() {
   const params = [
     'beta1',
@@ -1576,7 +1591,7 @@ function adam() {
       (v128.store ${lg('om')} ${lg('mv')})
       (v128.store ${lg('ov')} ${lg('vv')})
       (local.set $wv ${decay ? `(f32x4.mul (v128.load ${lg('w')}) ${lg('vkeep')})` : `(v128.load ${lg('w')})`})
-      (v128.store ${lg('ow')} (f32x4.add (f32x4.mul (f32x4.div ${unbiasM ? `(f32x4.div ${lg('mv')} ${lg('voneMinusAccBeta1')})` : lg('mv')} (f32x4.add (f32x4.sqrt (f32x4.div ${lg('vv')} ${lg('voneMinusAccBeta2')})) ${lg('vepsilon')})) ${lg('vnegLr')}) ${lg('wv')}))`;
+      (v128.store ${lg('ow')} (f32x4.add (f32x4.mul (f32x4.div ${unbiasM ? divideExactly(lg('mv'), lg('recip1V')) : lg('mv')} (f32x4.add (f32x4.sqrt ${divideExactly(lg('vv'), lg('recip2V'))}) ${lg('vepsilon')})) ${lg('vnegLr')}) ${lg('wv')}))`;
   const scalar = `
       (local.set $gs (f32.load ${lg('g')}))
       (local.set $ms (f32.add (f32.mul (f32.load ${lg('m')}) ${lg('beta1')}) (f32.mul ${lg('gs')} ${lg('oneMinusBeta1')})))
@@ -1598,11 +1613,13 @@ function adam() {
       (br $${label}loop)))`;
   return `
 (func $adam (export "adam") (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $ow i32) (param $om i32) (param $ov i32) (param $n i32)
-  ${params.map((p) => `(param $${p} f32)`).join(' ')} (param $decay i32)
-  ${params.map((p) => `(local $v${p} v128)`).join(' ')}
+  ${params.map((p) => `(param $${p} f32)`).join(' ')} (param $decay i32) (param $recip1 f64) (param $recip2 f64)
+  ${params.map((p) => `(local $v${p} v128)`).join(' ')} (local $recip1V v128) (local $recip2V v128)
   (local $gv v128) (local $mv v128) (local $vv v128) (local $wv v128)
   (local $gs f32) (local $ms f32) (local $vs f32) (local $ws f32) (local $end i32)
   ${params.map((p) => `(local.set $v${p} (f32x4.splat ${lg(p)}))`).join(' ')}
+  (local.set $recip1V (f64x2.splat ${lg('recip1')}))
+  (local.set $recip2V (f64x2.splat ${lg('recip2')}))
   (local.set $end (i32.add ${lg('g')} (i32.shl (i32.and ${lg('n')} (i32.const -4)) (i32.const 2))))
   (if (f32.eq ${lg('oneMinusAccBeta1')} (f32.const 1))
     (then (if ${lg('decay')}

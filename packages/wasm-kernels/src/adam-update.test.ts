@@ -50,6 +50,41 @@ const attrs = (weightDecay: number, t: number): AdamUpdateAttrs => ({
   weightDecay,
 });
 
+/**
+ * Float32 values of random bit patterns, every exponent alike (subnormals, ±0 and the extremes
+ * included), without NaN and infinities; `nonNegative` clears the sign.
+ */
+function wideValues(n: number, seed: number, nonNegative = false): Float32Array {
+  const words = new Uint32Array(n);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    // xorshift32: any bit pattern, cheaply and reproducibly.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    let word = state >>> 0;
+    if ((word & 0x7f800000) === 0x7f800000) word &= 0xff7fffff; // no NaN or infinity
+    words[i] = nonNegative ? word & 0x7fffffff : word;
+  }
+  return new Float32Array(words.buffer);
+}
+
+it('float32(float64(x) * (1 / c)) is the float32 quotient x / c (how AdamUpdate divides by 1 - beta^t)', () => {
+  const xs = wideValues(400_000, 11);
+  const cs = wideValues(400_000, 12);
+  // Divisors as Adam has them too: 1 - beta^t just below 1 and far below.
+  for (let t = 1; t < 2_000; t += 7) cs[t] = Math.fround(1 - Math.fround(0.999 ** t));
+  let mismatches = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    const c = cs[i]!;
+    // JavaScript divides in float64 and Math.fround rounds once more: for a quotient of two
+    // float32 values that is the float32 quotient (53 >= 2 * 24 + 2 bits).
+    if (!Object.is(Math.fround(x * (1 / c)), Math.fround(x / c))) mismatches++;
+  }
+  expect(mismatches).toBe(0);
+});
+
 it("the step cases below cover both of the kernel's loops: 1 - beta1^t below 1 and exactly 1", () => {
   expect(attrs(0, 164).oneMinusAccBeta1).toBeLessThan(1);
   expect(attrs(0, 165).oneMinusAccBeta1).toBe(1);
@@ -92,6 +127,36 @@ describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
       });
       expect(actual.map(bits)).toEqual(expected.map(bits));
       expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
+  it.each([
+    [2, 0.9],
+    [33, 0.5],
+    [1_001, 3e-7],
+  ])(
+    'AdamUpdate of moments of every exponent (step %i, 1 - beta2^t scaled by %f) has the bits of tfjs ops on cpu',
+    async (t, scale) => {
+      const n = 20_003;
+      const inputs = {
+        value: wideValues(n, 21),
+        m: wideValues(n, 22),
+        v: wideValues(n, 23, true),
+        gradient: values(n, 24, 0.1, true),
+      };
+      const a = { ...attrs(0, t), oneMinusAccBeta2: Math.fround(attrs(0, t).oneMinusAccBeta2 * scale) };
+      await tf.setBackend('cpu');
+      const expected = tf.tidy(() => {
+        const [w, m, v, g] = Object.values(inputs).map((x) => tf.tensor1d(x));
+        return adamOps(w!, m!, v!, g!, a).map((x) => x.dataSync() as Float32Array);
+      });
+      await tf.setBackend('wasm');
+      const actual = tf.tidy(() => {
+        const tensors = Object.fromEntries(Object.entries(inputs).map(([k, x]) => [k, tf.tensor1d(x)]));
+        const out = tf.engine().runKernel(AdamUpdate, tensors, { ...a }) as tf.Tensor[];
+        return out.map((x) => x.dataSync() as Float32Array);
+      });
+      expect(actual.map(bits)).toEqual(expected.map(bits));
     },
   );
 

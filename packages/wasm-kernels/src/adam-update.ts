@@ -69,6 +69,9 @@ function adamUpdate(args: {
     -attrs.learningRate,
     1 - attrs.learningRate * attrs.weightDecay,
     attrs.weightDecay > 0 ? 1 : 0,
+    // The float64 reciprocals of the two float32 divisors, which divide exactly (see the kernel).
+    1 / Math.fround(attrs.oneMinusAccBeta1),
+    1 / Math.fround(attrs.oneMinusAccBeta2),
   );
   return [outValue, outM, outV];
 }

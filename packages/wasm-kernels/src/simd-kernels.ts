@@ -174,6 +174,10 @@ export interface SimdKernelExports {
     negLr: number,
     keep: number,
     decay: number,
+    /** `1 / oneMinusAccBeta1` (its float32 value) in float64. */
+    recip1: number,
+    /** `1 / oneMinusAccBeta2` (its float32 value) in float64. */
+    recip2: number,
   ): void;
   scaled_add(a: number, b: number, y: number, n: number, alpha: number, beta: number): void;
   relu_grad(x: number, dy: number, y: number, n: number): void;
