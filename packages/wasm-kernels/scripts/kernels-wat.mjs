@@ -1733,11 +1733,14 @@ function aleaStep({ type, fma, as0, t, c, s }) {
 }
 
 /**
- * `dropout(x, y, mask, n, chunk, states, keep, scale)`: n values of Baagoe's Alea generator (the
- * generator tfjs's `randomUniform` uses, through seedrandom), each rounded to float32 as a
- * Float32Array store does, give mask[i] = floor(u + keep) * scale and y[i] = x[i] * mask[i].
+ * `dropout(x, y, mask, n, chunk, states, keep, scale, threshold)`: n values of Baagoe's Alea
+ * generator (the generator tfjs's `randomUniform` uses, through seedrandom), each rounded to float32
+ * as a Float32Array store does, give mask[i] = floor(u + keep) * scale and y[i] = x[i] * mask[i].
  * u + keep is in [0, 2), so floor(u + keep) * scale, with scale float32(1 / keep), is scale where
- * u + keep >= 1 and +0 elsewhere: tfjs's `floor(u + keep) / keep` to the bit.
+ * u + keep >= 1 and +0 elsewhere: tfjs's `floor(u + keep) / keep` to the bit. Rounding and adding
+ * are monotonic, so u + keep >= 1 holds exactly for the generator's values (float64, before
+ * rounding) at or above one `threshold` (the caller's, `dropoutThreshold`): the vector loop
+ * compares each value with it, the tail computes u + keep.
  *
  * Each value needs the carry of the one before, so one generator is one serial chain of about ten
  * cycles a value. The caller splits the array instead: chain j of `DROPOUT_CHAINS` writes the
@@ -1767,9 +1770,10 @@ function dropout({ fma }) {
       ),
     )
     .join('\n    ');
-  // Step k of all vectors, its values (float32, lanes 0 and 1) into d<k>; then s0 <- s1 <- s2.
-  // After steps 1 and 3 the two steps' values are interleaved into one vector (d0, d2), so that
-  // no more than one of them per vector waits in a register.
+  // Step k of all vectors, s0 <- s1 <- s2, and whether each value keeps its element (s2 at or
+  // above the threshold: all ones in both halves of its float64 lane) into d<k>. After steps 1 and
+  // 3 the two steps' masks are interleaved into one vector (d0, d2), one 32-bit lane a value, so
+  // that no more than one of them per vector waits in a register.
   const step = (k) =>
     range(V)
       .map(
@@ -1777,18 +1781,18 @@ function dropout({ fma }) {
     (local.set $as0_${v} (f64x2.mul ${lg('aV')} ${lg(`s0_${v}`)}))
     (local.set $s0_${v} ${lg(`s1_${v}`)})
     (local.set $s1_${v} ${lg(`s2_${v}`)})${aleaStep({ type: 'f64x2', fma, as0: lg(`as0_${v}`), t: `t_${v}`, c: `c_${v}`, s: `s2_${v}` })}
-    (local.set $d${k}_${v} (f32x4.demote_f64x2_zero ${lg(`s2_${v}`)}))${
+    (local.set $d${k}_${v} (f64x2.ge ${lg(`s2_${v}`)} ${lg('thresholdV')}))${
       k % 2 === 1
         ? `
-    (local.set $d${k - 1}_${v} (i8x16.shuffle ${lanes(0, 4, 1, 5)} ${lg(`d${k - 1}_${v}`)} ${lg(`d${k}_${v}`)}))`
+    (local.set $d${k - 1}_${v} (i8x16.shuffle ${lanes(0, 5, 2, 7)} ${lg(`d${k - 1}_${v}`)} ${lg(`d${k}_${v}`)}))`
         : ''
     }`,
       )
       .join('');
-  // The four steps' values of chains 2v and 2v + 1, as one f32x4 each: floor(u + keep) * scale is
-  // scale's bits where u + keep >= 1 and zero elsewhere.
-  const store = (j, values) => `
-    (local.set $m (v128.and (f32x4.ge (f32x4.add ${values} ${lg('keepV')}) ${lg('oneV')}) ${lg('scaleV')}))
+  // The four steps' masks of chains 2v and 2v + 1, as one vector each: floor(u + keep) * scale is
+  // scale's bits where the value kept its element and zero elsewhere.
+  const store = (j, keeps) => `
+    (local.set $m (v128.and ${keeps} ${lg('scaleV')}))
     (v128.store (i32.add ${at(j)} ${lg('toMask')}) ${lg('m')})
     (v128.store (i32.add ${at(j)} ${lg('toY')}) (f32x4.mul (v128.load ${at(j)}) ${lg('m')}))
     (local.set $at${j} (i32.add ${at(j)} (i32.const 16)))`;
@@ -1800,18 +1804,17 @@ function dropout({ fma }) {
     .join('');
   const tail = V * 64;
   return `
-(func $dropout (export "dropout") (param $x i32) (param $y i32) (param $mask i32) (param $n i32) (param $chunk i32) (param $states i32) (param $keep f32) (param $scale f32)
-  (local $toY i32) (local $toMask i32) (local $chunkEnd i32) (local $end i32) (local $m v128) (local $keepV v128) (local $scaleV v128) (local $oneV v128) (local $aV v128) (local $wordV v128)
+(func $dropout (export "dropout") (param $x i32) (param $y i32) (param $mask i32) (param $n i32) (param $chunk i32) (param $states i32) (param $keep f32) (param $scale f32) (param $threshold f64)
+  (local $toY i32) (local $toMask i32) (local $chunkEnd i32) (local $end i32) (local $m v128) (local $thresholdV v128) (local $scaleV v128) (local $aV v128) (local $wordV v128)
   (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $c f64) (local $t f64) (local $ms f32)
   ${vectorLocals}
   ${chainLocals}
   ;; y and mask are addressed from x's position: at + toY, at + toMask.
   (local.set $toY (i32.sub ${lg('y')} ${lg('x')}))
   (local.set $toMask (i32.sub ${lg('mask')} ${lg('x')}))
-  (local.set $keepV (f32x4.splat ${lg('keep')}))
+  (local.set $thresholdV (f64x2.splat ${lg('threshold')}))
   (local.set $scaleV (f32x4.splat ${lg('scale')}))
   ;; Constants in locals: V8 materializes a v128.const at each use, inside the loop too.
-  (local.set $oneV (v128.const f32x4 1 1 1 1))
   (local.set $aV (v128.const f64x2 2091639 2091639))
   (local.set $wordV (v128.const f64x2 0x1p-32 0x1p-32))
   (if (i32.gt_u ${lg('chunk')} (i32.const 0)) (then

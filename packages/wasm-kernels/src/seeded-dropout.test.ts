@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SeededDropout } from './seeded-dropout.js';
+import { dropoutThreshold, SeededDropout } from './seeded-dropout.js';
 import { setKernelBuild } from './simd-kernels.js';
 import { kernelBuilds, prepareBackends, randomValues, useBuild } from './test-support.js';
 import { WasmKernelError } from './wasm-kernel-error.js';
@@ -20,6 +20,25 @@ function inputValues(n: number, seed: number): Float32Array {
   });
   return v;
 }
+
+it.each([0.1, 0.25, 0.5, 0.9, 1e-7, 1 - 1e-7])(
+  'dropoutThreshold(float32(1 - %f)) is the least generator value that keeps its element',
+  (rate) => {
+    const keep = Math.fround(1 - rate);
+    // tfjs's test of a value u of the generator: floor(float32(u) + keep) in float32 is 1.
+    const keeps = (u: number) => Math.floor(Math.fround(Math.fround(u) + keep)) === 1;
+    const threshold = dropoutThreshold(keep);
+    const step = 2 ** -32;
+    expect(Number.isInteger(threshold / step)).toBe(true);
+    expect(keeps(threshold)).toBe(true);
+    expect(keeps(threshold - step)).toBe(false);
+    // Monotonic on either side, as the vector loop's one comparison assumes.
+    for (let i = 1; i <= 64; i++) {
+      expect(keeps(threshold + i * step * 997)).toBe(true);
+      expect(keeps(Math.max(0, threshold - i * step * 997))).toBe(false);
+    }
+  },
+);
 
 /** `tf.dropout`'s output and its multiplier, op by op as tfjs-core writes them, on `backend`. */
 async function tfjsDropout(

@@ -34,6 +34,26 @@ function chainChunk(n: number): number {
   return 16 * Math.max(0, lines % 2 === 1 ? lines : lines - 1);
 }
 
+/** Alea's values are 32-bit words over this. */
+const FRACTION = 2 ** 32;
+
+/**
+ * The least value of the generator (a multiple of 2^-32 in [0, 1)) that keeps its element: where
+ * float32(u) + keep, added in float32, reaches 1 (both steps are monotonic, so every value from it
+ * on keeps its element and none below); 1 when none does. Binary search over the 2^32 values.
+ */
+export function dropoutThreshold(keep: number): number {
+  const keeps = (word: number) => Math.fround(Math.fround(word / FRACTION) + keep) >= 1;
+  let low = 0;
+  let high = FRACTION;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (keeps(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low / FRACTION;
+}
+
 function seededDropout(args: {
   inputs: SeededDropoutInputs;
   backend: BackendWasm;
@@ -83,6 +103,7 @@ function seededDropout(args: {
       scratch.offset,
       keep,
       scale,
+      dropoutThreshold(keep),
     );
   } finally {
     backend.disposeData(scratch.info.dataId);

@@ -195,6 +195,8 @@ export interface SimdKernelExports {
     states: number,
     keep: number,
     scale: number,
+    /** `dropoutThreshold(keep)`: the vector loop's test of a value, as float64. */
+    threshold: number,
   ): void;
 }
 
