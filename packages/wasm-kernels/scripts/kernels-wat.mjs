@@ -1200,7 +1200,7 @@ const heldConstants = (nonZero) => ({
  * `body(offset)` is the code of one vector, `offset` bytes past $p00 and $py. With `redo`, a row
  * of output windows after which $bad has a lane set is computed again with `redo(offset)`.
  */
-function poolWindows(body, redo) {
+function poolWindows(body, redo, redoWhen = lg('bad')) {
   const columns = (vector, tag = '') => `
     (local.set $col (i32.const 0))
     (block $colend${tag} (loop $colloop${tag}
@@ -1233,7 +1233,7 @@ function poolWindows(body, redo) {
     (local.set $bad (v128.const i32x4 0 0 0 0))
     (local.set $pyrow ${lg('py')})
     ${columns(body)}
-    (if (v128.any_true ${lg('bad')})
+    (if (v128.any_true ${redoWhen})
       (then
         (local.set $py ${lg('pyrow')})
         ${columns(redo, '_redo')}))`;
@@ -1330,8 +1330,9 @@ function maxPool2x2Grad({ relu }) {
   // One vector of windows. `stepOnce` (the ReLU's fast rows): with no NaN among a window's four
   // values, each position's step is the step of `best`: the position that takes the gradient holds
   // best itself (or the other zero), and every other position stores +0 times a step of 0 or 1,
-  // which is +0. So it takes the step once a window, and marks in $bad the lanes whose sum is NaN
-  // (NaN in, or +Infinity beside -Infinity): their row of windows is done again without it.
+  // which is +0. So it takes the step once a window, and sums the row's values into $bad: where a
+  // lane of the sum is NaN (a NaN in, or +Infinity and -Infinity both), the row of windows is done
+  // again without it.
   const windows = (stepOnce) => (o) => {
     const lines = [];
     loads.forEach((p, i) => {
@@ -1341,21 +1342,24 @@ function maxPool2x2Grad({ relu }) {
       `(local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax ${minusInf} ${lg('v0')}) ${lg('v1')}) ${lg('v2')}) ${lg('v3')}))`,
     );
     if (stepOnce) {
+      // The row's running sum of every value: NaN from the first NaN in (or an infinity beside
+      // the other) on, one add a vector where a compare and an or were two.
       lines.push(
-        `(local.set $t (f32x4.add (f32x4.add ${lg('v0')} ${lg('v1')}) (f32x4.add ${lg('v2')} ${lg('v3')})))`,
+        `(local.set $bad (f32x4.add ${lg('bad')} (f32x4.add (f32x4.add ${lg('v0')} ${lg('v1')}) (f32x4.add ${lg('v2')} ${lg('v3')}))))`,
       );
-      lines.push(`(local.set $bad (v128.or ${lg('bad')} (f32x4.ne ${lg('t')} ${lg('t')})))`);
-    }
-    lines.push(
-      `(local.set $left (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
-    );
-    if (stepOnce) {
+      // The step multiplies the gradient once a window, before it is handed out: masking a lane
+      // to +0 before or after a multiply by 0 or 1 gives the same +0, and the kept lanes the same
+      // product.
       lines.push(
-        `(local.set $step (v128.and ${lg('one')} (f32x4.gt ${lg('best')} (v128.const i32x4 0 0 0 0))))`,
+        `(local.set $left (f32x4.mul (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})) (v128.and ${lg('one')} (f32x4.gt ${lg('best')} (v128.const i32x4 0 0 0 0)))))`,
+      );
+    } else {
+      lines.push(
+        `(local.set $left (v128.and (v128.load offset=${o} ${lg('py')}) (f32x4.gt ${lg('best')} ${minusInf})))`,
       );
     }
     const masked = (i, value) => {
-      if (stepOnce) return `(f32x4.mul ${value} ${lg('step')})`;
+      if (stepOnce) return value;
       return relu ? `(f32x4.mul ${value} ${reluStep(lg(`v${i}`), lg('one'))})` : value;
     };
     loads.forEach((p, i) => {
@@ -1377,11 +1381,11 @@ function maxPool2x2Grad({ relu }) {
   (param $x i32) (param $dy i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
   ${poolLocals} (local $best v128) (local $left v128) (local $hit v128) (local $dxFromX i32)
   (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) ${held.locals}
-  (local $t v128) (local $step v128) (local $bad v128) (local $pyrow i32)
+  (local $bad v128) (local $pyrow i32)
   ${held.init}
   (local.set $dxFromX (i32.sub ${lg('dx')} ${lg('x')}))
   (local.set $py ${lg('dy')})
-  ${relu ? poolWindows(windows(true), windows(false)) : poolWindows(windows(false))})`;
+  ${relu ? poolWindows(windows(true), windows(false), `(f32x4.ne ${lg('bad')} ${lg('bad')})`) : poolWindows(windows(false))})`;
 }
 
 /**

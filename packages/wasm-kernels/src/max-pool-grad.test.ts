@@ -236,6 +236,25 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
     expect(fused.values[2 * 8 + 5]).toBe(6);
   });
 
+  it('takes the one-pass route through rows whose running sum overflows or meets both infinities', async () => {
+    // 2 x 4 windows of 8 channels. Row 0: values near float32's maximum in every window, so the
+    // row's running sum (the NaN check) overflows to +Infinity without a NaN anywhere. Row 1:
+    // +Infinity in one window and -Infinity in another, a NaN sum with no NaN in: done again
+    // position by position, which must give the same bits.
+    const shape: [number, number, number, number] = [1, 4, 8, 8];
+    const values = randomValues(shape, 27).map((v) => Math.max(v, 0));
+    const at = (row: number, col: number, channel: number) => (row * 8 + col) * 8 + channel;
+    for (let col = 0; col < 8; col++) {
+      for (let channel = 0; channel < 8; channel++) values[at(col % 2, col, channel)] = 3e38;
+    }
+    values[at(2, 1, 3)] = Number.POSITIVE_INFINITY;
+    values[at(3, 6, 3)] = Number.NEGATIVE_INFINITY;
+    const dy = randomValues([1, 2, 4, 8], 28);
+    const { fused, composed } = await fusedAndComposed(values, shape, { size: 2, strides: 2, pad: 'valid' }, dy);
+    expect(bits(fused.values)).toEqual(bits(composed.values));
+    expect(fused.values[at(2, 1, 3)]).toBe(dy[(1 * 4 + 0) * 8 + 3]);
+  });
+
   it('gives the last row and column of odd sides zero times the step: NaN at NaN, else +0', async () => {
     // 3 x 5 positions of 4 channels: one window row of two windows, then a row and a column that no
     // window covers, holding NaN, -0, negatives and positives.
