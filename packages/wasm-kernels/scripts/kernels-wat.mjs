@@ -1395,29 +1395,39 @@ function maxPool2x2Grad({ relu }) {
  * `max_pool_2x2_relu_grad` over the windows, every position of dx is written once.
  */
 function reluGradOutsidePool() {
-  const held = heldConstants(lg('N'));
+  // 0 times the step is +0, or NaN where x is NaN: x's bits masked to its NaN lanes (two
+  // instructions where the multiply by the step took six). Rows counted, not divided out: a
+  // division a row was most of the pass's time on a 7 x 7 map.
+  const vector = (o) => `(local.set $v (v128.load offset=${o} (i32.add ${lg('x')} ${lg('p')})))
+      (v128.store offset=${o} (i32.add ${lg('dx')} ${lg('p')}) (v128.and ${lg('v')} (f32x4.ne ${lg('v')} ${lg('v')})))`;
   return `
 (func $relu_grad_outside_pool (export "relu_grad_outside_pool")
   (param $x i32) (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $OH i32) (param $OW i32) (param $dx i32)
-  (local $q i32) (local $r i32) (local $col i32) (local $p i32) (local $end i32) (local $Cb i32) (local $v v128) ${held.locals}
-  ${held.init}
+  (local $rows i32) (local $r i32) (local $rowStart i32) (local $rowb i32) (local $inside i32) (local $p i32) (local $end i32) (local $Cb i32) (local $v v128)
   (local.set $Cb (i32.shl ${lg('C')} (i32.const 2)))
-  (local.set $q (i32.const 0))
-  (block $qend (loop $qloop
-    (br_if $qend (i32.ge_u ${lg('q')} (i32.mul ${lg('N')} ${lg('H')})))
-    (local.set $r (i32.rem_u ${lg('q')} ${lg('H')}))
+  (local.set $rowb (i32.mul ${lg('W')} ${lg('Cb')}))
+  ;; where a row of the windows' rows starts being outside them: past the last window's columns
+  (local.set $inside (i32.mul (i32.shl ${lg('OW')} (i32.const 1)) ${lg('Cb')}))
+  (local.set $rows (i32.mul ${lg('N')} ${lg('H')}))
+  (local.set $r (i32.const 0))
+  (local.set $rowStart (i32.const 0))
+  (block $rowsend (loop $rowsloop
+    (br_if $rowsend (i32.eqz ${lg('rows')}))
     ;; inside the windows' rows only the columns past the last window; below them the whole row
-    (local.set $col (select (i32.shl ${lg('OW')} (i32.const 1)) (i32.const 0) (i32.lt_u ${lg('r')} (i32.shl ${lg('OH')} (i32.const 1)))))
-    (local.set $p (i32.mul (i32.add (i32.mul ${lg('q')} ${lg('W')}) ${lg('col')}) ${lg('Cb')}))
-    (local.set $end (i32.mul (i32.mul (i32.add ${lg('q')} (i32.const 1)) ${lg('W')}) ${lg('Cb')}))
-    (block $pend (loop $ploop
-      (br_if $pend (i32.ge_u ${lg('p')} ${lg('end')}))
-      (local.set $v (v128.load (i32.add ${lg('x')} ${lg('p')})))
-      (v128.store (i32.add ${lg('dx')} ${lg('p')}) (f32x4.mul (v128.const i32x4 0 0 0 0) ${reluStep(lg('v'), lg('one'))}))
-      (local.set $p (i32.add ${lg('p')} (i32.const 16)))
-      (br $ploop)))
-    (local.set $q (i32.add ${lg('q')} (i32.const 1)))
-    (br $qloop))))`;
+    (local.set $p (i32.add ${lg('rowStart')} (select ${lg('inside')} (i32.const 0) (i32.lt_u ${lg('r')} (i32.shl ${lg('OH')} (i32.const 1))))))
+    (local.set $end (i32.add ${lg('rowStart')} ${lg('rowb')}))
+    (block $p2end (loop $p2loop
+      (br_if $p2end (i32.gt_u (i32.add ${lg('p')} (i32.const 32)) ${lg('end')}))
+      ${vector(0)}
+      ${vector(16)}
+      (local.set $p (i32.add ${lg('p')} (i32.const 32)))
+      (br $p2loop)))
+    (if (i32.lt_u ${lg('p')} ${lg('end')}) (then ${vector(0)}))
+    (local.set $rowStart ${lg('end')})
+    (local.set $r (i32.add ${lg('r')} (i32.const 1)))
+    (if (i32.eq ${lg('r')} ${lg('H')}) (then (local.set $r (i32.const 0))))
+    (local.set $rows (i32.sub ${lg('rows')} (i32.const 1)))
+    (br $rowsloop))))`;
 }
 
 /** `fill_zero(dst, n)`: n floats of zeros. */
