@@ -59,19 +59,23 @@ const transposeLocals = range(4)
  * by 8 columns of B, k unrolled KU times.
  */
 function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
-  /** One k step of an MR x 8 tile at unroll position `u`; A from packed panels or from MR row pointers. */
-  function kStep(fma, aSource, u) {
-    const lines = [
-      `(local.set $b0 (v128.load offset=${u * 32} ${lg('pb')}))`,
-      `(local.set $b1 (v128.load offset=${u * 32 + 16} ${lg('pb')}))`,
-    ];
+  /**
+   * One k step of an MR x 8 tile at unroll position `u`; A from packed panels or from MR row
+   * pointers. `narrow`: the panel's first vector only (a last panel of 4 columns or fewer, as the
+   * 10 of an output layer leave), half the multiply-adds; the second vector's accumulators stay 0.
+   */
+  function kStep(fma, aSource, u, narrow = false) {
+    const vectors = narrow ? [0] : [0, 1];
+    const lines = vectors.map(
+      (v) => `(local.set $b${v} (v128.load offset=${u * 32 + v * 16} ${lg('pb')}))`,
+    );
     for (const r of range(MR)) {
       const load =
         aSource === 'packed'
           ? `(v128.load32_splat offset=${u * MR * 4 + r * 4} ${lg('pa')})`
           : `(v128.load32_splat offset=${u * 4} ${lg(`a${r}`)})`;
       lines.push(`(local.set $av ${load})`);
-      for (const v of [0, 1]) {
+      for (const v of vectors) {
         lines.push(`(local.set $${acc(r, v)} ${madd(fma, lg('av'), lg(`b${v}`), lg(acc(r, v)))})`);
       }
     }
@@ -88,24 +92,25 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
     return lines.join('\n');
   }
 
-  /** The k loop of one tile: unrolled by KU, then a remainder loop. */
-  function kLoop(fma, aSource) {
+  /** The k loop of one tile: unrolled by KU, then a remainder loop (`narrow`: see `kStep`). */
+  function kLoop(fma, aSource, narrow = false) {
+    const tag = narrow ? 'n' : '';
     return `
   (local.set $kk ${lg('k')})
-  (block $end4 (loop $loop4
-    (br_if $end4 (i32.lt_u ${lg('kk')} (i32.const ${KU})))
+  (block $end4${tag} (loop $loop4${tag}
+    (br_if $end4${tag} (i32.lt_u ${lg('kk')} (i32.const ${KU})))
     ${range(KU)
-      .map((u) => kStep(fma, aSource, u))
+      .map((u) => kStep(fma, aSource, u, narrow))
       .join('\n')}
     ${bump(aSource, KU)}
     (local.set $kk (i32.sub ${lg('kk')} (i32.const ${KU})))
-    (br $loop4)))
-  (block $end1 (loop $loop1
-    (br_if $end1 (i32.eqz ${lg('kk')}))
-    ${kStep(fma, aSource, 0)}
+    (br $loop4${tag})))
+  (block $end1${tag} (loop $loop1${tag}
+    (br_if $end1${tag} (i32.eqz ${lg('kk')}))
+    ${kStep(fma, aSource, 0, narrow)}
     ${bump(aSource, 1)}
     (local.set $kk (i32.sub ${lg('kk')} (i32.const 1)))
-    (br $loop1)))`;
+    (br $loop1${tag})))`;
   }
 
   /**
@@ -214,7 +219,9 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
         ${aSetup}
         (local.set $pb (i32.add ${lg('pB')} (i32.mul (i32.mul ${lg('j0')} ${lg('k')}) (i32.const 4))))
         ${zeroAccs}
-        ${kLoop(fma, aSource)}
+        (if (i32.le_u ${lg('nr')} (i32.const ${NR / 2}))
+          (then ${kLoop(fma, aSource, true)})
+          (else ${kLoop(fma, aSource)}))
         (local.set $ct (i32.add ${lg('c')} (i32.add (i32.mul ${lg('i0')} ${lg('ldcb')}) (i32.shl ${lg('j0')} (i32.const 2)))))
         ${storeTile(withEpilogue)}
         (local.set $i0 (i32.add ${lg('i0')} (i32.const ${MR})))
@@ -462,6 +469,23 @@ function packB() {
               (local.set $d (i32.add ${lg('d')} (i32.const 128)))
               (local.set $i (i32.add ${lg('i')} (i32.const 4)))
               (br $tloop)))))
+        ;; A last panel of a row-major B (the 10 columns of an output layer leave 2): its nr values
+        ;; of each k lane by lane into zeroed vectors, the tests of nr the same at every k.
+        (if (i32.eq ${lg('cs')} (i32.const 1))
+          (then
+            (block $pend (loop $ploop
+              (br_if $pend (i32.ge_u ${lg('i')} ${lg('k')}))
+              (local.set $r0 (v128.load32_zero ${lg('s')}))
+              ${[1, 2, 3].map((l) => `(if (i32.gt_u ${lg('nr')} (i32.const ${l})) (then (local.set $r0 (v128.load32_lane offset=${4 * l} ${l} ${lg('s')} ${lg('r0')}))))`).join('\n              ')}
+              (local.set $r1 (v128.const i32x4 0 0 0 0))
+              (if (i32.gt_u ${lg('nr')} (i32.const 4)) (then (local.set $r1 (v128.load32_zero offset=16 ${lg('s')}))))
+              ${[1, 2].map((l) => `(if (i32.gt_u ${lg('nr')} (i32.const ${4 + l})) (then (local.set $r1 (v128.load32_lane offset=${16 + 4 * l} ${l} ${lg('s')} ${lg('r1')}))))`).join('\n              ')}
+              (v128.store offset=0 ${lg('d')} ${lg('r0')})
+              (v128.store offset=16 ${lg('d')} ${lg('r1')})
+              (local.set $s (i32.add ${lg('s')} ${lg('rsb')}))
+              (local.set $d (i32.add ${lg('d')} (i32.const 32)))
+              (local.set $i (i32.add ${lg('i')} (i32.const 1)))
+              (br $ploop)))))
         (block $send (loop $sloop
           (br_if $send (i32.ge_u ${lg('i')} ${lg('k')}))
           (local.set $jj (i32.const 0))

@@ -23,6 +23,14 @@ const cases: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolea
   { a: [3, 37, 40], b: [3, 9, 37], transposeA: true, transposeB: true },
   { a: [1, 5, 7], b: [3, 4, 7], transposeA: false, transposeB: true },
   { a: [2, 2, 7, 5], b: [2, 2, 7, 3], transposeA: true, transposeB: false },
+  // Last panels of 1 to 7 columns: 4 or fewer take the narrow k loop, B packed lane by lane.
+  { a: [9, 11], b: [11, 1], transposeA: false, transposeB: false },
+  { a: [13, 9], b: [9, 6], transposeA: false, transposeB: false },
+  { a: [19, 14], b: [19, 15], transposeA: true, transposeB: false },
+  // The default model's output layer: forward, dW = x^T·dy, dx = dy·W^T.
+  { a: [64, 192], b: [192, 10], transposeA: false, transposeB: false },
+  { a: [64, 192], b: [64, 10], transposeA: true, transposeB: false },
+  { a: [64, 10], b: [192, 10], transposeA: false, transposeB: true },
   // The default model's dense layer: forward, dW = x^T·dy, dx = dy·W^T.
   { a: [16, 3136], b: [3136, 128], transposeA: false, transposeB: false },
   { a: [16, 3136], b: [16, 128], transposeA: true, transposeB: false },
