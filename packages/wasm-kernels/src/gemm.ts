@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { GEMM_NR, GEMM_TILES } from './generated/kernel-binaries.js';
-import { type SimdKernelExports, simdKernels } from './simd-kernels.js';
+import { rowsByTile, type SimdKernelExports, simdKernels } from './simd-kernels.js';
 
 /** A matrix in tfjs's heap: byte offset of element [0][0] and element strides of rows and columns. */
 export interface HeapMatrix {
@@ -57,7 +57,10 @@ export function gemmScratchFloats(
  * C (m x n, row stride ldc, at byte offset c) = A·B, or += with `accumulate`. A and B are read
  * through their strides, so transposed operands cost a packing pass, never a materialized transpose.
  * A row-major A (column stride 1) is read in place; any other is packed per block. `scratch` is a
- * byte offset with `gemmScratchFloats(...)` floats, 64-byte aligned.
+ * byte offset with `gemmScratchFloats(...)` floats, 64-byte aligned. With `tailKernels` (the 4x8
+ * tile's), the last rows go to them where `rowsByTile` says the active tile would end in a partial
+ * tile (a batch of 64 is 6 x 10 + 4 rows): the same bits, and no tile computing rows that are not
+ * there, nor storing its edge value by value.
  */
 export function gemm(
   kernels: SimdKernelExports,
@@ -70,7 +73,9 @@ export function gemm(
   ldc: number,
   accumulate: boolean,
   scratch: number,
+  tailKernels?: SimdKernelExports,
 ): void {
+  const [head, tail] = tailKernels === undefined ? [m, 0] : rowsByTile(m, kernels.gemmTileRows);
   const aRowMajor = a.colStride === 1;
   const kcMax = Math.min(k, GEMM_KC);
   const packedB = scratch;
@@ -80,12 +85,19 @@ export function gemm(
     const kc = Math.min(GEMM_KC, k - k0);
     const acc = accumulate || k0 > 0 ? 1 : 0;
     kernels.pack_b(kc, n, b.offset + k0 * b.rowStride * 4, b.rowStride, b.colStride, packedB);
+    const tailA = a.offset + (head * a.rowStride + k0 * a.colStride) * 4;
+    const tailC = c + head * ldc * 4;
     if (aRowMajor) {
-      kernels.gemm_rows(m, n, kc, a.offset + k0 * 4, a.rowStride, packedB, c, ldc, acc, tmp, 0);
+      if (head > 0) kernels.gemm_rows(head, n, kc, a.offset + k0 * 4, a.rowStride, packedB, c, ldc, acc, tmp, 0);
+      if (tail > 0) tailKernels?.gemm_rows(tail, n, kc, tailA, a.rowStride, packedB, tailC, ldc, acc, tmp, 0);
       continue;
     }
-    for (let i0 = 0; i0 < m; i0 += GEMM_MC) {
-      const mc = Math.min(GEMM_MC, m - i0);
+    if (tail > 0) {
+      tailKernels?.pack_a(tail, kc, tailA, a.rowStride, a.colStride, packedA);
+      tailKernels?.gemm_packed(tail, n, kc, packedA, packedB, tailC, ldc, acc, tmp);
+    }
+    for (let i0 = 0; i0 < head; i0 += GEMM_MC) {
+      const mc = Math.min(GEMM_MC, head - i0);
       kernels.pack_a(
         mc,
         kc,
@@ -114,7 +126,7 @@ export function gemmOnBackend(
   const kernels = simdKernels(backend);
   const scratch = allocScratch(backend, gemmScratchFloats(m, n, k, a.colStride === 1, kernels.gemmTileRows));
   try {
-    gemm(kernels, m, n, k, a, b, c, ldc, accumulate, scratch.offset);
+    gemm(kernels, m, n, k, a, b, c, ldc, accumulate, scratch.offset, simdKernels(backend, '4x8'));
   } finally {
     backend.disposeData(scratch.info.dataId);
   }
