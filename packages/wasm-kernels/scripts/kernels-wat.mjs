@@ -66,9 +66,7 @@ function tileKernels({ rows: MR, kUnroll: KU, suffix }) {
    */
   function kStep(fma, aSource, u, narrow = false) {
     const vectors = narrow ? [0] : [0, 1];
-    const lines = vectors.map(
-      (v) => `(local.set $b${v} (v128.load offset=${u * 32 + v * 16} ${lg('pb')}))`,
-    );
+    const lines = vectors.map((v) => `(local.set $b${v} (v128.load offset=${u * 32 + v * 16} ${lg('pb')}))`);
     for (const r of range(MR)) {
       const load =
         aSource === 'packed'

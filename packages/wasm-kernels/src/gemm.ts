@@ -88,7 +88,8 @@ export function gemm(
     const tailA = a.offset + (head * a.rowStride + k0 * a.colStride) * 4;
     const tailC = c + head * ldc * 4;
     if (aRowMajor) {
-      if (head > 0) kernels.gemm_rows(head, n, kc, a.offset + k0 * 4, a.rowStride, packedB, c, ldc, acc, tmp, 0);
+      if (head > 0)
+        kernels.gemm_rows(head, n, kc, a.offset + k0 * 4, a.rowStride, packedB, c, ldc, acc, tmp, 0);
       if (tail > 0) tailKernels?.gemm_rows(tail, n, kc, tailA, a.rowStride, packedB, tailC, ldc, acc, tmp, 0);
       continue;
     }

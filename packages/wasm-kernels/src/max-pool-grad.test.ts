@@ -250,7 +250,12 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
     values[at(2, 1, 3)] = Number.POSITIVE_INFINITY;
     values[at(3, 6, 3)] = Number.NEGATIVE_INFINITY;
     const dy = randomValues([1, 2, 4, 8], 28);
-    const { fused, composed } = await fusedAndComposed(values, shape, { size: 2, strides: 2, pad: 'valid' }, dy);
+    const { fused, composed } = await fusedAndComposed(
+      values,
+      shape,
+      { size: 2, strides: 2, pad: 'valid' },
+      dy,
+    );
     expect(bits(fused.values)).toEqual(bits(composed.values));
     expect(fused.values[at(2, 1, 3)]).toBe(dy[(1 * 4 + 0) * 8 + 3]);
   });
