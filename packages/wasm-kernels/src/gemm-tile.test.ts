@@ -29,9 +29,13 @@ function underEachTile(compute: () => tf.Tensor): Uint32Array[] {
 }
 
 describe('gemmTile', () => {
-  it('is 4x8 on V8 before 13 (Node 22) and 6x8 after, unless one is forced', () => {
+  it('is 4x8 on V8 before 13 (Node 22), and after it 6x8 with fma and 4x8 with simd128, unless one is forced', () => {
     const major = Number.parseInt(process.versions.v8, 10);
-    expect(gemmTile()).toBe(major < 13 ? '4x8' : '6x8');
+    for (const build of kernelBuilds) {
+      setKernelBuild(build);
+      expect(gemmTile()).toBe(major < 13 || build === 'simd128' ? '4x8' : '6x8');
+    }
+    setKernelBuild('auto');
     setGemmTile('4x8');
     expect(gemmTile()).toBe('4x8');
     expect(simdKernels(tf.backend() as BackendWasm).gemmTileRows).toBe(4);

@@ -264,28 +264,33 @@ export function setGemmTile(tile: GemmTileName | 'auto'): void {
 }
 
 /**
- * The GEMM tile shape that runs: the forced one, else `4x8` on V8 before 13 (Node 22) and `6x8`
- * elsewhere. V8 12.4 regroups the 6x8 tile's four unrolled k steps by accumulator and spills a
- * third of its vectors to the stack; there the 4x8 tile does the convolutions in about 0.7 of the
- * time, while on V8 13.6 (Node 24) it takes 1.1 of the 6x8's (BENCHMARKS.md). The first layer's
- * convolution follows the tile: its 9 taps written out with `6x8`, in a loop with `4x8`, which V8
- * 12.4 runs in about 0.8 of the time. In a browser the engine's version is not known, so pages get
- * `6x8`, the tile of current engines.
+ * The GEMM tile shape that runs: the forced one, else the engine's for the active build
+ * (`kernelBuild`): `4x8` on V8 before 13 (Node 22), and on V8 13 and later `6x8` with `fma` and
+ * `4x8` with `simd128`. V8 12.4 regroups the 6x8 tile's four unrolled k steps by accumulator and
+ * spills a third of its vectors to the stack; there the 4x8 tile does the convolutions in about
+ * 0.7 of the time, while on V8 13.6 (Node 24) it takes 1.1 of the 6x8's with `fma`
+ * (BENCHMARKS.md). Without the fused multiply-add each product needs a register of its own, and
+ * V8 13.6 runs the `simd128` 6x8 micro-kernel at about 31 GFLOP/s against 56 for its 4x8 on an AMD
+ * EPYC (2026-12-04). The first layer's convolution follows the tile: its 9 taps written out with
+ * `6x8`, in a loop with `4x8`, which V8 12.4 runs in about 0.8 of the time. In a browser the
+ * engine's version is not known, so pages get `6x8`, the tile of current engines.
  */
 export function gemmTile(): GemmTileName {
-  return forcedTile ?? engineTile();
+  return forcedTile ?? engineTile(kernelBuild());
 }
 
-let engineTileName: GemmTileName | undefined;
+const engineTiles: Partial<Record<KernelBuild, GemmTileName>> = {};
 
-/** The engine's tile, read once: every kernel call asks. */
-function engineTile(): GemmTileName {
-  if (engineTileName === undefined) {
+/** The engine's tile for `build`, read once: every kernel call asks. */
+function engineTile(build: KernelBuild): GemmTileName {
+  let tile = engineTiles[build];
+  if (tile === undefined) {
     const v8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8;
     const major = v8 === undefined ? Number.NaN : Number.parseInt(v8, 10);
-    engineTileName = major < 13 ? '4x8' : '6x8';
+    tile = major < 13 || (major >= 13 && build === 'simd128') ? '4x8' : '6x8';
+    engineTiles[build] = tile;
   }
-  return engineTileName;
+  return tile;
 }
 
 type ModuleExports = Omit<SimdKernelExports, 'gemmTileRows'> & Record<string, unknown>;
