@@ -39,6 +39,25 @@ function adamOps(w: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, a: Adam
   });
 }
 
+/** `AdamUpdate` on wasm and tfjs's ops on cpu over the same values: the arrays each gives. */
+async function kernelAndOps(
+  inputs: { value: Float32Array; m: Float32Array; v: Float32Array; gradient: Float32Array },
+  a: AdamUpdateAttrs,
+): Promise<{ actual: Float32Array[]; expected: Float32Array[] }> {
+  await tf.setBackend('cpu');
+  const expected = tf.tidy(() => {
+    const [w, m, v, g] = Object.values(inputs).map((x) => tf.tensor1d(x));
+    return adamOps(w!, m!, v!, g!, a).map((x) => x.dataSync() as Float32Array);
+  });
+  await tf.setBackend('wasm');
+  const actual = tf.tidy(() => {
+    const tensors = Object.fromEntries(Object.entries(inputs).map(([k, x]) => [k, tf.tensor1d(x)]));
+    const out = tf.engine().runKernel(AdamUpdate, tensors, { ...a }) as tf.Tensor[];
+    return out.map((x) => x.dataSync() as Float32Array);
+  });
+  return { actual, expected };
+}
+
 const attrs = (weightDecay: number, t: number): AdamUpdateAttrs => ({
   beta1: 0.9,
   beta2: 0.999,
@@ -112,19 +131,8 @@ describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
         v: values(n, 3, 1e-4).map(Math.abs),
         gradient: values(n, 4, 0.1, special),
       };
-      const a = attrs(weightDecay, t);
       const before = tf.memory().numTensors;
-      await tf.setBackend('cpu');
-      const expected = tf.tidy(() => {
-        const [w, m, v, g] = Object.values(inputs).map((x) => tf.tensor1d(x));
-        return adamOps(w!, m!, v!, g!, a).map((x) => x.dataSync() as Float32Array);
-      });
-      await tf.setBackend('wasm');
-      const actual = tf.tidy(() => {
-        const tensors = Object.fromEntries(Object.entries(inputs).map(([k, x]) => [k, tf.tensor1d(x)]));
-        const out = tf.engine().runKernel(AdamUpdate, tensors, { ...a }) as tf.Tensor[];
-        return out.map((x) => x.dataSync() as Float32Array);
-      });
+      const { actual, expected } = await kernelAndOps(inputs, attrs(weightDecay, t));
       expect(actual.map(bits)).toEqual(expected.map(bits));
       expect(tf.memory().numTensors).toBe(before);
     },
@@ -145,17 +153,7 @@ describe.each(kernelBuilds)('AdamUpdate and ScaledAdd, %s build', (build) => {
         gradient: values(n, 24, 0.1, true),
       };
       const a = { ...attrs(0, t), oneMinusAccBeta2: Math.fround(attrs(0, t).oneMinusAccBeta2 * scale) };
-      await tf.setBackend('cpu');
-      const expected = tf.tidy(() => {
-        const [w, m, v, g] = Object.values(inputs).map((x) => tf.tensor1d(x));
-        return adamOps(w!, m!, v!, g!, a).map((x) => x.dataSync() as Float32Array);
-      });
-      await tf.setBackend('wasm');
-      const actual = tf.tidy(() => {
-        const tensors = Object.fromEntries(Object.entries(inputs).map(([k, x]) => [k, tf.tensor1d(x)]));
-        const out = tf.engine().runKernel(AdamUpdate, tensors, { ...a }) as tf.Tensor[];
-        return out.map((x) => x.dataSync() as Float32Array);
-      });
+      const { actual, expected } = await kernelAndOps(inputs, a);
       expect(actual.map(bits)).toEqual(expected.map(bits));
     },
   );

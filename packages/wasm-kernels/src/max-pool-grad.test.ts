@@ -165,6 +165,9 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
   beforeEach(() => useBuild(build));
 
   /** `MaxPoolReluGrad` and `ReluGrad` of `MaxPoolGrad` on wasm for x = `values` (a ReLU's output). */
+  /** The default model's pool: 2 x 2 windows, stride 2, no padding. */
+  const POOL_2X2 = { size: 2, strides: 2, pad: 'valid' } as const;
+
   async function fusedAndComposed(
     values: Float32Array,
     shape: [number, number, number, number],
@@ -223,12 +226,7 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
       });
     });
     const dy = Float32Array.from([-1, 2, -3, 4, -5, 6, -7, 8]);
-    const { fused, composed } = await fusedAndComposed(
-      values,
-      shape,
-      { size: 2, strides: 2, pad: 'valid' },
-      dy,
-    );
+    const { fused, composed } = await fusedAndComposed(values, shape, POOL_2X2, dy);
     expect(bits(fused.values)).toEqual(bits(composed.values));
     // The all-zero window with a negative dy: the gradient is -0 at its first position, as dy * 0.
     expect(Object.is(fused.values[0], -0)).toBe(true);
@@ -250,12 +248,7 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
     values[at(2, 1, 3)] = Number.POSITIVE_INFINITY;
     values[at(3, 6, 3)] = Number.NEGATIVE_INFINITY;
     const dy = randomValues([1, 2, 4, 8], 28);
-    const { fused, composed } = await fusedAndComposed(
-      values,
-      shape,
-      { size: 2, strides: 2, pad: 'valid' },
-      dy,
-    );
+    const { fused, composed } = await fusedAndComposed(values, shape, POOL_2X2, dy);
     expect(bits(fused.values)).toEqual(bits(composed.values));
     expect(fused.values[at(2, 1, 3)]).toBe(dy[(1 * 4 + 0) * 8 + 3]);
   });
@@ -278,7 +271,7 @@ describe.each(kernelBuilds)('maxPoolReluGradConfig, %s build', (build) => {
         values[(row! * 5 + col!) * 4 + channel] = value;
       });
     }
-    const { fused, composed } = await fusedAndComposed(values, shape, { size: 2, strides: 2, pad: 'valid' });
+    const { fused, composed } = await fusedAndComposed(values, shape, POOL_2X2);
     expect(bits(fused.values)).toEqual(bits(composed.values));
     const at = (row: number, col: number, channel: number) => fused.values[(row * 5 + col) * 4 + channel]!;
     expect(at(2, 2, 0)).toBeNaN();
