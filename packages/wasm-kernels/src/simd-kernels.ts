@@ -287,7 +287,9 @@ function engineTile(build: KernelBuild): GemmTileName {
   if (tile === undefined) {
     const v8 = (globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8;
     const major = v8 === undefined ? Number.NaN : Number.parseInt(v8, 10);
-    tile = major < 13 || (major >= 13 && build === 'simd128') ? '4x8' : '6x8';
+    // An engine of unknown version (a browser page) gets 6x8 whatever the build.
+    if (Number.isNaN(major)) tile = '6x8';
+    else tile = major < 13 || build === 'simd128' ? '4x8' : '6x8';
     engineTiles[build] = tile;
   }
   return tile;
