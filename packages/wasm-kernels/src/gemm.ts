@@ -57,8 +57,8 @@ export function gemmScratchFloats(
  * C (m x n, row stride ldc, at byte offset c) = A·B, or += with `accumulate`. A and B are read
  * through their strides, so transposed operands cost a packing pass, never a materialized transpose.
  * A row-major A (column stride 1) is read in place; any other is packed per block. `scratch` is a
- * byte offset with `gemmScratchFloats(...)` floats, 64-byte aligned. With `tailKernels` (the 4x8
- * tile's), the last rows go to them where `rowsByTile` says the active tile would end in a partial
+ * byte offset with `gemmScratchFloats(...)` floats, 64-byte aligned. The last rows go to
+ * `tailKernels` (the 4x8 tile's) where `rowsByTile` says the active tile would end in a partial
  * tile (a batch of 64 is 6 x 10 + 4 rows): the same bits, and no tile computing rows that are not
  * there, nor storing its edge value by value.
  */
@@ -73,9 +73,9 @@ export function gemm(
   ldc: number,
   accumulate: boolean,
   scratch: number,
-  tailKernels?: SimdKernelExports,
+  tailKernels: SimdKernelExports,
 ): void {
-  const [head, tail] = tailKernels === undefined ? [m, 0] : rowsByTile(m, kernels.gemmTileRows);
+  const [head, tail] = rowsByTile(m, kernels.gemmTileRows);
   const aRowMajor = a.colStride === 1;
   const kcMax = Math.min(k, GEMM_KC);
   const packedB = scratch;
@@ -90,12 +90,12 @@ export function gemm(
     if (aRowMajor) {
       if (head > 0)
         kernels.gemm_rows(head, n, kc, a.offset + k0 * 4, a.rowStride, packedB, c, ldc, acc, tmp, 0);
-      if (tail > 0) tailKernels?.gemm_rows(tail, n, kc, tailA, a.rowStride, packedB, tailC, ldc, acc, tmp, 0);
+      if (tail > 0) tailKernels.gemm_rows(tail, n, kc, tailA, a.rowStride, packedB, tailC, ldc, acc, tmp, 0);
       continue;
     }
     if (tail > 0) {
-      tailKernels?.pack_a(tail, kc, tailA, a.rowStride, a.colStride, packedA);
-      tailKernels?.gemm_packed(tail, n, kc, packedA, packedB, tailC, ldc, acc, tmp);
+      tailKernels.pack_a(tail, kc, tailA, a.rowStride, a.colStride, packedA);
+      tailKernels.gemm_packed(tail, n, kc, packedA, packedB, tailC, ldc, acc, tmp);
     }
     for (let i0 = 0; i0 < head; i0 += GEMM_MC) {
       const mc = Math.min(GEMM_MC, head - i0);
