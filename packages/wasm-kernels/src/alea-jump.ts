@@ -23,15 +23,16 @@ const WORD = 32n;
 const B = 1n << WORD;
 const MODULUS = A * B ** 3n - 1n;
 const STEP = (A * B * B) % MODULUS;
-const FRACTION = 2 ** 32;
+/** Alea's words as fractions: multiples of 1 / ALEA_FRACTION in [0, 1). */
+export const ALEA_FRACTION = 2 ** 32;
 
 function toInteger({ c, s0, s1, s2 }: AleaState): bigint {
-  const word = (s: number) => BigInt(s * FRACTION);
+  const word = (s: number) => BigInt(s * ALEA_FRACTION);
   return (BigInt(c) << (3n * WORD)) | (word(s2) << (2n * WORD)) | (word(s1) << WORD) | word(s0);
 }
 
 function fromInteger(w: bigint): AleaState {
-  const word = (i: bigint) => Number(BigInt.asUintN(32, w >> (i * WORD))) / FRACTION;
+  const word = (i: bigint) => Number(BigInt.asUintN(32, w >> (i * WORD))) / ALEA_FRACTION;
   return { c: Number(w >> (3n * WORD)), s0: word(0n), s1: word(1n), s2: word(2n) };
 }
 

@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
-import { type AleaState, aleaStrideStates } from './alea-jump.js';
+import { ALEA_FRACTION, type AleaState, aleaStrideStates } from './alea-jump.js';
 import { checkFloat32Inputs } from './float32-inputs.js';
 import { allocScratch, heapOffset } from './gemm.js';
 import { DROPOUT_CHAINS } from './generated/kernel-binaries.js';
@@ -34,24 +34,21 @@ function chainChunk(n: number): number {
   return 16 * Math.max(0, lines % 2 === 1 ? lines : lines - 1);
 }
 
-/** Alea's values are 32-bit words over this. */
-const FRACTION = 2 ** 32;
-
 /**
  * The least value of the generator (a multiple of 2^-32 in [0, 1)) that keeps its element: where
  * float32(u) + keep, added in float32, reaches 1 (both steps are monotonic, so every value from it
  * on keeps its element and none below); 1 when none does. Binary search over the 2^32 values.
  */
 export function dropoutThreshold(keep: number): number {
-  const keeps = (word: number) => Math.fround(Math.fround(word / FRACTION) + keep) >= 1;
+  const keeps = (word: number) => Math.fround(Math.fround(word / ALEA_FRACTION) + keep) >= 1;
   let low = 0;
-  let high = FRACTION;
+  let high = ALEA_FRACTION;
   while (low < high) {
     const middle = Math.floor((low + high) / 2);
     if (keeps(middle)) high = middle;
     else low = middle + 1;
   }
-  return low / FRACTION;
+  return low / ALEA_FRACTION;
 }
 
 function seededDropout(args: {
