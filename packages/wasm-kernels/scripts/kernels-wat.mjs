@@ -23,8 +23,8 @@ export const NR = 8;
  * change the order of any element's additions: both give the same bits.
  */
 export const TILES = [
-  { name: '6x8', rows: 6, kUnroll: 4, unrolledTaps: true, suffix: '' },
-  { name: '4x8', rows: 4, kUnroll: 1, unrolledTaps: false, suffix: '_4x8' },
+  { name: '6x8', rows: 6, kUnroll: 4, unrolledTaps: true, c1PixelsWithoutFma: 6, suffix: '' },
+  { name: '4x8', rows: 4, kUnroll: 1, unrolledTaps: false, c1PixelsWithoutFma: 4, suffix: '_4x8' },
 ];
 
 const range = (n) => Array.from({ length: n }, (_, i) => i);
@@ -864,8 +864,16 @@ const C1_TAIL_TILE = 4;
  * and taps 1-8 are a loop of one tap an iteration (V8 12 regroups the unrolled taps by accumulator,
  * spills, and takes about 1.35 times as long). Both sum each output's 9 products in the same order
  * (row a, column b of the window), so they give the same bits.
+ *
+ * Without FMA each product needs a register of its own besides the 12 accumulators, b0, b1 and the
+ * broadcast: 16 of x64's 16, and V8 spills. The `simd128` build's `4x8` copy (the one Node takes
+ * for that build) therefore tiles 4 pixels (8 accumulators): 1.3 times as fast on V8 11 (Node 20)
+ * and 1.05 on V8 13 (2026-12-04). The `6x8` copy, which pages get, keeps 6 on both builds (ARM has
+ * 32 vector registers). The tile's width does not change any output's sum either.
  */
-function convC1(fma, { unrolledTaps, suffix }) {
+function convC1(fma, { unrolledTaps, c1PixelsWithoutFma, suffix }) {
+  const mainPixels = fma ? C1_TILE : c1PixelsWithoutFma;
+  const tailPixels = Math.min(C1_TAIL_TILE, mainPixels);
   // The products of tap `t` for the `pixels` pixels at `x` + `xOff` bytes (the tap's first input),
   // the filter vectors at `w` + `wOff`.
   const tap = (pixels, t, x, xOff, w, wOff) => {
@@ -929,7 +937,7 @@ function convC1(fma, { unrolledTaps, suffix }) {
   (local $c0 i32) (local $mr i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $cr i32)
   (local $Wpb i32) (local $Ob i32) (local $r i32) ${unrolledTaps ? '' : '(local $pt i32) (local $xa i32) (local $tb i32) (local $tn i32)'}
   (local $b0 v128) (local $b1 v128) (local $av v128) (local $bv0 v128) (local $bv1 v128) (local $ev v128)
-  ${range(C1_TILE)
+  ${range(mainPixels)
     .flatMap((r) => [0, 1].map((v) => `(local $${acc(r, v)} v128)`))
     .join(' ')}
   (local.set $Wpb (i32.shl ${lg('Wp')} (i32.const 2)))
@@ -957,11 +965,15 @@ function convC1(fma, { unrolledTaps, suffix }) {
         (local.set $q0 (i32.add ${lg('base')} (i32.shl ${lg('c0')} (i32.const 2))))
         (local.set $q1 (i32.add ${lg('q0')} ${lg('Wpb')}))
         (local.set $q2 (i32.add ${lg('q1')} ${lg('Wpb')}))
-        (if (i32.gt_u ${lg('mr')} (i32.const ${C1_TAIL_TILE}))
-          (then ${tile(C1_TILE)})
-          (else ${tile(C1_TAIL_TILE)}))
+        ${
+          tailPixels === mainPixels
+            ? tile(mainPixels)
+            : `(if (i32.gt_u ${lg('mr')} (i32.const ${tailPixels}))
+          (then ${tile(mainPixels)})
+          (else ${tile(tailPixels)}))`
+        }
         (local.set $ct ${lg('cr')})
-        (local.set $c0 (i32.add ${lg('c0')} (i32.const ${C1_TILE})))
+        (local.set $c0 (i32.add ${lg('c0')} (i32.const ${mainPixels})))
         (br $cloop)))
       (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
       (br $jloop)))
@@ -1065,7 +1077,7 @@ function gradPass(fma, taps, nv, phases) {
  * Per block of blockRows output rows (dy of a block stays in L1/L2) two kinds of pass over its
  * pixels, per 8 output channels: the 6 taps of filter rows 0-1 (12 accumulators), then the 3 of
  * row 2 with even and odd pixels apart (12 again); a block's sums are added into dw, which keeps
- * float32 error low.
+ * float32 error low. The `simd128` build cuts each into two passes of fewer taps (see `passes`).
  */
 function convC1FilterGrad(fma) {
   const tapsA = [
@@ -1081,6 +1093,21 @@ function convC1FilterGrad(fma) {
     [2, 1],
     [2, 2],
   ];
+  // [taps, phases] of each pass. Without FMA, 12 accumulators leave no register for the products,
+  // so each pass is cut by taps into passes of at most 8: every tap's sum still adds the same
+  // pixels in the same order, in the same accumulator phase, so the bits are those of the two
+  // passes, and it ran in 0.6 of their time on V8 13 (V8 11 the same; 2026-12-04).
+  const passes = fma
+    ? [
+        [tapsA, 1],
+        [tapsB, 2],
+      ]
+    : [
+        [tapsA.slice(0, 3), 1],
+        [tapsA.slice(3), 1],
+        [tapsB.slice(0, 2), 2],
+        [tapsB.slice(2), 2],
+      ];
   return `
 (func $conv_c1_3x3_filter_grad (export "conv_c1_3x3_filter_grad")
   (param $xp i32) (param $Hp i32) (param $Wp i32) (param $rows i32) (param $OH i32) (param $OW i32)
@@ -1110,18 +1137,16 @@ function convC1FilterGrad(fma) {
     (br_if $bend (i32.ge_u ${lg('qb')} ${lg('rows')}))
     (local.set $qe (i32.add ${lg('qb')} ${lg('blockRows')}))
     (if (i32.gt_u ${lg('qe')} ${lg('rows')}) (then (local.set $qe ${lg('rows')})))
-    (local.set $j0 (i32.const 0))
-    (block $aend (loop $aloop
-      (br_if $aend (i32.ge_u ${lg('j0')} ${lg('O')}))
-      ${gradPass(fma, tapsA, 2, 1)}
+    ${passes
+      .map(
+        ([taps, phases], k) => `(local.set $j0 (i32.const 0))
+    (block $pass${k}end (loop $pass${k}loop
+      (br_if $pass${k}end (i32.ge_u ${lg('j0')} ${lg('O')}))
+      ${gradPass(fma, taps, 2, phases)}
       (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
-      (br $aloop)))
-    (local.set $j0 (i32.const 0))
-    (block $bbend (loop $bbloop
-      (br_if $bbend (i32.ge_u ${lg('j0')} ${lg('O')}))
-      ${gradPass(fma, tapsB, 2, 2)}
-      (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
-      (br $bbloop)))
+      (br $pass${k}loop)))`,
+      )
+      .join('\n    ')}
     (local.set $qb ${lg('qe')})
     (br $bloop))))`;
 }
