@@ -4,6 +4,7 @@
  * side (reference/torch-bench.py) runs the same jobs the same way.
  */
 import { performance } from 'node:perf_hooks';
+import { INFERENCE_BATCH_SIZE } from '@mnist/core';
 import type { MnistDataset, RawImageSet } from '@mnist/data';
 import { loadMnist } from '@mnist/data/node';
 import { createModel, type ModelConfig } from '@mnist/model';
@@ -191,8 +192,9 @@ async function compute(job: ComputeJob): Promise<ComputeResult> {
   let cpuStart: NodeJS.CpuUsage;
   let seconds: number;
 
+  // In calls of INFERENCE_BATCH_SIZE images, as predictDigits of @mnist/model runs a model.
   const predict = async (input: tf.Tensor) => {
-    const output = model.predict(input) as tf.Tensor;
+    const output = model.predict(input, { batchSize: INFERENCE_BATCH_SIZE }) as tf.Tensor;
     await output.data();
     output.dispose();
   };

@@ -1,6 +1,7 @@
+import { INFERENCE_BATCH_SIZE } from '@mnist/core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createModel } from './create-model.js';
 import { ImageShapeError } from './image-shape-error.js';
 import { predictDigits, predictDigitsSync } from './predict-digits.js';
@@ -43,6 +44,32 @@ describe('predictDigits', () => {
     expect(await predictDigits(model, single)).toEqual([fromBatch[1]]);
     expect(predictDigitsSync(model, batch)).toEqual(fromBatch);
     tf.dispose([batch, squeezed, single]);
+  });
+
+  it('runs the model INFERENCE_BATCH_SIZE images a call, with the same results as one image at a time', async () => {
+    const count = INFERENCE_BATCH_SIZE + 3;
+    const images = randomImages([count, 28, 28, 1], 11);
+    const calls: (number | undefined)[] = [];
+    const predict = model.predict.bind(model);
+    const spy = vi.spyOn(model, 'predict').mockImplementation((x, args) => {
+      calls.push(args?.batchSize);
+      return predict(x, args);
+    });
+    let predictions: Awaited<ReturnType<typeof predictDigits>>;
+    try {
+      predictions = await predictDigits(model, images);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toEqual([INFERENCE_BATCH_SIZE]);
+    expect(predictions).toHaveLength(count);
+    // Images on either side of the chunk boundary, each predicted on its own.
+    for (const i of [0, INFERENCE_BATCH_SIZE - 1, INFERENCE_BATCH_SIZE, count - 1]) {
+      const one = tf.tidy(() => tf.slice(images, [i, 0, 0, 0], [1, 28, 28, 1]));
+      expect(await predictDigits(model, one)).toEqual([predictions[i]]);
+      one.dispose();
+    }
+    images.dispose();
   });
 
   it('leaves no tensor behind and does not dispose the input', async () => {

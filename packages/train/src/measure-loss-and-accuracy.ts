@@ -1,12 +1,9 @@
+import { INFERENCE_BATCH_SIZE } from '@mnist/core';
 import type { ImageSet } from '@mnist/data';
 import { stack, sum } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { countCorrect, sampleCrossEntropy } from './batch-statistics.js';
 import { forEachPrediction } from './for-each-prediction.js';
-
-// Inference batch: larger than training batches (no gradients to keep) yet small enough that the
-// first conv layer's activations stay around 25 MB.
-const INFERENCE_BATCH_SIZE = 256;
 
 /** Sums over a set in inference mode: cross-entropy and correct predictions. */
 export interface LossAndAccuracySums {
