@@ -997,10 +997,11 @@ const C1_GRAD_UNROLL = 4;
  * tap and taps.length * nv multiply-adds. With `phases` = 2 even and odd pixels go to separate
  * accumulators (taps.length * nv * phases <= 12 in all): 12 independent chains hide the
  * multiply-add latency when a pass has few taps. The pixels of a row are unrolled by
- * C1_GRAD_UNROLL; row pointers advance without divisions (two padding rows between images); the
- * sums are added into dw at the end.
+ * `unroll` (C1_GRAD_UNROLL unless a pass says otherwise; with phases = 2 it must stay even, and it
+ * decides which phase a row's last pixels go to); row pointers advance without divisions (two
+ * padding rows between images); the sums are added into dw at the end.
  */
-function gradPass(fma, taps, nv, phases) {
+function gradPass(fma, taps, nv, phases, unroll = C1_GRAD_UNROLL) {
   const zero = [];
   const add = [];
   const T = taps.length;
@@ -1050,9 +1051,9 @@ function gradPass(fma, taps, nv, phases) {
         (local.set $end (i32.add ${lg('q0')} (i32.shl ${lg('OW')} (i32.const 2))))
         (local.set $pd ${lg('pd0')})
         (block $uend (loop $uloop
-          (br_if $uend (i32.gt_u (i32.add ${lg('q0')} (i32.const ${C1_GRAD_UNROLL * 4})) ${lg('end')}))
-          ${range(C1_GRAD_UNROLL).map(pixel).join('\n')}
-          ${bumpPixels(C1_GRAD_UNROLL)}
+          (br_if $uend (i32.gt_u (i32.add ${lg('q0')} (i32.const ${unroll * 4})) ${lg('end')}))
+          ${range(unroll).map(pixel).join('\n')}
+          ${bumpPixels(unroll)}
           (br $uloop)))
         (block $pend (loop $ploop
           (br_if $pend (i32.ge_u ${lg('q0')} ${lg('end')}))
@@ -1093,20 +1094,22 @@ function convC1FilterGrad(fma) {
     [2, 1],
     [2, 2],
   ];
-  // [taps, phases] of each pass. Without FMA, 12 accumulators leave no register for the products,
-  // so each pass is cut by taps into passes of at most 8: every tap's sum still adds the same
-  // pixels in the same order, in the same accumulator phase, so the bits are those of the two
-  // passes, and it ran in 0.6 of their time on V8 13 (V8 11 the same; 2026-12-04).
+  // [taps, phases, unroll] of each pass. Without FMA, 12 accumulators leave no register for the
+  // products, so each pass is cut by taps into passes of at most 8: every tap's sum still adds the
+  // same pixels in the same order, in the same accumulator phase, so the bits are those of the two
+  // passes. The one-phase passes take a pixel an iteration (their order does not depend on it):
+  // V8 11 (Node 20) spilled the 4-pixel body. Together 0.8 of the two passes' time on V8 11 and 0.65
+  // on V8 13 (2026-12-04).
   const passes = fma
     ? [
-        [tapsA, 1],
-        [tapsB, 2],
+        [tapsA, 1, C1_GRAD_UNROLL],
+        [tapsB, 2, C1_GRAD_UNROLL],
       ]
     : [
-        [tapsA.slice(0, 3), 1],
-        [tapsA.slice(3), 1],
-        [tapsB.slice(0, 2), 2],
-        [tapsB.slice(2), 2],
+        [tapsA.slice(0, 3), 1, 1],
+        [tapsA.slice(3), 1, 1],
+        [tapsB.slice(0, 2), 2, C1_GRAD_UNROLL],
+        [tapsB.slice(2), 2, C1_GRAD_UNROLL],
       ];
   return `
 (func $conv_c1_3x3_filter_grad (export "conv_c1_3x3_filter_grad")
@@ -1139,10 +1142,10 @@ function convC1FilterGrad(fma) {
     (if (i32.gt_u ${lg('qe')} ${lg('rows')}) (then (local.set $qe ${lg('rows')})))
     ${passes
       .map(
-        ([taps, phases], k) => `(local.set $j0 (i32.const 0))
+        ([taps, phases, unroll], k) => `(local.set $j0 (i32.const 0))
     (block $pass${k}end (loop $pass${k}loop
       (br_if $pass${k}end (i32.ge_u ${lg('j0')} ${lg('O')}))
-      ${gradPass(fma, taps, 2, phases)}
+      ${gradPass(fma, taps, 2, phases, unroll)}
       (local.set $j0 (i32.add ${lg('j0')} (i32.const 8)))
       (br $pass${k}loop)))`,
       )
