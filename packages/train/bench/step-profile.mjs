@@ -15,6 +15,7 @@ import { createModel, DEFAULT_MODEL_CONFIG } from '@mnist/model';
 import { selectBackend } from '@mnist/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { train } from '../dist/index.js';
+import { benchTrainingConfig, randomTrainingData } from './bench-run.mjs';
 
 const BATCH = Number(process.env.BATCH ?? 64);
 const STEPS = Number(process.env.STEPS ?? 60);
@@ -45,35 +46,15 @@ for (const config of tf.getKernelsForBackend('wasm')) {
   });
 }
 
-// A small LCG: the figures depend on the shapes, not on the pixels.
-let state = 42;
-const next = () => {
-  state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-  return state / 2 ** 32;
-};
-const count = (WARMUP + STEPS) * BATCH;
-const images = Float32Array.from({ length: count * 28 * 28 }, () => Math.floor(next() * 256) / 255);
-const labels = Uint8Array.from({ length: count }, () => Math.floor(next() * 10));
-const empty = { images: new Float32Array(0), labels: new Uint8Array(0), count: 0, rows: 28, cols: 28 };
+const data = randomTrainingData((WARMUP + STEPS) * BATCH);
 const model = createModel(DEFAULT_MODEL_CONFIG, { seed: 1 });
 
 const stepMs = [];
 let stepStart = 0;
 await train({
   model,
-  data: { train: { images, labels, count, rows: 28, cols: 28 }, validation: empty },
-  config: {
-    threads: 1,
-    batchSize: BATCH,
-    epochs: 1,
-    learningRate: 1e-3,
-    seed: 1,
-    validationSplit: 0,
-    earlyStopping: null,
-    augmentation: null,
-    learningRateSchedule: { kind: 'constant' },
-    weightDecay: 0,
-  },
+  data,
+  config: benchTrainingConfig(BATCH, 1),
   onEvent: (event) => {
     if (event.type !== 'batchEnd') return;
     const now = performance.now();

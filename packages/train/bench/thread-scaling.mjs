@@ -32,6 +32,7 @@ async function runChild() {
   const { createModel, DEFAULT_MODEL_CONFIG } = await import('@mnist/model');
   const { selectBackend } = await import('@mnist/runtime');
   const { train } = await import('../dist/index.js');
+  const { benchTrainingConfig, randomTrainingData } = await import('./bench-run.mjs');
   const threads = Number(process.env.THREADS);
   const batch = Number(process.env.BATCH);
   const steps = Number(process.env.STEPS);
@@ -42,34 +43,14 @@ async function runChild() {
   await selectBackend('wasm');
   const { kernelBuild } = await import('@mnist/wasm-kernels');
 
-  // A small LCG: the figures depend on the shapes, not on the pixels.
-  let state = 42;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-  const count = (warmup + steps) * batch;
-  const images = Float32Array.from({ length: count * 28 * 28 }, () => Math.floor(next() * 256) / 255);
-  const labels = Uint8Array.from({ length: count }, () => Math.floor(next() * 10));
-  const empty = { images: new Float32Array(0), labels: new Uint8Array(0), count: 0, rows: 28, cols: 28 };
+  const data = randomTrainingData((warmup + steps) * batch);
   const model = createModel(DEFAULT_MODEL_CONFIG, { seed: 1 });
   let start = 0;
   let seconds = Number.NaN;
   await train({
     model,
-    data: { train: { images, labels, count, rows: 28, cols: 28 }, validation: empty },
-    config: {
-      threads,
-      batchSize: batch,
-      epochs: 1,
-      learningRate: 1e-3,
-      seed: 1,
-      validationSplit: 0,
-      earlyStopping: null,
-      augmentation: null,
-      learningRateSchedule: { kind: 'constant' },
-      weightDecay: 0,
-    },
+    data,
+    config: benchTrainingConfig(batch, threads),
     onEvent: (event) => {
       if (event.type !== 'batchEnd') return;
       if (event.batch === warmup - 1) {
