@@ -5,8 +5,9 @@
 // interleaved rounds:
 //   one   train() on 1 thread at batch B, alone;
 //   two   train() on 2 threads at batch B (each thread computes a slice of B/2), alone;
-//   pair  two train() runs on 1 thread at batch B/2, each in its own process, timed over the same
-//         steps (they start their clocks together), images per second added up.
+//   pair  two train() runs on 1 thread at batch B/2, each in its own process, images per second
+//         added up; they start their clocks together, and the one that ends first leaves the
+//         other its last few steps alone (a slight flattery of the pair).
 // two / one is issue 13's two-over-one. pair / one is the same split with nothing shared between
 // the two cores (no gradient sum, no Adam while the other waits, no waiting for the slower slice):
 // what the two cores give this work, memory and caches shared as they are.
