@@ -997,11 +997,11 @@ const C1_GRAD_UNROLL = 4;
  * tap and taps.length * nv multiply-adds. With `phases` = 2 even and odd pixels go to separate
  * accumulators (taps.length * nv * phases <= 12 in all): 12 independent chains hide the
  * multiply-add latency when a pass has few taps. The pixels of a row are unrolled by
- * `unroll` (C1_GRAD_UNROLL unless a pass says otherwise; with phases = 2 it must stay even, and it
- * decides which phase a row's last pixels go to); row pointers advance without divisions (two
+ * `unroll` (with phases = 2 it must stay even, and it decides which phase a row's last pixels go
+ * to); row pointers advance without divisions (two
  * padding rows between images); the sums are added into dw at the end.
  */
-function gradPass(fma, taps, nv, phases, unroll = C1_GRAD_UNROLL) {
+function gradPass(fma, taps, nv, phases, unroll) {
   const zero = [];
   const add = [];
   const T = taps.length;
@@ -1098,8 +1098,8 @@ function convC1FilterGrad(fma) {
   // products, so each pass is cut by taps into passes of at most 8: every tap's sum still adds the
   // same pixels in the same order, in the same accumulator phase, so the bits are those of the two
   // passes. The one-phase passes take a pixel an iteration (their order does not depend on it):
-  // V8 11 (Node 20) spilled the 4-pixel body. Together 0.8 of the two passes' time on V8 11 and 0.65
-  // on V8 13 (2026-12-04).
+  // V8 11 (Node 20) spilled the 4-pixel body. Together 0.75-0.8 of the two passes' time on V8 11 and
+  // 0.6-0.65 on V8 13 (2026-12-04).
   const passes = fma
     ? [
         [tapsA, 1, C1_GRAD_UNROLL],
