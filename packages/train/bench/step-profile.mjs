@@ -10,7 +10,7 @@
 //   WORKLOAD=bench    the work per step of `pnpm bench`'s training (plain Adam, no augmentation);
 //            trainer  `train()`'s defaults, what `pnpm train` runs (augmentation, schedule, decay)
 //   THREADS=1 (2: the main thread's kernels only), BATCH=64, STEPS=60 (profiled, after WARMUP=10),
-//   SEED=1 (the model's), MODEL=<JSON of a ModelConfigInput> (another architecture),
+//   SEED=1 (the model's, and with WORKLOAD=trainer the run's), MODEL=<JSON of a ModelConfigInput>,
 //   CALLERS=1 (one more step traced: who asked for each kernel, from a stack trace of every call),
 //   OUT=<file> (the JSON of the table; default bench-results/step-profile.json at the repo root).
 import { mkdirSync, writeFileSync } from 'node:fs';
